@@ -1,0 +1,100 @@
+//! Wire types of the companion's HTTP API (`/api/v1`). JSON field names are camelCase.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/v1/pair`: redeem a one-time pairing code for a device token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PairRequest {
+    pub code: String,
+    /// A label for the dashboard's device list, e.g. "Chrome on Linux".
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInfo {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceInfo {
+    pub id: String,
+    pub name: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// The companion's Ed25519 identity public key, which the extension pins at pairing.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityInfo {
+    /// base64url (no padding) of the 32-byte public key.
+    pub public_key: String,
+    /// Human-comparable digest of the key; see [`crate::identity::fingerprint`].
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PairResponse {
+    /// The device token: shown once, stored by the companion only as a hash.
+    pub token: String,
+    pub device: DeviceInfo,
+    pub user: UserInfo,
+    pub identity: IdentityInfo,
+}
+
+/// `GET /api/v1/me`: who the caller is.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct MeResponse {
+    pub user: UserInfo,
+    /// Present when the caller authenticated with a device token.
+    pub device: Option<DeviceInfo>,
+    pub identity: IdentityInfo,
+}
+
+/// `POST /api/v1/pairing-codes` (dashboard session only).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PairingCodeResponse {
+    pub code: String,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+}
+
+/// One row of the per-user event log, as sent in each SSE `data:` line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentEvent {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// RFC 9457 problem details: the body of every error response.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// A stable URI naming the kind of problem, e.g. `urn:autoresume:problem:token-revoked`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+}
+
+/// Problem type URIs the extension reacts to.
+pub mod problem_types {
+    pub const UNAUTHORIZED: &str = "urn:autoresume:problem:unauthorized";
+    pub const TOKEN_REVOKED: &str = "urn:autoresume:problem:token-revoked";
+    pub const PAIRING_CODE_INVALID: &str = "urn:autoresume:problem:pairing-code-invalid";
+}

@@ -1,0 +1,70 @@
+//! Event types of the per-user event log and the one-line text the popup and dashboard show.
+
+use crate::api::AgentEvent;
+
+pub const DEVICE_PAIRED: &str = "device.paired";
+pub const DEVICE_REVOKED: &str = "device.revoked";
+pub const PAIRING_CODE_CREATED: &str = "pairing.code_created";
+pub const TEST_PING: &str = "test.ping";
+
+fn text_field<'a>(event: &'a AgentEvent, key: &str) -> &'a str {
+    event
+        .payload
+        .get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+}
+
+/// A short sentence for an activity list. Unknown types still read sensibly, so an older
+/// extension keeps working against a newer companion.
+pub fn describe(event: &AgentEvent) -> String {
+    match event.kind.as_str() {
+        DEVICE_PAIRED => format!("Device paired: {}", text_field(event, "name")),
+        DEVICE_REVOKED => format!("Device revoked: {}", text_field(event, "name")),
+        PAIRING_CODE_CREATED => "A pairing code was created".to_owned(),
+        TEST_PING => {
+            let message = text_field(event, "message");
+            if message.is_empty() {
+                "Test event from the dashboard".to_owned()
+            } else {
+                message.to_owned()
+            }
+        }
+        other => match event.payload.get("message").and_then(|v| v.as_str()) {
+            Some(message) => message.to_owned(),
+            None => other.replace(['.', '_'], " "),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(kind: &str, payload: serde_json::Value) -> AgentEvent {
+        AgentEvent {
+            id: 1,
+            kind: kind.to_owned(),
+            payload,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn describes_known_and_unknown_events() {
+        assert_eq!(
+            describe(&event(DEVICE_PAIRED, json!({"name": "Firefox"}))),
+            "Device paired: Firefox"
+        );
+        assert_eq!(
+            describe(&event(TEST_PING, json!({"message": "hello"}))),
+            "hello"
+        );
+        assert_eq!(describe(&event("job.progress", json!({}))), "job progress");
+        assert_eq!(
+            describe(&event("job.progress", json!({"message": "50%"}))),
+            "50%"
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! I/O-free code shared by the companion (native) and the extension (wasm32).
+//!
+//! Nothing here touches the network, the disk or a clock: callers pass in what they read.
+
+pub mod api;
+pub mod companion_url;
+pub mod events;
+pub mod identity;
+pub mod pairing;
