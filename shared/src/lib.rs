@@ -7,3 +7,4 @@ pub mod companion_url;
 pub mod events;
 pub mod identity;
 pub mod pairing;
+pub mod sse;
