@@ -1,0 +1,194 @@
+// Chrome service worker / Firefox event page. Listeners are registered synchronously at the
+// top level so that a message or alarm that wakes the worker reaches them; the WASM is loaded
+// without top-level await (a service worker may not use it).
+import init, * as core from './pkg/extension_core.js';
+import * as api from './lib/api.js';
+import { Connection, verify } from './lib/connection.js';
+import { ext, hasOffscreen } from './lib/ext.js';
+import * as store from './lib/store.js';
+import { State, isTerminal } from './lib/store.js';
+
+const WAKE_ALARM = 'autoresume-wake';
+const OFFSCREEN_URL = 'offscreen.html';
+
+const ready = init();
+
+// Firefox: the stream runs here while the page is awake (see lib/ext.js for Chrome).
+const sink = {
+  state: (connection) => store.setConnection(connection),
+  events: (events, lastEventId) => store.appendEvents(events, lastEventId),
+};
+let localConnection = null;
+
+ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (sender.id !== ext.runtime.id || message?.target === 'offscreen') return false;
+  handle(message).then(sendResponse, (error) => sendResponse({ ok: false, error: error.message }));
+  return true;
+});
+ext.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === WAKE_ALARM) ensureConnected().catch(report);
+});
+ext.runtime.onStartup.addListener(() => ensureConnected().catch(report));
+ext.runtime.onInstalled.addListener(() => ensureConnected().catch(report));
+ext.runtime.onSuspend?.addListener(() => localConnection?.stop());
+
+recordWake().then(ensureConnected).catch(report);
+
+function report(error) {
+  console.error('AutoResume background:', error.message);
+}
+
+// Counts starts of this page: tests use it to prove a Firefox event page was suspended and woke.
+async function recordWake() {
+  const { lifecycle = { starts: 0 } } = await ext.storage.local.get('lifecycle');
+  await ext.storage.local.set({ lifecycle: { starts: lifecycle.starts + 1, startedAt: Date.now() } });
+}
+
+async function handle(message) {
+  await ready;
+  switch (message?.type) {
+    case 'pair':
+      return pairWith(message.url, message.code);
+    case 'status':
+      return refresh();
+    case 'unpair':
+      await disconnect();
+      await store.clearPairing();
+      return { ok: true };
+    case 'set-url':
+      return changeUrl(message.url);
+    case 'connection-state':
+      if (await isCurrent(message.deviceId)) await store.setConnection(message.connection);
+      return { ok: true };
+    case 'connection-events':
+      if (await isCurrent(message.deviceId)) await store.appendEvents(message.events, message.lastEventId);
+      return { ok: true };
+    default:
+      return { ok: false, error: 'unknown message' };
+  }
+}
+
+// Drops what a connection of an earlier pairing still reports after unpair or re-pair.
+async function isCurrent(deviceId) {
+  const { pairing } = await store.load();
+  return pairing?.deviceId === deviceId;
+}
+
+async function deviceName() {
+  const browserName = navigator.userAgent.includes('Firefox/') ? 'Firefox' : 'Chrome';
+  const { os } = await ext.runtime.getPlatformInfo();
+  const osName = { linux: 'Linux', mac: 'macOS', win: 'Windows', android: 'Android', cros: 'ChromeOS' }[os] ?? os;
+  return `${browserName} on ${osName}`;
+}
+
+async function pairWith(url, code) {
+  const companionUrl = core.normalizeCompanionUrl(url);
+  const displayCode = core.parsePairingCode(code);
+  let paired;
+  try {
+    paired = await api.pair(companionUrl, displayCode, await deviceName());
+  } catch (error) {
+    return { ok: false, error: error.message };
+  }
+  const identityFingerprint = core.fingerprint(paired.identity.publicKey);
+  await disconnect();
+  await store.savePairing({
+    companionUrl,
+    user: paired.user,
+    deviceId: paired.device.id,
+    deviceName: paired.device.name,
+    identityKey: paired.identity.publicKey,
+    identityFingerprint,
+    pairedAt: Date.now(),
+  }, paired.token);
+  await ensureConnected();
+  return { ok: true };
+}
+
+async function changeUrl(url) {
+  const companionUrl = core.normalizeCompanionUrl(url);
+  const { pairing } = await store.load();
+  if (!pairing) return { ok: false, error: 'Not paired' };
+  await disconnect();
+  await ext.storage.local.set({ pairing: { ...pairing, companionUrl } });
+  await store.setConnection({ state: State.CONNECTING });
+  await ensureConnected();
+  return { ok: true, companionUrl };
+}
+
+/** What the popup asks for when it opens: a fresh identity check, then the stream. */
+async function refresh() {
+  const saved = await store.load();
+  if (!saved.pairing || !saved.token) return { ok: true, paired: false };
+  const verdict = await verify(core, params(saved));
+  if (isTerminal(verdict.state)) {
+    await disconnect();
+    await store.setConnection(verdict);
+    return { ok: true, paired: true };
+  }
+  if (verdict.state === State.UNREACHABLE) {
+    await store.setConnection(verdict);
+  } else if (saved.connection?.state !== State.CONNECTED) {
+    await store.setConnection({ state: State.CONNECTING });
+  }
+  // The connection's own backoff loop retries an unreachable companion.
+  await ensureConnected();
+  return { ok: true, paired: true };
+}
+
+function params(saved) {
+  return {
+    companionUrl: saved.pairing.companionUrl,
+    token: saved.token,
+    identityKey: saved.pairing.identityKey,
+    lastEventId: saved.lastEventId ?? null,
+    deviceId: saved.pairing.deviceId,
+  };
+}
+
+async function ensureConnected() {
+  await ready;
+  const saved = await store.load();
+  if (!saved.pairing || !saved.token || isTerminal(saved.connection?.state)) {
+    await disconnect();
+    return;
+  }
+  await ext.alarms.create(WAKE_ALARM, { periodInMinutes: 1 });
+  if (hasOffscreen) {
+    await ensureOffscreen();
+    await ext.runtime.sendMessage({ target: 'offscreen', type: 'connect', params: params(saved) });
+  } else {
+    localConnection ??= new Connection(core, sink);
+    localConnection.start(params(saved));
+  }
+}
+
+async function disconnect() {
+  await ext.alarms.clear(WAKE_ALARM);
+  if (hasOffscreen) {
+    if (await offscreenExists()) await ext.offscreen.closeDocument();
+  } else {
+    localConnection?.stop();
+  }
+}
+
+async function offscreenExists() {
+  const contexts = await ext.runtime.getContexts({
+    contextTypes: ['OFFSCREEN_DOCUMENT'],
+    documentUrls: [ext.runtime.getURL(OFFSCREEN_URL)],
+  });
+  return contexts.length > 0;
+}
+
+// Two wake-ups at once must not both create the document (only one may exist).
+let creatingOffscreen = null;
+
+async function ensureOffscreen() {
+  if (await offscreenExists()) return;
+  creatingOffscreen ??= ext.offscreen.createDocument({
+    url: OFFSCREEN_URL,
+    reasons: ['WORKERS'],
+    justification: 'Keeps the companion event stream open; Chrome stops idle service workers.',
+  }).finally(() => { creatingOffscreen = null; });
+  await creatingOffscreen;
+}

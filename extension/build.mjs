@@ -1,0 +1,62 @@
+// Writes loadable unpacked extensions from the one manifest source:
+//   dist/chrome   service worker + offscreen document
+//   dist/firefox  event page (background.scripts), no offscreen
+// AUTORESUME_TEST_BUILD=1 writes dist-test/ instead, where Firefox exposes popup.html as a
+// web-accessible resource: geckodriver cannot navigate to moz-extension:// directly.
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const source = dirname(fileURLToPath(import.meta.url));
+const root = dirname(source);
+const testBuild = process.env.AUTORESUME_TEST_BUILD === '1';
+const outRoot = join(root, testBuild ? 'dist-test' : 'dist');
+
+// Build inputs and wasm-bindgen leftovers that the browser never loads.
+const NEVER_SHIPPED = new Set(['build.mjs', 'pkg/package.json', 'pkg/.gitignore']);
+const CHROME_ONLY = new Set(['offscreen.html', 'offscreen.js']);
+
+function chromeManifest(base) {
+  const manifest = structuredClone(base);
+  delete manifest.background.scripts;
+  delete manifest.browser_specific_settings;
+  return manifest;
+}
+
+function firefoxManifest(base) {
+  const manifest = structuredClone(base);
+  delete manifest.background.service_worker;
+  manifest.permissions = manifest.permissions.filter((p) => p !== 'offscreen');
+  if (testBuild) {
+    manifest.web_accessible_resources = [{ resources: ['popup.html'], matches: ['<all_urls>'] }];
+  }
+  return manifest;
+}
+
+async function files(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(source, join(e.parentPath, e.name)))
+    .filter((path) => !NEVER_SHIPPED.has(path) && !path.endsWith('.d.ts'));
+}
+
+async function write(name, manifest, shipped) {
+  const out = join(outRoot, name);
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  for (const path of shipped) {
+    await mkdir(dirname(join(out, path)), { recursive: true });
+    await cp(join(source, path), join(out, path));
+  }
+  await writeFile(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  console.log(`wrote ${relative(root, out)} (${shipped.length + 1} files)`);
+}
+
+const base = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
+const shipped = await files(source);
+if (!shipped.includes('pkg/extension_core_bg.wasm')) {
+  throw new Error('extension/pkg is missing the WASM: run scripts/build-extension');
+}
+await write('chrome', chromeManifest(base), shipped);
+await write('firefox', firefoxManifest(base), shipped.filter((p) => !CHROME_ONLY.has(p)));

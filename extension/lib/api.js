@@ -1,0 +1,70 @@
+// The companion's HTTP API. The token only ever travels in the Authorization header.
+
+export const ErrorKind = Object.freeze({
+  NETWORK: 'network',
+  UNAUTHORIZED: 'unauthorized',
+  HTTP: 'http',
+});
+
+export class ApiError extends Error {
+  constructor(kind, message, { status = 0, problemType = '' } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.kind = kind;
+    this.status = status;
+    this.problemType = problemType;
+  }
+}
+
+async function problemOf(response) {
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return {};
+  try {
+    return await response.json();
+  } catch {
+    return {};
+  }
+}
+
+async function request(base, path, { token, method = 'GET', body, headers = {}, signal } = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers }, signal, cache: 'no-store' };
+  if (token) init.headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(`${base}${path}`, init);
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new ApiError(ErrorKind.NETWORK, `Cannot reach the companion at ${base}`);
+  }
+  if (response.ok) return response;
+  const problem = await problemOf(response);
+  const kind = response.status === 401 ? ErrorKind.UNAUTHORIZED : ErrorKind.HTTP;
+  const message = problem.detail || problem.title || `The companion answered HTTP ${response.status}`;
+  throw new ApiError(kind, message, { status: response.status, problemType: problem.type ?? '' });
+}
+
+/** Redeems a pairing code: `{token, device, user, identity}`. */
+export async function pair(base, code, deviceName) {
+  const response = await request(base, '/api/v1/pair', {
+    method: 'POST',
+    body: { code, deviceName },
+  });
+  return response.json();
+}
+
+/** `{user, device, identity}` for the token. */
+export async function me(base, token, signal) {
+  const response = await request(base, '/api/v1/me', { token, signal });
+  return response.json();
+}
+
+/** Opens the event stream; the caller reads `response.body`. */
+export function openEvents(base, token, lastEventId, signal) {
+  const headers = { Accept: 'text/event-stream' };
+  if (lastEventId) headers['Last-Event-ID'] = String(lastEventId);
+  return request(base, '/api/v1/events', { token, headers, signal });
+}

@@ -1,0 +1,53 @@
+import init, * as core from './pkg/extension_core.js';
+import { ext } from './lib/ext.js';
+
+const $ = (id) => document.getElementById(id);
+
+await init();
+$('version').textContent = core.version();
+
+function show(element, message) {
+  element.textContent = message;
+  element.hidden = !message;
+}
+
+function render({ pairing }) {
+  $('not-paired').hidden = Boolean(pairing);
+  $('paired').hidden = !pairing;
+  if (!pairing) return;
+  if (document.activeElement !== $('companion-url')) $('companion-url').value = pairing.companionUrl;
+  $('fingerprint').textContent = pairing.identityFingerprint;
+  $('user').textContent = pairing.user?.name ?? '';
+  $('device').textContent = pairing.deviceName ?? '';
+}
+
+$('url-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  show($('url-error'), '');
+  $('url-saved').hidden = true;
+  let url;
+  try {
+    url = core.normalizeCompanionUrl($('companion-url').value);
+  } catch (error) {
+    show($('url-error'), error.message);
+    return;
+  }
+  if (url.startsWith('https://') && !(await ext.permissions.request({ origins: [`${url}/*`] }))) {
+    show($('url-error'), `AutoResume needs permission to talk to ${url}.`);
+    return;
+  }
+  const result = await ext.runtime.sendMessage({ type: 'set-url', url });
+  if (result?.ok) {
+    $('companion-url').value = result.companionUrl;
+    $('url-saved').hidden = false;
+  } else {
+    show($('url-error'), result?.error ?? 'Could not save the address.');
+  }
+});
+
+$('unpair').addEventListener('click', () => ext.runtime.sendMessage({ type: 'unpair' }));
+
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && 'pairing' in changes) render({ pairing: changes.pairing.newValue });
+});
+render(await ext.storage.local.get('pairing'));
