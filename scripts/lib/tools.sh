@@ -61,32 +61,33 @@ ensure_apt() { # PKG...
 }
 
 # --- browsers, drivers, binaryen, postgres, node --------------------------------
-major_of() { grep -oE '[0-9]+(\.[0-9]+)+' | head -n1 | cut -d. -f1; }
+
+# Browser versions come from dpkg, not `--version`: starting a browser binary just to
+# print its version can take seconds when it is not in the page cache.
+deb_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null | sed 's/^[0-9]*://' || true; }
 
 ensure_chromium() {
   local cv dv
-  cv="$(/usr/bin/chromium --version 2>/dev/null | major_of || true)"
-  dv="$(/usr/bin/chromedriver --version 2>/dev/null | major_of || true)"
-  if [[ -z "$cv" || -z "$dv" || "$cv" != "$dv" ]]; then
-    step "chromium ${cv:-none} / chromedriver ${dv:-none} mismatch: upgrading both (about 1 min)…"
+  cv="$(deb_version chromium)"; dv="$(deb_version chromium-driver)"
+  if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || -z "$cv" || "${cv%%.*}" != "${dv%%.*}" ]]; then
+    step "chromium ${cv:-none} / chromedriver ${dv:-none}: installing matching versions (about 1 min)…"
     apt_install chromium chromium-driver
-    cv="$(/usr/bin/chromium --version 2>/dev/null | major_of || true)"
-    dv="$(/usr/bin/chromedriver --version 2>/dev/null | major_of || true)"
-    [[ -n "$cv" && "$cv" == "$dv" ]] || die "chromium ($cv) and chromedriver ($dv) majors still differ"
+    cv="$(deb_version chromium)"; dv="$(deb_version chromium-driver)"
+    [[ -n "$cv" && "${cv%%.*}" == "${dv%%.*}" ]] || die "chromium ($cv) and chromedriver ($dv) majors still differ"
   fi
-  ok "chromium $cv + chromedriver $dv"
+  ok "chromium ${cv%%-*} + chromedriver ${dv%%-*}"
 }
 
 ensure_firefox() {
   local v
-  v="$(/usr/bin/firefox-esr --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+[a-z]*' | head -n1 || true)"
-  if [[ -z "$v" ]]; then
+  v="$(deb_version firefox-esr)"
+  if [[ -z "$v" || ! -x /usr/bin/firefox-esr ]]; then
     step "installing firefox-esr (about 15 s)…"
     apt_install firefox-esr
-    v="$(/usr/bin/firefox-esr --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+[a-z]*' | head -n1 || true)"
-    [[ -n "$v" ]] || die "firefox-esr does not run after install"
+    v="$(deb_version firefox-esr)"
+    [[ -n "$v" && -x /usr/bin/firefox-esr ]] || die "firefox-esr missing after install"
   fi
-  ok "firefox-esr $v"
+  ok "firefox-esr ${v%%-*}"
 }
 
 ensure_wasm_opt() {
