@@ -1,1 +1,197 @@
-fn main() {}
+//! The `companion` command line. Everything it does lives in the library.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use companion::auth::passwords::Passwords;
+use companion::config::Config;
+use companion::error::{Error, Result};
+use companion::store::{self, Store};
+use companion::{App, pairing, users};
+use tracing_subscriber::EnvFilter;
+
+/// AutoResume's self-hosted companion: stores your data, runs long jobs and pushes live
+/// events to the browser extension and the dashboard.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// TOML configuration file (default: ./companion.toml if present). Environment variables
+    /// COMPANION_* override it.
+    #[arg(long, global = true, env = "COMPANION_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (migrates the database first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print a one-time pairing code (valid 10 minutes) for the extension.
+    Pair {
+        /// The user whose extension is being paired.
+        #[arg(long)]
+        user: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. Asks for the password twice unless --password-stdin is given.
+    Add {
+        name: String,
+        /// Read the password from the first line of standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn init_tracing(filter: &str) {
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Logs go to stderr; stdout carries what the user asked for (codes, URLs).
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn serve(config: Config) -> Result<()> {
+    let app = App::build(config).await?;
+    let state = app.state().clone();
+    let base = state.config.base_url().to_owned();
+    println!(
+        "AutoResume companion listening on {base} ({} database)",
+        state.config.database_kind()
+    );
+    if store::users::count(&state.store).await? == 0 {
+        let token = state.setup.issue()?;
+        println!();
+        println!("First run: open this one-time link to create your account:");
+        println!("    {base}/setup/{token}");
+    } else {
+        println!("Dashboard: {base}/dashboard");
+        println!("Pair the extension: open {base}/dashboard/devices and create a pairing code,");
+        println!(
+            "or run `companion pair --user NAME`; then enter the address and the code in the extension popup."
+        );
+    }
+    app.serve(shutdown_signal()).await
+}
+
+fn read_password(from_stdin: bool) -> Result<String> {
+    let io = |e: std::io::Error| Error::BadRequest(format!("cannot read the password: {e}"));
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(io)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::BadRequest(
+            "no terminal to ask for a password: use --password-stdin".into(),
+        ));
+    }
+    let first = rpassword::prompt_password("Password: ").map_err(io)?;
+    let second = rpassword::prompt_password("Repeat it: ").map_err(io)?;
+    if first != second {
+        return Err(Error::BadRequest("the two passwords differ".into()));
+    }
+    Ok(first)
+}
+
+async fn open_store(config: &Config) -> Result<Store> {
+    let store = Store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    init_tracing(&config.log);
+    match cli.command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            open_store(&config).await?.close().await;
+            println!("Database is up to date ({}).", config.database_kind());
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    password_stdin,
+                },
+        } => {
+            let password = read_password(password_stdin)?;
+            let store = open_store(&config).await?;
+            let user = users::create(&store, &Passwords::default(), &name, &password).await?;
+            store.close().await;
+            println!(
+                "Created user {} (id {}). Log in at {}/login",
+                user.name,
+                user.id,
+                config.base_url()
+            );
+            Ok(())
+        }
+        Command::Pair { user } => {
+            let store = open_store(&config).await?;
+            let found = store::users::find_by_name(&store, &user)
+                .await?
+                .ok_or_else(|| {
+                    Error::BadRequest(format!(
+                        "no user named {user:?}; create one with `companion user add`"
+                    ))
+                })?;
+            let code = pairing::create_code(&store, found.id).await?;
+            store.close().await;
+            println!("Pairing code: {}", code.code);
+            println!(
+                "Valid for 10 minutes, once. In the extension popup enter the companion address"
+            );
+            println!("{} and this code.", config.base_url());
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

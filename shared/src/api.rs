@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/pair`: redeem a one-time pairing code for a device token.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PairRequest {
     pub code: String,
@@ -12,6 +13,7 @@ pub struct PairRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UserInfo {
     pub id: i64,
@@ -19,6 +21,7 @@ pub struct UserInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceInfo {
     pub id: String,
@@ -31,6 +34,7 @@ pub struct DeviceInfo {
 
 /// The companion's Ed25519 identity public key, which the extension pins at pairing.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityInfo {
     /// base64url (no padding) of the 32-byte public key.
@@ -40,6 +44,7 @@ pub struct IdentityInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PairResponse {
     /// The device token: shown once, stored by the companion only as a hash.
@@ -51,6 +56,7 @@ pub struct PairResponse {
 
 /// `GET /api/v1/me`: who the caller is.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MeResponse {
     pub user: UserInfo,
@@ -61,6 +67,7 @@ pub struct MeResponse {
 
 /// `POST /api/v1/pairing-codes` (dashboard session only).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PairingCodeResponse {
     pub code: String,
@@ -70,11 +77,13 @@ pub struct PairingCodeResponse {
 
 /// One row of the per-user event log, as sent in each SSE `data:` line.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AgentEvent {
     pub id: i64,
     #[serde(rename = "type")]
     pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub payload: serde_json::Value,
     /// Unix milliseconds.
     pub created_at: i64,
@@ -82,6 +91,7 @@ pub struct AgentEvent {
 
 /// RFC 9457 problem details: the body of every error response.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
     /// A stable URI naming the kind of problem, e.g. `urn:autoresume:problem:token-revoked`.

@@ -1,0 +1,221 @@
+//! Configuration: defaults, then `companion.toml`, then `COMPANION_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Every key is documented in README.md ("Configuration") and `companion.example.toml`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on. `COMPANION_BIND`.
+    pub bind: SocketAddr,
+    /// Folder for the SQLite database and other local state. `COMPANION_DATA_DIR`.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; empty means `sqlite://<data_dir>/companion.db`.
+    /// `COMPANION_DATABASE_URL`.
+    pub database_url: String,
+    /// The address people and the extension use, for printed links. Empty means
+    /// `http://<bind>`. `COMPANION_PUBLIC_URL`.
+    pub public_url: String,
+    /// Host names the server answers to (DNS-rebinding protection). The public URL's host
+    /// is always added. `COMPANION_ALLOWED_HOSTS` (comma-separated).
+    #[serde(deserialize_with = "list_or_csv")]
+    pub allowed_hosts: Vec<String>,
+    /// Log filter, e.g. `info` or `companion=debug,tower_http=debug`. `COMPANION_LOG`.
+    pub log: String,
+    /// Largest request body accepted, in bytes. `COMPANION_MAX_BODY_BYTES`.
+    pub max_body_bytes: usize,
+    /// How long a dashboard login lasts. `COMPANION_SESSION_TTL_HOURS`.
+    pub session_ttl_hours: u64,
+    /// Failed logins or pairings allowed per client address per minute.
+    /// `COMPANION_AUTH_ATTEMPTS_PER_MINUTE`.
+    pub auth_attempts_per_minute: u32,
+    /// Seconds between SSE keep-alive comments. `COMPANION_SSE_KEEPALIVE_SECS`.
+    pub sse_keepalive_secs: u64,
+}
+
+impl std::fmt::Debug for Config {
+    // The database URL may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database", &self.database_kind())
+            .field("public_url", &self.public_url)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            public_url: String::new(),
+            allowed_hosts: vec!["127.0.0.1".into(), "localhost".into(), "[::1]".into()],
+            log: "info".into(),
+            max_body_bytes: 1024 * 1024,
+            session_ttl_hours: 24 * 7,
+            auth_attempts_per_minute: 10,
+            sse_keepalive_secs: 15,
+        }
+    }
+}
+
+fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrCsv {
+        List(Vec<String>),
+        Csv(String),
+    }
+    Ok(match ListOrCsv::deserialize(deserializer)? {
+        ListOrCsv::List(list) => list,
+        ListOrCsv::Csv(csv) => csv
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    })
+}
+
+/// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
+/// belong to the CLI or the tests.
+const ENV_KEYS: [&str; 10] = [
+    "bind",
+    "data_dir",
+    "database_url",
+    "public_url",
+    "allowed_hosts",
+    "log",
+    "max_body_bytes",
+    "session_ttl_hours",
+    "auth_attempts_per_minute",
+    "sse_keepalive_secs",
+];
+
+impl Config {
+    /// Reads the layers. `file` is the TOML path; a missing default file is fine, a missing
+    /// file the user named is an error.
+    pub fn load(file: Option<&Path>) -> Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) if !path.exists() => {
+                return Err(Error::Config(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            Some(path) => figment = figment.merge(Toml::file(path)),
+            None => figment = figment.merge(Toml::file("companion.toml")),
+        }
+        let config: Config = figment
+            .merge(Env::prefixed("COMPANION_").only(&ENV_KEYS))
+            .extract()
+            .map_err(|e| Error::Config(e.to_string()))?;
+        config.validated()
+    }
+
+    fn validated(mut self) -> Result<Config> {
+        if self.database_url.is_empty() {
+            self.database_url = format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("companion.db").display()
+            );
+        }
+        if self.public_url.is_empty() {
+            self.public_url = format!("http://{}", self.bind);
+        }
+        let public = url::Url::parse(&self.public_url)
+            .map_err(|e| Error::Config(format!("public_url {:?}: {e}", self.public_url)))?;
+        if let Some(host) = public.host_str() {
+            let host = host.to_ascii_lowercase();
+            if !self
+                .allowed_hosts
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(&host))
+            {
+                self.allowed_hosts.push(host);
+            }
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(Error::Config("max_body_bytes must be at least 1024".into()));
+        }
+        Ok(self)
+    }
+
+    /// The public URL without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+
+    /// Whether cookies must carry `Secure` (the dashboard is served over https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn database_kind(&self) -> &'static str {
+        if self.database_url.starts_with("postgres") {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    }
+
+    /// A copy whose public URL follows the port actually bound (tests bind port 0).
+    pub fn with_bound_addr(&self, addr: SocketAddr) -> Config {
+        let mut config = self.clone();
+        if config.public_url == format!("http://{}", config.bind) {
+            config.public_url = format!("http://{addr}");
+        }
+        config.bind = addr;
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_in_database_and_public_url() {
+        let config = Config::default().validated().expect("valid");
+        assert_eq!(config.database_url, "sqlite://data/companion.db?mode=rwc");
+        assert_eq!(config.base_url(), "http://127.0.0.1:8787");
+        assert_eq!(config.database_kind(), "sqlite");
+    }
+
+    #[test]
+    fn public_url_host_is_allowed() {
+        let config = Config {
+            public_url: "https://jobs.example.org/".into(),
+            ..Config::default()
+        }
+        .validated()
+        .expect("valid");
+        assert!(
+            config
+                .allowed_hosts
+                .contains(&"jobs.example.org".to_owned())
+        );
+        assert!(config.secure_cookies());
+        assert_eq!(config.base_url(), "https://jobs.example.org");
+    }
+
+    #[test]
+    fn debug_hides_database_url() {
+        let config = Config {
+            database_url: "postgres://u:secret@db/x".into(),
+            ..Config::default()
+        };
+        assert!(!format!("{config:?}").contains("secret"));
+    }
+}

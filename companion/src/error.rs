@@ -1,0 +1,118 @@
+//! The companion's one error type. Every variant becomes an RFC 9457 problem response;
+//! internal details are logged, never sent, and no variant carries a secret.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use shared::api::{Problem, problem_types};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication required: send a device token or log in")]
+    Unauthorized,
+    #[error("this device token was revoked; pair the extension again")]
+    TokenRevoked,
+    #[error("the pairing code is wrong, expired or already used; create a new one")]
+    PairingCodeInvalid,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{detail}")]
+    Rejected { status: StatusCode, detail: String },
+    #[error("too many attempts; wait a minute and try again")]
+    TooManyRequests,
+    #[error(
+        "this Host header is not allowed; add it to COMPANION_ALLOWED_HOSTS if you use another name"
+    )]
+    HostNotAllowed,
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) | Error::HostNotAllowed => StatusCode::BAD_REQUEST,
+            Error::Unauthorized | Error::TokenRevoked | Error::PairingCodeInvalid => {
+                StatusCode::UNAUTHORIZED
+            }
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotFound => StatusCode::NOT_FOUND,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Rejected { status, .. } => *status,
+            Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Error::Config(_) | Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) | Error::Rejected { .. } => "bad-request",
+            Error::Unauthorized => "unauthorized",
+            Error::TokenRevoked => "token-revoked",
+            Error::PairingCodeInvalid => "pairing-code-invalid",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound => "not-found",
+            Error::Conflict(_) => "conflict",
+            Error::TooManyRequests => "rate-limited",
+            Error::HostNotAllowed => "host-not-allowed",
+            _ => "internal",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let detail = if status.is_server_error() {
+            "the companion hit an internal error; its log has the details".to_owned()
+        } else {
+            self.to_string()
+        };
+        let kind = match self {
+            Error::Unauthorized => problem_types::UNAUTHORIZED.to_owned(),
+            Error::TokenRevoked => problem_types::TOKEN_REVOKED.to_owned(),
+            Error::PairingCodeInvalid => problem_types::PAIRING_CODE_INVALID.to_owned(),
+            other => format!("urn:autoresume:problem:{}", other.slug()),
+        };
+        Problem {
+            kind,
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+        }
+    }
+}
+
+/// Writes a problem body; used by [`Error`] and by middleware that rewrites bare framework errors.
+pub fn problem_response(problem: &Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body,
+    )
+        .into_response()
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if self.status().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        problem_response(&self.problem())
+    }
+}

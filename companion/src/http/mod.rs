@@ -1,0 +1,153 @@
+//! The one route table.
+
+mod assets;
+pub mod auth;
+mod dashboard;
+mod devices;
+mod events;
+pub mod guard;
+mod health;
+mod pairing;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::HeaderValue;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, middleware};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::Error;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "AutoResume companion API", description = "Pairing, devices and live events. Authenticate with `Authorization: Bearer <device token>` (from `POST /api/v1/pair`) or the dashboard session cookie plus `X-CSRF-Token` on writes."),
+    tags(
+        (name = "pairing", description = "Pair the extension with a one-time code"),
+        (name = "account", description = "Who is calling"),
+        (name = "devices", description = "Paired extensions (dashboard session only)"),
+        (name = "events", description = "The live event log"),
+    )
+)]
+struct ApiDoc;
+
+/// The API routes and the OpenAPI document generated from the same table, so every route
+/// is documented.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(pairing::pair))
+        .routes(routes!(pairing::create_code))
+        .routes(routes!(pairing::me))
+        .routes(routes!(devices::list))
+        .routes(routes!(devices::revoke))
+        .routes(routes!(events::stream))
+        .split_for_parts()
+}
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+async fn not_found() -> Error {
+    Error::NotFound
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api();
+    let openapi = Arc::new(openapi);
+    let body_limit = state.config.max_body_bytes;
+    Router::new()
+        .merge(api)
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(openapi.as_ref().clone()) }),
+        )
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/", get(dashboard::root))
+        .route("/login", get(dashboard::login_page).post(dashboard::login))
+        .route("/logout", post(dashboard::logout))
+        .route(
+            "/setup/{token}",
+            get(dashboard::setup_page).post(dashboard::setup),
+        )
+        .route("/dashboard", get(dashboard::home))
+        .route("/dashboard/devices", get(dashboard::devices))
+        .route(
+            "/dashboard/devices/{id}/revoke",
+            post(dashboard::revoke_device),
+        )
+        .route(
+            "/dashboard/pairing-codes",
+            post(dashboard::create_pairing_code),
+        )
+        .route("/dashboard/activity", get(dashboard::activity))
+        .route(
+            "/dashboard/activity/test-event",
+            post(dashboard::send_test_event),
+        )
+        .route("/static/app.css", get(assets::stylesheet))
+        .route("/static/live.js", get(assets::live_script))
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async {
+            Error::Rejected {
+                status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                detail: "method not allowed on this route".into(),
+            }
+            .into_response()
+        })
+        .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
+        .layer(middleware::from_fn(guard::refuse_query_tokens))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::allowed_host,
+        ))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(middleware::from_fn(guard::problem_bodies))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CONTENT_SECURITY_POLICY,
+            guard::CONTENT_SECURITY_POLICY,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(middleware::from_fn(guard::record_metrics))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                // The route template, never the raw URI: paths and queries can carry secrets.
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("unmatched", |p| p.as_str());
+                tracing::info_span!("http", method = %request.method(), route)
+            }),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,118 @@
+//! AutoResume's companion: a library with a thin binary (`main.rs`).
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod events;
+pub mod http;
+pub mod identity;
+pub mod pairing;
+pub mod state;
+pub mod store;
+pub mod users;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::auth::passwords::Passwords;
+use crate::auth::rate_limit::AttemptLimiter;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::events::EventBus;
+use crate::identity::Identity;
+use crate::state::{AppState, SetupToken};
+use crate::store::Store;
+
+/// The process-wide Prometheus recorder; installed once even when tests start many servers.
+fn metrics_handle() -> Result<PrometheusHandle> {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    if let Some(handle) = HANDLE.get() {
+        return Ok(handle.clone());
+    }
+    let handle = PrometheusBuilder::new()
+        .install_recorder()
+        .map_err(|e| Error::Internal(format!("metrics recorder: {e}")))?;
+    Ok(HANDLE.get_or_init(|| handle).clone())
+}
+
+/// A companion ready to serve: database migrated, identity loaded, listener bound.
+pub struct App {
+    state: AppState,
+    listener: TcpListener,
+    shutdown: watch::Sender<bool>,
+}
+
+impl App {
+    pub async fn build(config: Config) -> Result<App> {
+        let store = Store::connect(&config.database_url).await?;
+        store.migrate().await?;
+        store::sessions::delete_expired(&store).await?;
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", config.bind)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let config = config.with_bound_addr(addr);
+        let identity = Identity::load_or_create(&store).await?;
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let state = AppState {
+            auth_limiter: AttemptLimiter::per_minute(config.auth_attempts_per_minute),
+            config: Arc::new(config),
+            bus: EventBus::new(store.clone()),
+            store,
+            identity,
+            passwords: Passwords::default(),
+            setup: SetupToken::default(),
+            metrics: metrics_handle()?,
+            shutdown: shutdown_rx,
+        };
+        Ok(App {
+            state,
+            listener,
+            shutdown,
+        })
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr> {
+        self.listener
+            .local_addr()
+            .map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    /// Serves until `stop` resolves, then ends open event streams and waits for requests
+    /// in flight.
+    pub async fn serve(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
+        let App {
+            state,
+            listener,
+            shutdown,
+        } = self;
+        let store = state.store.clone();
+        let router = http::router(state);
+        let signal = async move {
+            stop.await;
+            let _ = shutdown.send(true);
+        };
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal)
+        .await
+        .map_err(|e| Error::Internal(format!("server: {e}")))?;
+        store.close().await;
+        Ok(())
+    }
+}

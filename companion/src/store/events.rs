@@ -1,0 +1,75 @@
+use shared::api::AgentEvent;
+
+use super::{Store, now_ms};
+use crate::error::Result;
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    #[sqlx(rename = "type")]
+    kind: String,
+    payload: String,
+    created_at: i64,
+}
+
+impl From<EventRow> for AgentEvent {
+    fn from(row: EventRow) -> Self {
+        AgentEvent {
+            id: row.id,
+            kind: row.kind,
+            payload: serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null),
+            created_at: row.created_at,
+        }
+    }
+}
+
+pub async fn insert(
+    store: &Store,
+    user_id: i64,
+    kind: &str,
+    payload: &serde_json::Value,
+) -> Result<AgentEvent> {
+    let row: EventRow = sqlx::query_as(
+        "INSERT INTO agent_events (user_id, type, payload, created_at) VALUES ($1, $2, $3, $4)
+         RETURNING id, type, payload, created_at",
+    )
+    .bind(user_id)
+    .bind(kind)
+    .bind(payload.to_string())
+    .bind(now_ms())
+    .fetch_one(store.pool())
+    .await?;
+    Ok(row.into())
+}
+
+/// The user's events after `after_id`, oldest first.
+pub async fn after(
+    store: &Store,
+    user_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<AgentEvent>> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT id, type, payload, created_at FROM agent_events
+         WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    )
+    .bind(user_id)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The user's last `limit` events, oldest first.
+pub async fn recent(store: &Store, user_id: i64, limit: i64) -> Result<Vec<AgentEvent>> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT id, type, payload, created_at FROM agent_events
+         WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows.into_iter().rev().map(Into::into).collect())
+}

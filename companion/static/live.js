@@ -1,0 +1,48 @@
+// Live updates for the activity page. The page works without this script: it is rendered
+// on the server and the forms post normally. Text goes in with textContent only.
+const list = document.getElementById('events');
+const status = document.getElementById('live-status');
+
+function setStatus(state, text) {
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+function ago(ms) {
+  const secs = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (secs < 45) return 'just now';
+  if (secs < 3600) return `${Math.round(secs / 60)} min ago`;
+  if (secs < 86400) return `${Math.floor(secs / 3600)} h ago`;
+  return `${Math.floor(secs / 86400)} days ago`;
+}
+
+function show(event) {
+  if (list.querySelector(`li[data-id="${CSS.escape(String(event.id))}"]`)) return;
+  document.getElementById('no-events')?.remove();
+  const item = document.createElement('li');
+  item.dataset.id = String(event.id);
+  item.classList.add('fresh');
+  const text = document.createElement('span');
+  text.className = 'text';
+  text.textContent = event.text;
+  const type = document.createElement('span');
+  type.className = 'type';
+  type.textContent = event.type;
+  const time = document.createElement('time');
+  time.className = 'muted';
+  time.dataset.ms = String(event.createdAt);
+  time.textContent = ago(event.createdAt);
+  item.append(text, ' ', type, ' ', time);
+  list.prepend(item);
+}
+
+// EventSource sends the session cookie; it replays the last events on connect (already on
+// the page, skipped by id) and resends Last-Event-ID itself after a drop.
+const source = new EventSource('/api/v1/events');
+source.onopen = () => setStatus('live', 'live');
+source.onerror = () => setStatus('offline', 'reconnecting…');
+source.onmessage = (message) => show(JSON.parse(message.data));
+
+setInterval(() => {
+  for (const time of document.querySelectorAll('time[data-ms]')) time.textContent = ago(Number(time.dataset.ms));
+}, 30000);
