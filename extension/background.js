@@ -30,18 +30,27 @@ ext.alarms.onAlarm.addListener((alarm) => {
 });
 ext.runtime.onStartup.addListener(() => ensureConnected().catch(report));
 ext.runtime.onInstalled.addListener(() => ensureConnected().catch(report));
-ext.runtime.onSuspend?.addListener(() => localConnection?.stop());
+ext.runtime.onSuspend?.addListener(suspend);
 
+// Starts and suspensions of this page, so that tests (and curious users) can see a Firefox
+// event page really slept and woke; the stream catches up with Last-Event-ID after a wake.
+let lifecycle = null;
 recordWake().then(ensureConnected).catch(report);
 
 function report(error) {
   console.error('AutoResume background:', error.message);
 }
 
-// Counts starts of this page: tests use it to prove a Firefox event page was suspended and woke.
 async function recordWake() {
-  const { lifecycle = { starts: 0 } } = await ext.storage.local.get('lifecycle');
-  await ext.storage.local.set({ lifecycle: { starts: lifecycle.starts + 1, startedAt: Date.now() } });
+  const { lifecycle: previous } = await ext.storage.local.get('lifecycle');
+  lifecycle = { starts: (previous?.starts ?? 0) + 1, startedAt: Date.now() };
+  await ext.storage.local.set({ lifecycle });
+}
+
+function suspend() {
+  localConnection?.stop();
+  // Best effort: work started during onSuspend is not guaranteed to finish.
+  if (lifecycle) ext.storage.local.set({ lifecycle: { ...lifecycle, suspendedAt: Date.now() } });
 }
 
 async function handle(message) {

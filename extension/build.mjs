@@ -53,10 +53,20 @@ async function write(name, manifest, shipped) {
   console.log(`wrote ${relative(root, out)} (${shipped.length + 1} files)`);
 }
 
+// A WASM that does not instantiate (e.g. mangled by an optimiser) would only show up as a dead
+// popup, so it is loaded and called once here.
+async function checkWasm() {
+  const pkg = join(source, 'pkg');
+  const { default: init, version } = await import(join(pkg, 'extension_core.js'));
+  await init({ module_or_path: await readFile(join(pkg, 'extension_core_bg.wasm')) });
+  return version();
+}
+
 const base = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
 const shipped = await files(source);
 if (!shipped.includes('pkg/extension_core_bg.wasm')) {
   throw new Error('extension/pkg is missing the WASM: run scripts/build-extension');
 }
+console.log(`extension-core ${await checkWasm()} instantiates`);
 await write('chrome', chromeManifest(base), shipped);
 await write('firefox', firefoxManifest(base), shipped.filter((p) => !CHROME_ONLY.has(p)));
