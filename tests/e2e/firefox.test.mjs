@@ -1,0 +1,117 @@
+// The Firefox test build in headless Firefox ESR (geckodriver) against a real companion,
+// including an event page that is suspended while an event arrives.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Companion } from './lib/companion.mjs';
+import { artifacts, distTest } from './lib/paths.mjs';
+import { waitFor } from './lib/wait.mjs';
+import { Gecko } from './lib/webdriver.mjs';
+
+const USER = 'grace';
+const PASSWORD = 'tabs are fine too';
+const UUID = randomUUID();
+// Short, so the test sees a real suspension quickly; Firefox's default is 30 s.
+const IDLE_TIMEOUT_MS = 2000;
+
+describe('Firefox: event page, suspension and catch-up', () => {
+  let companion;
+  let firefox;
+  let popupTab;
+  let dashboardTab;
+
+  before(async () => {
+    companion = await Companion.start();
+    await companion.addUser(USER, PASSWORD);
+    const extension = join(distTest, 'firefox');
+    const { browser_specific_settings: settings } = JSON.parse(await readFile(join(extension, 'manifest.json'), 'utf8'));
+    firefox = await Gecko.start({
+      browserName: 'firefox',
+      'moz:firefoxOptions': {
+        binary: process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr',
+        args: ['-headless'],
+        prefs: {
+          // A fixed moz-extension:// host, so the test knows where the popup is.
+          'extensions.webextensions.uuids': JSON.stringify({ [settings.gecko.id]: UUID }),
+          'extensions.background.idle.timeout': IDLE_TIMEOUT_MS,
+        },
+      },
+    });
+    await firefox.installAddon(extension);
+    popupTab = await firefox.currentTab();
+    dashboardTab = await firefox.newTab();
+    await firefox.switchTo(dashboardTab);
+    await firefox.navigate(`${companion.url}/login`);
+    await firefox.type('input[name=username]', USER);
+    await firefox.type('input[name=password]', PASSWORD);
+    await firefox.click('form [type=submit], form button');
+    await waitFor(async () => /\/dashboard/.test(await firefox.command('GET', '/url')), { what: 'the dashboard' });
+  });
+
+  after(async () => {
+    await firefox?.quit();
+    await companion?.stop();
+  });
+
+  // WebDriver may not navigate to moz-extension:// itself; a page may, because the test
+  // build lists popup.html as web-accessible.
+  async function openPopup() {
+    await firefox.switchTo(popupTab);
+    await firefox.navigate(`${companion.url}/login`);
+    const url = `moz-extension://${UUID}/popup.html`;
+    await firefox.execute('location.href = arguments[0]', url);
+    await waitFor(
+      () => firefox.execute('return location.href === arguments[0] && document.readyState === "complete" && document.getElementById("version").textContent !== ""', url),
+      { what: 'the popup' },
+    );
+  }
+
+  async function sendTestEvent(message) {
+    await firefox.switchTo(dashboardTab);
+    await firefox.navigate(`${companion.url}/dashboard/activity`);
+    await firefox.type('input[name=message]', message);
+    await firefox.click('#send-test-event');
+    await waitFor(async () => (await firefox.command('GET', '/url')).includes('/dashboard'), { what: 'the form post' });
+    await firefox.switchTo(popupTab);
+  }
+
+  const storage = (key) => firefox.execute('return browser.storage.local.get(arguments[0]).then((s) => s[arguments[0]])', key);
+
+  test('pairs, connects and shows a live event', async () => {
+    await openPopup();
+    await firefox.type('#companion-url', companion.url);
+    await firefox.type('#pairing-code', await companion.pairingCode(USER));
+    await firefox.click('#pair-button');
+    await firefox.waitForText('#user', USER);
+    await firefox.waitForText('#status-text', 'Connected');
+    const message = `Firefox hears you ${Date.now()}`;
+    await sendTestEvent(message);
+    await firefox.waitForText('#activity', message);
+    await mkdir(artifacts, { recursive: true });
+    await writeFile(join(artifacts, 'popup-firefox.png'), await firefox.screenshot('body'));
+  });
+
+  test('an event sent while the event page is suspended shows after it wakes', async () => {
+    const awake = await storage('lifecycle');
+    // Suspension: Firefox fires runtime.onSuspend, which the page records. Poll gently: with
+    // a 100 ms loop of storage reads from the popup the page was seen never to go idle.
+    const slept = await waitFor(async () => {
+      const lifecycle = await storage('lifecycle');
+      return lifecycle?.starts === awake.starts && lifecycle.suspendedAt > lifecycle.startedAt && lifecycle;
+    }, { timeout: IDLE_TIMEOUT_MS * 10, interval: 1000, what: 'the event page to be suspended' });
+
+    const message = `Sent while asleep ${Date.now()}`;
+    await sendTestEvent(message);
+    const stored = await storage('events');
+    assert.ok(!stored.some((e) => e.payload?.message === message), 'a suspended page cannot have received it');
+    assert.equal((await storage('lifecycle')).starts, slept.starts, 'still asleep');
+
+    // Opening the popup sends a runtime message, which wakes the page; it catches up.
+    await openPopup();
+    await firefox.waitForText('#activity', message);
+    assert.ok((await storage('lifecycle')).starts > slept.starts, 'the page was started again');
+    await firefox.waitForText('#status-text', 'Connected');
+  });
+});
