@@ -124,7 +124,9 @@ impl Config {
         config.validated()
     }
 
-    fn validated(mut self) -> Result<Config> {
+    /// Fills in derived defaults and checks values; `load` calls it, tests building a
+    /// `Config` by hand call it too.
+    pub fn validated(mut self) -> Result<Config> {
         if self.database_url.is_empty() {
             self.database_url = format!(
                 "sqlite://{}?mode=rwc",

@@ -1,0 +1,117 @@
+use crate::helpers::{TestApp, read_sse_until, sse_events};
+
+#[tokio::test]
+async fn the_stream_replays_after_last_event_id_then_goes_live() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let paired = app.pair(alice.id, "Chrome").await;
+    let device = app.device_client(&paired.token);
+    let first = app.state.bus.emit(alice.id, "test.ping", serde_json::json!({"message": "one"})).await.expect("emit");
+    app.state.bus.emit(alice.id, "test.ping", serde_json::json!({"message": "two"})).await.expect("emit");
+    app.state.bus.emit(alice.id, "test.ping", serde_json::json!({"message": "three"})).await.expect("emit");
+
+    let response = device
+        .get(app.url("/api/v1/events"))
+        .header("last-event-id", first.id.to_string())
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().expect("ascii").starts_with("text/event-stream"));
+
+    let bus = app.state.bus.clone();
+    let emitted = std::sync::atomic::AtomicBool::new(false);
+    let text = read_sse_until(response, |text| {
+        // Once the replay arrived, emit a live event; the read ends when it shows up.
+        if text.contains("\"three\"") && !emitted.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            let bus = bus.clone();
+            tokio::spawn(async move {
+                bus.emit(alice.id, "test.ping", serde_json::json!({"message": "four"})).await.expect("emit");
+            });
+        }
+        text.contains("\"four\"")
+    })
+    .await;
+    let messages: Vec<String> =
+        sse_events(&text).iter().map(|e| e["payload"]["message"].as_str().unwrap_or("").to_owned()).collect();
+    assert_eq!(messages, ["two", "three", "four"]);
+    let ids: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("id: ")).collect();
+    assert_eq!(ids.len(), 3);
+    assert!(text.contains("\"text\":\"two\""), "events carry their display text");
+}
+
+#[tokio::test]
+async fn without_last_event_id_recent_events_are_replayed() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let paired = app.pair(alice.id, "Chrome").await;
+    let response = app.device_client(&paired.token).get(app.url("/api/v1/events")).send().await.expect("stream");
+    let text = read_sse_until(response, |text| text.contains("device.paired")).await;
+    assert_eq!(sse_events(&text)[0]["payload"]["deviceId"], paired.device.id.as_str());
+}
+
+#[tokio::test]
+async fn keep_alive_comments_are_sent() {
+    let app = TestApp::spawn_with(|c| c.sse_keepalive_secs = 1).await;
+    let alice = app.create_user("alice").await;
+    let paired = app.pair(alice.id, "Chrome").await;
+    let response = app
+        .device_client(&paired.token)
+        .get(app.url("/api/v1/events"))
+        .header("last-event-id", "999999")
+        .send()
+        .await
+        .expect("stream");
+    let text = read_sse_until(response, |text| text.contains(": keep-alive")).await;
+    assert!(sse_events(&text).is_empty());
+}
+
+#[tokio::test]
+async fn revoking_a_device_ends_its_stream_with_the_revocation() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let paired = app.pair(alice.id, "Chrome").await;
+    let response = app
+        .device_client(&paired.token)
+        .get(app.url("/api/v1/events"))
+        .header("last-event-id", "999999")
+        .send()
+        .await
+        .expect("stream");
+    companion::pairing::revoke_device(&app.state.store, &app.state.bus, alice.id, &paired.device.id)
+        .await
+        .expect("revoke");
+    let body = tokio::time::timeout(std::time::Duration::from_secs(10), response.text())
+        .await
+        .expect("the stream ends after the revocation")
+        .expect("body");
+    assert!(body.contains("device.revoked"));
+}
+
+#[tokio::test]
+async fn a_malformed_last_event_id_is_a_bad_request() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let paired = app.pair(alice.id, "Chrome").await;
+    let response = app
+        .device_client(&paired.token)
+        .get(app.url("/api/v1/events"))
+        .header("last-event-id", "yesterday")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 400);
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_streams() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let paired = app.pair(alice.id, "Chrome").await;
+    let response = app.device_client(&paired.token).get(app.url("/api/v1/events")).send().await.expect("stream");
+    assert_eq!(response.status(), 200);
+    tokio::time::timeout(std::time::Duration::from_secs(10), app.shutdown())
+        .await
+        .expect("graceful shutdown does not hang on an open stream");
+    drop(response);
+}

@@ -1,0 +1,114 @@
+use crate::helpers::{PASSWORD, TestApp};
+
+fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site_strict() {
+    let app = TestApp::spawn().await;
+    app.create_user("alice").await;
+    let response = browser_client()
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .form(&[("username", "alice"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), 303);
+    let cookie = response.headers()["set-cookie"].to_str().expect("ascii").to_owned();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+}
+
+#[tokio::test]
+async fn wrong_passwords_fail_and_are_rate_limited() {
+    let app = TestApp::spawn_with(|c| c.auth_attempts_per_minute = 3).await;
+    app.create_user("alice").await;
+    let client = browser_client();
+    for _ in 0..3 {
+        let response = client
+            .post(app.url("/login"))
+            .header("origin", &app.base)
+            .form(&[("username", "alice"), ("password", "not the password")])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(response.status(), 401);
+        assert!(response.text().await.expect("html").contains("Wrong user name or password"));
+    }
+    let limited = client
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .form(&[("username", "alice"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(limited.status(), 429, "even the right password waits out the window");
+}
+
+#[tokio::test]
+async fn dashboard_pages_need_a_session_and_logout_ends_it() {
+    let app = TestApp::spawn().await;
+    app.create_user("alice").await;
+    let anonymous = browser_client().get(app.url("/dashboard/devices")).send().await.expect("page");
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(anonymous.headers()["location"], "/login");
+
+    let browser = app.login("alice").await;
+    let page = browser.client.get(app.url("/dashboard/activity")).send().await.expect("page");
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+
+    let logout = browser
+        .client
+        .post(app.url("/logout"))
+        .header("origin", &app.base)
+        .form(&[("csrf_token", browser.csrf.as_str())])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(logout.status(), 303);
+    let after = browser.client.get(app.url("/dashboard")).send().await.expect("page");
+    assert_eq!(after.status(), 303);
+}
+
+#[tokio::test]
+async fn the_setup_link_creates_the_first_user_once() {
+    let app = TestApp::spawn().await;
+    let token = app.state.setup.issue().expect("token");
+    let client = browser_client();
+    assert_eq!(client.get(app.url("/setup/wrong")).send().await.expect("page").status(), 404);
+    assert_eq!(client.get(app.url(&format!("/setup/{token}"))).send().await.expect("page").status(), 200);
+    let form = [("username", "alice"), ("password", PASSWORD), ("password_confirm", PASSWORD)];
+    let created = client
+        .post(app.url(&format!("/setup/{token}")))
+        .header("origin", &app.base)
+        .form(&form)
+        .send()
+        .await
+        .expect("setup");
+    assert_eq!(created.status(), 303);
+    assert_eq!(created.headers()["location"], "/dashboard/devices");
+    let again = browser_client()
+        .post(app.url(&format!("/setup/{token}")))
+        .header("origin", &app.base)
+        .form(&[("username", "mallory"), ("password", PASSWORD), ("password_confirm", PASSWORD)])
+        .send()
+        .await
+        .expect("setup");
+    assert_eq!(again.status(), 404);
+    assert_eq!(companion::store::users::count(&app.state.store).await.expect("count"), 1);
+}
+
+#[tokio::test]
+async fn page_text_is_escaped() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    app.pair(alice.id, "<img src=x onerror=alert(1)>").await;
+    let browser = app.login("alice").await;
+    let html = browser.client.get(app.url("/dashboard/devices")).send().await.expect("page").text().await.expect("html");
+    assert!(!html.contains("<img src=x"));
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;") || html.contains("&#60;img"), "{html}");
+}

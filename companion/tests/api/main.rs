@@ -1,0 +1,11 @@
+//! Integration tests: the real server on a random port with its own database (SQLite, or
+//! PostgreSQL when COMPANION_TEST_DATABASE_URL points at a server), driven over HTTP.
+
+mod bad_input;
+mod cross_user;
+mod csrf_and_host;
+mod events;
+mod helpers;
+mod login;
+mod pairing;
+mod secrets_in_logs;
