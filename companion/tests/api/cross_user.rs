@@ -24,8 +24,14 @@ impl Caller<'_> {
 
 /// A's identifiers must not show up in anything B receives.
 fn assert_no_trace_of(alice: &PairResponse, body: &str, context: &str) {
-    assert!(!body.contains(&alice.device.id), "{context}: A's device id leaked: {body}");
-    assert!(!body.contains("\"alice\""), "{context}: A's name leaked: {body}");
+    assert!(
+        !body.contains(&alice.device.id),
+        "{context}: A's device id leaked: {body}"
+    );
+    assert!(
+        !body.contains("\"alice\""),
+        "{context}: A's name leaked: {body}"
+    );
 }
 
 async fn body(response: Response) -> (u16, String) {
@@ -39,11 +45,24 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
     let alice_user = app.create_user("alice").await;
     let bob_user = app.create_user("bob").await;
     let alice = app.pair(alice_user.id, "Alice's Chrome").await;
-    app.state.bus.emit(alice_user.id, "test.ping", serde_json::json!({"message": "for alice only"})).await.expect("emit");
+    app.state
+        .bus
+        .emit(
+            alice_user.id,
+            "test.ping",
+            serde_json::json!({"message": "for alice only"}),
+        )
+        .await
+        .expect("emit");
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
-    let spec: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json")).await.expect("spec").json().await.expect("json");
+    let spec: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .expect("spec")
+        .json()
+        .await
+        .expect("json");
     let mut operations = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("path item").keys() {
@@ -53,8 +72,16 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
     assert!(operations.len() >= 6, "{operations:?}");
 
     let callers = [
-        Caller { label: "B's token", client: app.device_client(&bob.token), browser: None },
-        Caller { label: "B's cookie", client: bob_browser.client.clone(), browser: Some(&bob_browser) },
+        Caller {
+            label: "B's token",
+            client: app.device_client(&bob.token),
+            browser: None,
+        },
+        Caller {
+            label: "B's cookie",
+            client: bob_browser.client.clone(),
+            browser: Some(&bob_browser),
+        },
     ];
     for caller in &callers {
         for (method, path) in &operations {
@@ -64,24 +91,37 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
             match (method.as_str(), path.as_str()) {
                 // Redeeming a code is not scoped to a caller: the code itself names the user.
                 ("POST", "/api/v1/pair") => {
-                    let (status, text) = body(caller.request(method, &url).json(&serde_json::json!({"code": "0000-00000-00000", "deviceName": "x"})).send().await.expect("request")).await;
+                    let (status, text) = body(
+                        caller
+                            .request(method, &url)
+                            .json(
+                                &serde_json::json!({"code": "0000-00000-00000", "deviceName": "x"}),
+                            )
+                            .send()
+                            .await
+                            .expect("request"),
+                    )
+                    .await;
                     assert_eq!(status, 401, "{context}");
                     assert_no_trace_of(&alice, &text, &context);
                 }
                 ("GET", "/api/v1/me") => {
-                    let (status, text) = body(caller.request(method, &url).send().await.expect("request")).await;
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
                     assert_eq!(status, 200, "{context}");
                     assert!(text.contains("\"bob\""), "{context}: {text}");
                     assert_no_trace_of(&alice, &text, &context);
                 }
                 ("GET", "/api/v1/devices") | ("POST", "/api/v1/pairing-codes") => {
-                    let (status, text) = body(caller.request(method, &url).send().await.expect("request")).await;
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
                     let expected = if caller.browser.is_some() { 200 } else { 403 };
                     assert_eq!(status, expected, "{context}");
                     assert_no_trace_of(&alice, &text, &context);
                 }
                 ("DELETE", "/api/v1/devices/{id}") => {
-                    let (status, text) = body(caller.request(method, &url).send().await.expect("request")).await;
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
                     let expected = if caller.browser.is_some() { 404 } else { 403 };
                     assert_eq!(status, expected, "{context}");
                     assert_no_trace_of(&alice, &text, &context);
@@ -99,9 +139,10 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         }
     }
 
-    let still_active = companion::store::devices::get(&app.state.store, alice_user.id, &alice.device.id)
-        .await
-        .expect("query")
-        .expect("A's device exists");
+    let still_active =
+        companion::store::devices::get(&app.state.store, alice_user.id, &alice.device.id)
+            .await
+            .expect("query")
+            .expect("A's device exists");
     assert!(still_active.revoked_at.is_none(), "B revoked A's device");
 }

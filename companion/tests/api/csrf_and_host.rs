@@ -24,7 +24,11 @@ async fn cookie_writes_need_the_csrf_token() {
         .await
         .expect("request");
     assert_eq!(wrong_token.status(), 403);
-    let with_token = browser.write(Method::POST, &app.url("/api/v1/pairing-codes")).send().await.expect("request");
+    let with_token = browser
+        .write(Method::POST, &app.url("/api/v1/pairing-codes"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(with_token.status(), 200);
 }
 
@@ -67,13 +71,21 @@ async fn a_same_origin_form_with_the_token_field_works() {
         .client
         .post(app.url("/dashboard/activity/test-event"))
         .header("origin", &app.base)
-        .form(&[("csrf_token", browser.csrf.as_str()), ("message", "hello there")])
+        .form(&[
+            ("csrf_token", browser.csrf.as_str()),
+            ("message", "hello there"),
+        ])
         .send()
         .await
         .expect("request");
     assert_eq!(response.status(), 303);
-    let events = companion::store::events::recent(&app.state.store, alice.id, 5).await.expect("events");
-    assert_eq!(events.last().expect("event").payload["message"], "hello there");
+    let events = companion::store::events::recent(&app.state.store, alice.id, 5)
+        .await
+        .expect("events");
+    assert_eq!(
+        events.last().expect("event").payload["message"],
+        "hello there"
+    );
 
     let missing_field = browser
         .client
@@ -98,7 +110,12 @@ async fn a_foreign_host_header_is_refused() {
     assert_eq!(response.status(), 400);
     let body: serde_json::Value = response.json().await.expect("problem");
     assert_eq!(body["type"], "urn:autoresume:problem:host-not-allowed");
-    let ok = reqwest::Client::new().get(app.url("/healthz")).header("host", "localhost").send().await.expect("request");
+    let ok = reqwest::Client::new()
+        .get(app.url("/healthz"))
+        .header("host", "localhost")
+        .send()
+        .await
+        .expect("request");
     assert_eq!(ok.status(), 200);
 }
 
@@ -112,5 +129,10 @@ async fn no_cors_headers_are_sent() {
         .send()
         .await
         .expect("request");
-    assert!(response.headers().keys().all(|k| !k.as_str().starts_with("access-control-")));
+    assert!(
+        response
+            .headers()
+            .keys()
+            .all(|k| !k.as_str().starts_with("access-control-"))
+    );
 }

@@ -6,9 +6,26 @@ async fn the_stream_replays_after_last_event_id_then_goes_live() {
     let alice = app.create_user("alice").await;
     let paired = app.pair(alice.id, "Chrome").await;
     let device = app.device_client(&paired.token);
-    let first = app.state.bus.emit(alice.id, "test.ping", serde_json::json!({"message": "one"})).await.expect("emit");
-    app.state.bus.emit(alice.id, "test.ping", serde_json::json!({"message": "two"})).await.expect("emit");
-    app.state.bus.emit(alice.id, "test.ping", serde_json::json!({"message": "three"})).await.expect("emit");
+    let first = app
+        .state
+        .bus
+        .emit(alice.id, "test.ping", serde_json::json!({"message": "one"}))
+        .await
+        .expect("emit");
+    app.state
+        .bus
+        .emit(alice.id, "test.ping", serde_json::json!({"message": "two"}))
+        .await
+        .expect("emit");
+    app.state
+        .bus
+        .emit(
+            alice.id,
+            "test.ping",
+            serde_json::json!({"message": "three"}),
+        )
+        .await
+        .expect("emit");
 
     let response = device
         .get(app.url("/api/v1/events"))
@@ -17,7 +34,12 @@ async fn the_stream_replays_after_last_event_id_then_goes_live() {
         .await
         .expect("stream");
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().expect("ascii").starts_with("text/event-stream"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/event-stream")
+    );
 
     let bus = app.state.bus.clone();
     let emitted = std::sync::atomic::AtomicBool::new(false);
@@ -26,18 +48,32 @@ async fn the_stream_replays_after_last_event_id_then_goes_live() {
         if text.contains("\"three\"") && !emitted.swap(true, std::sync::atomic::Ordering::SeqCst) {
             let bus = bus.clone();
             tokio::spawn(async move {
-                bus.emit(alice.id, "test.ping", serde_json::json!({"message": "four"})).await.expect("emit");
+                bus.emit(
+                    alice.id,
+                    "test.ping",
+                    serde_json::json!({"message": "four"}),
+                )
+                .await
+                .expect("emit");
             });
         }
         text.contains("\"four\"")
     })
     .await;
-    let messages: Vec<String> =
-        sse_events(&text).iter().map(|e| e["payload"]["message"].as_str().unwrap_or("").to_owned()).collect();
+    let messages: Vec<String> = sse_events(&text)
+        .iter()
+        .map(|e| e["payload"]["message"].as_str().unwrap_or("").to_owned())
+        .collect();
     assert_eq!(messages, ["two", "three", "four"]);
-    let ids: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("id: ")).collect();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("id: "))
+        .collect();
     assert_eq!(ids.len(), 3);
-    assert!(text.contains("\"text\":\"two\""), "events carry their display text");
+    assert!(
+        text.contains("\"text\":\"two\""),
+        "events carry their display text"
+    );
 }
 
 #[tokio::test]
@@ -45,9 +81,17 @@ async fn without_last_event_id_recent_events_are_replayed() {
     let app = TestApp::spawn().await;
     let alice = app.create_user("alice").await;
     let paired = app.pair(alice.id, "Chrome").await;
-    let response = app.device_client(&paired.token).get(app.url("/api/v1/events")).send().await.expect("stream");
+    let response = app
+        .device_client(&paired.token)
+        .get(app.url("/api/v1/events"))
+        .send()
+        .await
+        .expect("stream");
     let text = read_sse_until(response, |text| text.contains("device.paired")).await;
-    assert_eq!(sse_events(&text)[0]["payload"]["deviceId"], paired.device.id.as_str());
+    assert_eq!(
+        sse_events(&text)[0]["payload"]["deviceId"],
+        paired.device.id.as_str()
+    );
 }
 
 #[tokio::test]
@@ -78,9 +122,14 @@ async fn revoking_a_device_ends_its_stream_with_the_revocation() {
         .send()
         .await
         .expect("stream");
-    companion::pairing::revoke_device(&app.state.store, &app.state.bus, alice.id, &paired.device.id)
-        .await
-        .expect("revoke");
+    companion::pairing::revoke_device(
+        &app.state.store,
+        &app.state.bus,
+        alice.id,
+        &paired.device.id,
+    )
+    .await
+    .expect("revoke");
     let body = tokio::time::timeout(std::time::Duration::from_secs(10), response.text())
         .await
         .expect("the stream ends after the revocation")
@@ -108,7 +157,12 @@ async fn shutdown_ends_open_streams() {
     let app = TestApp::spawn().await;
     let alice = app.create_user("alice").await;
     let paired = app.pair(alice.id, "Chrome").await;
-    let response = app.device_client(&paired.token).get(app.url("/api/v1/events")).send().await.expect("stream");
+    let response = app
+        .device_client(&paired.token)
+        .get(app.url("/api/v1/events"))
+        .send()
+        .await
+        .expect("stream");
     assert_eq!(response.status(), 200);
     tokio::time::timeout(std::time::Duration::from_secs(10), app.shutdown())
         .await

@@ -26,13 +26,16 @@ async fn test_database(dir: &std::path::Path) -> String {
         Ok(admin_url) if !admin_url.is_empty() => {
             sqlx::any::install_default_drivers();
             let name = format!("t_{}", uuid_like());
-            let mut admin = sqlx::AnyConnection::connect(&admin_url).await.expect("connect to the test PostgreSQL");
+            let mut admin = sqlx::AnyConnection::connect(&admin_url)
+                .await
+                .expect("connect to the test PostgreSQL");
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                 .execute(&mut admin)
                 .await
                 .expect("create test database");
             admin.close().await.expect("close admin connection");
-            let mut url = url::Url::parse(&admin_url).expect("COMPANION_TEST_DATABASE_URL is a URL");
+            let mut url =
+                url::Url::parse(&admin_url).expect("COMPANION_TEST_DATABASE_URL is a URL");
             url.set_path(&name);
             url.to_string()
         }
@@ -71,7 +74,14 @@ impl TestApp {
             .await
             .expect("server runs");
         });
-        TestApp { base: format!("http://{addr}"), addr, state, stop: Some(stop), server: Some(server), _dir: dir }
+        TestApp {
+            base: format!("http://{addr}"),
+            addr,
+            state,
+            stop: Some(stop),
+            server: Some(server),
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -89,29 +99,48 @@ impl TestApp {
     }
 
     pub async fn create_user(&self, name: &str) -> UserInfo {
-        users::create(&self.state.store, &self.state.passwords, name, PASSWORD).await.expect("user created")
+        users::create(&self.state.store, &self.state.passwords, name, PASSWORD)
+            .await
+            .expect("user created")
     }
 
     pub async fn pairing_code(&self, user_id: i64) -> String {
-        pairing::create_code(&self.state.store, user_id).await.expect("code").code
+        pairing::create_code(&self.state.store, user_id)
+            .await
+            .expect("code")
+            .code
     }
 
     pub async fn pair(&self, user_id: i64, device_name: &str) -> PairResponse {
         let code = self.pairing_code(user_id).await;
         let response = reqwest::Client::new()
             .post(self.url("/api/v1/pair"))
-            .json(&PairRequest { code, device_name: device_name.to_owned() })
+            .json(&PairRequest {
+                code,
+                device_name: device_name.to_owned(),
+            })
             .send()
             .await
             .expect("pair request");
-        assert_eq!(response.status(), 200, "pairing failed: {:?}", response.text().await);
+        assert_eq!(
+            response.status(),
+            200,
+            "pairing failed: {:?}",
+            response.text().await
+        );
         response.json().await.expect("pair response")
     }
 
     pub fn device_client(&self, token: &str) -> reqwest::Client {
         let mut headers = HeaderMap::new();
-        headers.insert("authorization", HeaderValue::from_str(&format!("Bearer {token}")).expect("header"));
-        reqwest::Client::builder().default_headers(headers).build().expect("client")
+        headers.insert(
+            "authorization",
+            HeaderValue::from_str(&format!("Bearer {token}")).expect("header"),
+        );
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("client")
     }
 
     /// Logs in through the login form like a browser (same-origin Origin header) and reads
@@ -130,14 +159,25 @@ impl TestApp {
             .await
             .expect("login");
         assert_eq!(response.status(), 303, "login failed");
-        let page = client.get(self.url("/dashboard/devices")).send().await.expect("page").text().await.expect("html");
+        let page = client
+            .get(self.url("/dashboard/devices"))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
         let csrf = page
             .split("name=\"csrf_token\" value=\"")
             .nth(1)
             .and_then(|rest| rest.split('"').next())
             .expect("csrf token on the page")
             .to_owned();
-        Browser { client, csrf, origin: self.base.clone() }
+        Browser {
+            client,
+            csrf,
+            origin: self.base.clone(),
+        }
     }
 }
 
@@ -159,7 +199,10 @@ pub struct Browser {
 impl Browser {
     /// A same-origin write with the CSRF header, as the dashboard's scripts send it.
     pub fn write(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
-        self.client.request(method, url).header("origin", &self.origin).header("x-csrf-token", &self.csrf)
+        self.client
+            .request(method, url)
+            .header("origin", &self.origin)
+            .header("x-csrf-token", &self.csrf)
     }
 }
 
@@ -177,7 +220,9 @@ pub async fn read_sse_until(response: reqwest::Response, done: impl Fn(&str) -> 
             }
         }
     };
-    tokio::time::timeout(std::time::Duration::from_secs(10), read).await.expect("the stream delivered in time");
+    tokio::time::timeout(std::time::Duration::from_secs(10), read)
+        .await
+        .expect("the stream delivered in time");
     text
 }
 

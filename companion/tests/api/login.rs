@@ -1,7 +1,11 @@
 use crate::helpers::{PASSWORD, TestApp};
 
 fn browser_client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 #[tokio::test]
@@ -16,7 +20,10 @@ async fn the_session_cookie_is_http_only_and_same_site_strict() {
         .await
         .expect("login");
     assert_eq!(response.status(), 303);
-    let cookie = response.headers()["set-cookie"].to_str().expect("ascii").to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
 }
@@ -35,7 +42,13 @@ async fn wrong_passwords_fail_and_are_rate_limited() {
             .await
             .expect("login");
         assert_eq!(response.status(), 401);
-        assert!(response.text().await.expect("html").contains("Wrong user name or password"));
+        assert!(
+            response
+                .text()
+                .await
+                .expect("html")
+                .contains("Wrong user name or password")
+        );
     }
     let limited = client
         .post(app.url("/login"))
@@ -44,22 +57,41 @@ async fn wrong_passwords_fail_and_are_rate_limited() {
         .send()
         .await
         .expect("login");
-    assert_eq!(limited.status(), 429, "even the right password waits out the window");
+    assert_eq!(
+        limited.status(),
+        429,
+        "even the right password waits out the window"
+    );
 }
 
 #[tokio::test]
 async fn dashboard_pages_need_a_session_and_logout_ends_it() {
     let app = TestApp::spawn().await;
     app.create_user("alice").await;
-    let anonymous = browser_client().get(app.url("/dashboard/devices")).send().await.expect("page");
+    let anonymous = browser_client()
+        .get(app.url("/dashboard/devices"))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(anonymous.status(), 303);
     assert_eq!(anonymous.headers()["location"], "/login");
 
     let browser = app.login("alice").await;
-    let page = browser.client.get(app.url("/dashboard/activity")).send().await.expect("page");
+    let page = browser
+        .client
+        .get(app.url("/dashboard/activity"))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(page.status(), 200);
-    let csp = page.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
-    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
 
     let logout = browser
         .client
@@ -70,7 +102,12 @@ async fn dashboard_pages_need_a_session_and_logout_ends_it() {
         .await
         .expect("logout");
     assert_eq!(logout.status(), 303);
-    let after = browser.client.get(app.url("/dashboard")).send().await.expect("page");
+    let after = browser
+        .client
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(after.status(), 303);
 }
 
@@ -79,9 +116,29 @@ async fn the_setup_link_creates_the_first_user_once() {
     let app = TestApp::spawn().await;
     let token = app.state.setup.issue().expect("token");
     let client = browser_client();
-    assert_eq!(client.get(app.url("/setup/wrong")).send().await.expect("page").status(), 404);
-    assert_eq!(client.get(app.url(&format!("/setup/{token}"))).send().await.expect("page").status(), 200);
-    let form = [("username", "alice"), ("password", PASSWORD), ("password_confirm", PASSWORD)];
+    assert_eq!(
+        client
+            .get(app.url("/setup/wrong"))
+            .send()
+            .await
+            .expect("page")
+            .status(),
+        404
+    );
+    assert_eq!(
+        client
+            .get(app.url(&format!("/setup/{token}")))
+            .send()
+            .await
+            .expect("page")
+            .status(),
+        200
+    );
+    let form = [
+        ("username", "alice"),
+        ("password", PASSWORD),
+        ("password_confirm", PASSWORD),
+    ];
     let created = client
         .post(app.url(&format!("/setup/{token}")))
         .header("origin", &app.base)
@@ -94,12 +151,21 @@ async fn the_setup_link_creates_the_first_user_once() {
     let again = browser_client()
         .post(app.url(&format!("/setup/{token}")))
         .header("origin", &app.base)
-        .form(&[("username", "mallory"), ("password", PASSWORD), ("password_confirm", PASSWORD)])
+        .form(&[
+            ("username", "mallory"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ])
         .send()
         .await
         .expect("setup");
     assert_eq!(again.status(), 404);
-    assert_eq!(companion::store::users::count(&app.state.store).await.expect("count"), 1);
+    assert_eq!(
+        companion::store::users::count(&app.state.store)
+            .await
+            .expect("count"),
+        1
+    );
 }
 
 #[tokio::test]
@@ -108,7 +174,18 @@ async fn page_text_is_escaped() {
     let alice = app.create_user("alice").await;
     app.pair(alice.id, "<img src=x onerror=alert(1)>").await;
     let browser = app.login("alice").await;
-    let html = browser.client.get(app.url("/dashboard/devices")).send().await.expect("page").text().await.expect("html");
+    let html = browser
+        .client
+        .get(app.url("/dashboard/devices"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
     assert!(!html.contains("<img src=x"));
-    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;") || html.contains("&#60;img"), "{html}");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;") || html.contains("&#60;img"),
+        "{html}"
+    );
 }

@@ -38,14 +38,20 @@ async fn no_secret_reaches_the_log() {
     let client = reqwest::Client::new();
     let wrong = client
         .post(app.url("/api/v1/pair"))
-        .json(&PairRequest { code: "ZZZZ-ZZZZZ-ZZZZZ".into(), device_name: "x".into() })
+        .json(&PairRequest {
+            code: "ZZZZ-ZZZZZ-ZZZZZ".into(),
+            device_name: "x".into(),
+        })
         .send()
         .await
         .expect("request");
     assert_eq!(wrong.status(), 401);
     let paired: shared::api::PairResponse = client
         .post(app.url("/api/v1/pair"))
-        .json(&PairRequest { code: code.clone(), device_name: "Chrome".into() })
+        .json(&PairRequest {
+            code: code.clone(),
+            device_name: "Chrome".into(),
+        })
         .send()
         .await
         .expect("pair")
@@ -53,17 +59,36 @@ async fn no_secret_reaches_the_log() {
         .await
         .expect("json");
     let browser = app.login("alice").await;
-    let me = app.device_client(&paired.token).get(app.url("/api/v1/me")).send().await.expect("me");
+    let me = app
+        .device_client(&paired.token)
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .expect("me");
     assert_eq!(me.status(), 200);
-    let query = client.get(app.url(&format!("/api/v1/me?token={}", paired.token))).send().await.expect("query");
+    let query = client
+        .get(app.url(&format!("/api/v1/me?token={}", paired.token)))
+        .send()
+        .await
+        .expect("query");
     assert_eq!(query.status(), 400);
     let setup = app.state.setup.issue().expect("setup token");
-    client.get(app.url(&format!("/setup/{setup}"))).send().await.expect("setup page");
+    client
+        .get(app.url(&format!("/setup/{setup}")))
+        .send()
+        .await
+        .expect("setup page");
     app.shutdown().await;
 
     let log = String::from_utf8(captured.0.lock().expect("log buffer").clone()).expect("utf-8 log");
     assert!(log.contains("/api/v1/pair"), "the capture works: {log}");
-    for secret in [PASSWORD, paired.token.as_str(), code.as_str(), browser.csrf.as_str(), setup.as_str()] {
+    for secret in [
+        PASSWORD,
+        paired.token.as_str(),
+        code.as_str(),
+        browser.csrf.as_str(),
+        setup.as_str(),
+    ] {
         assert!(!log.contains(secret), "a secret reached the log: {secret}");
     }
     let compact_code = code.replace('-', "");
