@@ -86,6 +86,12 @@ fn is_unsafe(method: &Method) -> bool {
 /// browsers and cannot be forged into sending our cookie.
 fn same_origin(headers: &HeaderMap) -> bool {
     let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    // Browsers send `Origin: null` under some referrer policies and from sandboxed frames;
+    // then only Sec-Fetch-Site can vouch for the request.
+    if headers.get(ORIGIN).is_some_and(|o| o.as_bytes() == b"null") {
+        return fetch_site == Some("same-origin");
+    }
     if let Some(origin) = headers.get(ORIGIN) {
         let origin_authority = origin
             .to_str()
@@ -104,7 +110,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
             _ => false,
         };
     }
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    match fetch_site {
         Some(site) => matches!(site, "same-origin" | "none"),
         None => true,
     }
