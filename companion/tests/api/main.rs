@@ -2,6 +2,7 @@
 //! PostgreSQL when COMPANION_TEST_DATABASE_URL points at a server), driven over HTTP.
 
 mod bad_input;
+mod config_file;
 mod cross_user;
 mod csrf_and_host;
 mod events;

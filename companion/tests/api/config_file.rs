@@ -1,0 +1,25 @@
+use companion::config::Config;
+
+/// The shipped example documents every key with its default value.
+#[test]
+fn the_example_config_is_complete_and_matches_the_defaults() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../companion.example.toml");
+    let text = std::fs::read_to_string(path).expect("companion.example.toml");
+    let from_file: toml::Table = text.parse().expect("valid TOML");
+    let defaults = serde_json::to_value(Config::default()).expect("serialises");
+    let keys: Vec<&String> = defaults.as_object().expect("object").keys().collect();
+    for key in &keys {
+        assert!(
+            from_file.contains_key(key.as_str()),
+            "{key} is not documented in companion.example.toml"
+        );
+    }
+    assert_eq!(
+        from_file.len(),
+        keys.len(),
+        "companion.example.toml has keys the config does not know"
+    );
+    let loaded = Config::load(Some(std::path::Path::new(path))).expect("the example loads");
+    assert_eq!(loaded.bind, Config::default().bind);
+    assert_eq!(loaded.allowed_hosts, Config::default().allowed_hosts);
+}
