@@ -130,16 +130,28 @@ ensure_shellcheck() {
 ensure_node() {
   local v
   v="$(node --version 2>/dev/null | tr -d v || true)"
-  if [[ -z "$v" ]] || ! command -v npm >/dev/null 2>&1; then
-    step "installing nodejs + npm from Debian (about 30 s)…"
-    apt_install nodejs npm
+  if [[ -z "$v" ]]; then
+    step "installing nodejs from Debian (about 20 s)…"
+    apt_install nodejs
     v="$(node --version 2>/dev/null | tr -d v || true)"
     [[ -n "$v" ]] || die "node does not run after install"
   fi
   if [[ "${v%%.*}" -lt "$NODE_MIN_MAJOR" ]]; then
-    warn "node $v is older than $NODE_MIN_MAJOR; web-ext and the e2e tests may not work"
+    warn "node $v is older than $NODE_MIN_MAJOR; the extension build and the e2e tests may not work"
   fi
-  ok "node $v, npm $(npm --version 2>/dev/null)"
+  ok "node $v"
+}
+
+ensure_npm() {
+  local v
+  v="$(npm --version 2>/dev/null || true)"
+  if [[ -z "$v" ]]; then
+    step "installing npm from Debian (about 30 s)…"
+    apt_install npm
+    v="$(npm --version 2>/dev/null || true)"
+    [[ -n "$v" ]] || die "npm does not run after install"
+  fi
+  ok "npm $v"
 }
 
 # npm deps for tests/: `npm ci` only when tests/package-lock.json changed
