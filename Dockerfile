@@ -21,6 +21,9 @@ RUN apt-get update \
 RUN curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs \
   | sh -s -- -y --profile minimal --default-toolchain none
 
+# Node >= 20.12 for scripts/build-extension (Debian 12's nodejs is 18.19).
+COPY --from=node:20-bookworm-slim /usr/local/bin/node /usr/local/bin/node
+
 WORKDIR /src
 COPY . .
 
