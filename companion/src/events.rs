@@ -1,13 +1,21 @@
 //! The per-user event log and its live fan-out. Every event is written first, then
 //! broadcast, so a stream that misses the broadcast finds the row by id.
+//!
+//! Companions sharing one PostgreSQL database also tell each other about new rows with
+//! NOTIFY, so a stream served by one companion sees events written by another.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use shared::api::AgentEvent;
-use tokio::sync::broadcast;
+use sqlx::postgres::PgListener;
+use tokio::sync::{broadcast, watch};
 
+use crate::auth::tokens;
 use crate::error::Result;
-use crate::store::{self, Store};
+use crate::store::{self, Backend, Store};
+
+const CHANNEL: &str = "agent_events";
 
 /// An event with the user it belongs to; only the owner's streams forward it.
 #[derive(Debug, Clone)]
@@ -20,12 +28,19 @@ pub struct UserEvent {
 pub struct EventBus {
     store: Store,
     sender: broadcast::Sender<Arc<UserEvent>>,
+    /// Names this process in notifications, so it skips its own.
+    origin: Arc<str>,
 }
 
 impl EventBus {
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store) -> Result<Self> {
         let (sender, _) = broadcast::channel(1024);
-        EventBus { store, sender }
+        let origin = tokens::generate_secret()?.into();
+        Ok(EventBus {
+            store,
+            sender,
+            origin,
+        })
     }
 
     pub async fn emit(
@@ -36,15 +51,79 @@ impl EventBus {
     ) -> Result<AgentEvent> {
         let event = store::events::insert(&self.store, user_id, kind, &payload).await?;
         metrics::counter!("companion_events_emitted_total").increment(1);
-        // No receiver is fine: nobody is connected.
-        let _ = self.sender.send(Arc::new(UserEvent {
-            user_id,
-            event: event.clone(),
-        }));
+        if self.store.backend() == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(CHANNEL)
+                .bind(format!("{} {user_id} {}", self.origin, event.id))
+                .execute(self.store.pool())
+                .await?;
+        }
+        self.publish(user_id, event.clone());
         Ok(event)
+    }
+
+    fn publish(&self, user_id: i64, event: AgentEvent) {
+        // No receiver is fine: nobody is connected.
+        let _ = self.sender.send(Arc::new(UserEvent { user_id, event }));
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<UserEvent>> {
         self.sender.subscribe()
+    }
+
+    /// Listens for other companions' events; connected before the server starts so that
+    /// nothing written after start-up is missed.
+    pub async fn listen(&self, database_url: &str) -> Result<Option<PgListener>> {
+        if self.store.backend() != Backend::Postgres {
+            return Ok(None);
+        }
+        let mut listener = PgListener::connect(database_url).await?;
+        listener.listen(CHANNEL).await?;
+        Ok(Some(listener))
+    }
+
+    /// Forwards other companions' events to this process's streams until shutdown.
+    pub async fn relay(self, mut listener: PgListener, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let received = tokio::select! {
+                _ = shutdown.changed() => return,
+                received = listener.try_recv() => received,
+            };
+            match received {
+                Ok(Some(notification)) => self.relay_one(notification.payload()).await,
+                // The connection dropped and was re-established; rows written meanwhile are
+                // in the log and reach clients when they reconnect with Last-Event-ID.
+                Ok(None) => tracing::warn!("event notifications reconnected"),
+                Err(error) => {
+                    tracing::warn!(%error, "event notifications failed; retrying");
+                    tokio::select! {
+                        _ = shutdown.changed() => return,
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    async fn relay_one(&self, payload: &str) {
+        let mut parts = payload.split(' ');
+        let (Some(origin), Some(user_id), Some(id)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return;
+        };
+        if origin == &*self.origin {
+            return;
+        }
+        let (Ok(user_id), Ok(id)) = (user_id.parse::<i64>(), id.parse::<i64>()) else {
+            return;
+        };
+        match store::events::after(&self.store, user_id, id - 1, 1).await {
+            Ok(rows) => {
+                if let Some(event) = rows.into_iter().find(|e| e.id == id) {
+                    self.publish(user_id, event);
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not load a notified event"),
+        }
     }
 }

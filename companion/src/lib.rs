@@ -43,6 +43,7 @@ fn metrics_handle() -> Result<PrometheusHandle> {
 pub struct App {
     state: AppState,
     listener: TcpListener,
+    notifications: Option<sqlx::postgres::PgListener>,
     shutdown: watch::Sender<bool>,
 }
 
@@ -63,7 +64,7 @@ impl App {
         let state = AppState {
             auth_limiter: AttemptLimiter::per_minute(config.auth_attempts_per_minute),
             config: Arc::new(config),
-            bus: EventBus::new(store.clone()),
+            bus: EventBus::new(store.clone())?,
             store,
             identity,
             passwords: Passwords::default(),
@@ -71,9 +72,11 @@ impl App {
             metrics: metrics_handle()?,
             shutdown: shutdown_rx,
         };
+        let notifications = state.bus.listen(&state.config.database_url).await?;
         Ok(App {
             state,
             listener,
+            notifications,
             shutdown,
         })
     }
@@ -97,9 +100,18 @@ impl App {
         let App {
             state,
             listener,
+            notifications,
             shutdown,
         } = self;
         let store = state.store.clone();
+        if let Some(notifications) = notifications {
+            tokio::spawn(
+                state
+                    .bus
+                    .clone()
+                    .relay(notifications, state.shutdown.clone()),
+            );
+        }
         let router = http::router(state);
         let signal = async move {
             stop.await;

@@ -169,3 +169,38 @@ async fn shutdown_ends_open_streams() {
         .expect("graceful shutdown does not hang on an open stream");
     drop(response);
 }
+
+/// Two companions on one PostgreSQL database: an event written through one reaches a stream
+/// served by the other. (On SQLite there is one companion per database file.)
+#[tokio::test]
+async fn events_cross_companions_sharing_postgres() {
+    let first = TestApp::spawn().await;
+    if first.state.store.backend() != companion::store::Backend::Postgres {
+        return;
+    }
+    let shared_url = first.state.config.database_url.clone();
+    let second = TestApp::spawn_with(|c| c.database_url = shared_url).await;
+    let alice = first.create_user("alice").await;
+    let paired = first.pair(alice.id, "Chrome").await;
+    let response = second
+        .device_client(&paired.token)
+        .get(second.url("/api/v1/events"))
+        .header("last-event-id", "999999")
+        .send()
+        .await
+        .expect("stream from the second companion");
+    assert_eq!(response.status(), 200);
+    // The headers arrived, so the second companion's stream is subscribed.
+    first
+        .state
+        .bus
+        .emit(
+            alice.id,
+            "test.ping",
+            serde_json::json!({"message": "via the first"}),
+        )
+        .await
+        .expect("emit");
+    let text = read_sse_until(response, |text| text.contains("via the first")).await;
+    assert_eq!(sse_events(&text).len(), 1);
+}
