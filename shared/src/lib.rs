@@ -4,7 +4,9 @@
 
 pub mod api;
 pub mod companion_url;
+pub mod cookies;
 pub mod events;
 pub mod identity;
 pub mod pairing;
 pub mod sse;
+pub mod vault;
