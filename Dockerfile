@@ -33,7 +33,7 @@ RUN scripts/setup --for run \
  && if [ -x scripts/build-extension ]; then scripts/build-extension; fi \
  && mkdir -p /opt/autoresume \
  && if [ -d dist ]; then cp -r dist /opt/autoresume/dist; fi \
- && cargo build --release -p companion \
+ && SQLX_OFFLINE=true cargo build --release -p companion \
  && install -m 0755 target/release/companion /usr/local/bin/companion \
  && rm -rf target /usr/local/cargo/registry /usr/local/cargo/git \
  && rm -rf /var/lib/apt/lists/*
