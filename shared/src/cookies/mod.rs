@@ -15,3 +15,10 @@ pub use error::{CookieError, SkipReason, Skipped};
 pub use jar::{Cookie, CookieJar, CookieValue, JarMetadata, SameSite};
 pub use parse::{ExportFormat, ParsedExport, parse_export, parse_export_detailed};
 pub use platform::{KNOWN_PLATFORMS, Platform};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_corpus;
+#[cfg(test)]
+mod tests_parse;
+#[cfg(test)]
+mod tests_platform;

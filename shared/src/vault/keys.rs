@@ -47,7 +47,6 @@ pub fn key_id_for(public_key: &[u8; KEY_LEN]) -> String {
 )]
 pub struct VaultPublicKey {
     pub key_id: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub bytes: [u8; KEY_LEN],
 }
 
