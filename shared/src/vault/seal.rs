@@ -62,15 +62,16 @@ pub fn open(
     expected_platform: &str,
     envelope: &str,
 ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
-    let parsed = envelope::parse(envelope)?;
-    check_binding(&parsed.header, expected_user_id, expected_platform)?;
-    if parsed.header.key_id != secret_key.key_id() {
-        return Err(VaultError::WrongKey {
-            expected: secret_key.key_id().to_owned(),
-            found: parsed.header.key_id,
-        });
-    }
-    decrypt(secret_key, &parsed)
+    open_picking(envelope, expected_user_id, expected_platform, |key_id| {
+        if key_id == secret_key.key_id() {
+            Ok(secret_key)
+        } else {
+            Err(VaultError::WrongKey {
+                expected: secret_key.key_id().to_owned(),
+                found: key_id.to_owned(),
+            })
+        }
+    })
 }
 
 /// [`open`] with the key among `keys` whose id the envelope names (current and retired keys
@@ -81,14 +82,25 @@ pub fn open_with_any(
     expected_platform: &str,
     envelope: &str,
 ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    open_picking(envelope, expected_user_id, expected_platform, |key_id| {
+        keys.iter()
+            .find(|key| key.key_id() == key_id)
+            .ok_or_else(|| VaultError::UnknownKey {
+                key_id: key_id.to_owned(),
+            })
+    })
+}
+
+/// Parse, check user and platform, pick the key by id, then decrypt.
+fn open_picking<'k>(
+    envelope: &str,
+    expected_user_id: &str,
+    expected_platform: &str,
+    pick: impl FnOnce(&str) -> Result<&'k VaultSecretKey, VaultError>,
+) -> Result<Zeroizing<Vec<u8>>, VaultError> {
     let parsed = envelope::parse(envelope)?;
     check_binding(&parsed.header, expected_user_id, expected_platform)?;
-    let key = keys
-        .iter()
-        .find(|key| key.key_id() == parsed.header.key_id)
-        .ok_or_else(|| VaultError::UnknownKey {
-            key_id: parsed.header.key_id.clone(),
-        })?;
+    let key = pick(&parsed.header.key_id)?;
     decrypt(key, &parsed)
 }
 
