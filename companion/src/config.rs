@@ -38,6 +38,13 @@ pub struct Config {
     pub auth_attempts_per_minute: u32,
     /// Seconds between SSE keep-alive comments. `COMPANION_SSE_KEEPALIVE_SECS`.
     pub sse_keepalive_secs: u64,
+    /// The vault master key itself (base64url, 32 bytes). Empty: read `master_key_file`.
+    /// `COMPANION_MASTER_KEY`.
+    pub master_key: String,
+    /// File holding the master key; created on first start while the database holds no
+    /// wrapped key. Empty: `$XDG_CONFIG_HOME/autoresume/master.key` (or
+    /// `~/.config/autoresume/master.key`), outside the data folder. `COMPANION_MASTER_KEY_FILE`.
+    pub master_key_file: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -49,6 +56,15 @@ impl std::fmt::Debug for Config {
             .field("database", &self.database_kind())
             .field("public_url", &self.public_url)
             .field("allowed_hosts", &self.allowed_hosts)
+            .field(
+                "master_key",
+                &if self.master_key.is_empty() {
+                    "from file"
+                } else {
+                    "****"
+                },
+            )
+            .field("master_key_file", &self.master_key_file)
             .finish_non_exhaustive()
     }
 }
@@ -66,6 +82,8 @@ impl Default for Config {
             session_ttl_hours: 24 * 7,
             auth_attempts_per_minute: 10,
             sse_keepalive_secs: 15,
+            master_key: String::new(),
+            master_key_file: String::new(),
         }
     }
 }
@@ -89,7 +107,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: [&str; 12] = [
     "bind",
     "data_dir",
     "database_url",
@@ -100,6 +118,8 @@ const ENV_KEYS: [&str; 10] = [
     "session_ttl_hours",
     "auth_attempts_per_minute",
     "sse_keepalive_secs",
+    "master_key",
+    "master_key_file",
 ];
 
 impl Config {
@@ -148,6 +168,11 @@ impl Config {
                 self.allowed_hosts.push(host);
             }
         }
+        if self.master_key_file.is_empty() {
+            self.master_key_file = crate::vault::master_key::default_key_file()
+                .display()
+                .to_string();
+        }
         if self.max_body_bytes < 1024 {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
         }
@@ -162,6 +187,15 @@ impl Config {
     /// Whether cookies must carry `Secure` (the dashboard is served over https).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    pub fn master_key_source(&self) -> crate::vault::master_key::MasterKeySource<'_> {
+        use crate::vault::master_key::MasterKeySource;
+        if self.master_key.is_empty() {
+            MasterKeySource::File(Path::new(&self.master_key_file))
+        } else {
+            MasterKeySource::Value(&self.master_key)
+        }
     }
 
     pub fn database_kind(&self) -> &'static str {
@@ -213,11 +247,13 @@ mod tests {
     }
 
     #[test]
-    fn debug_hides_database_url() {
+    fn debug_hides_database_url_and_master_key() {
         let config = Config {
             database_url: "postgres://u:secret@db/x".into(),
+            master_key: "masterkeymaterial".into(),
             ..Config::default()
         };
         assert!(!format!("{config:?}").contains("secret"));
+        assert!(!format!("{config:?}").contains("masterkeymaterial"));
     }
 }

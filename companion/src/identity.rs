@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::SigningKey;
+use ed25519_dalek::{Signer, SigningKey};
 use shared::api::IdentityInfo;
 
 use crate::auth::tokens::random_bytes;
@@ -25,6 +25,10 @@ impl Identity {
         Ok(Identity {
             key: SigningKey::from_bytes(&seed),
         })
+    }
+
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign(message).to_bytes()
     }
 
     pub fn info(&self) -> IdentityInfo {

@@ -10,6 +10,7 @@ pub mod pairing;
 pub mod state;
 pub mod store;
 pub mod users;
+pub mod vault;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -26,6 +27,8 @@ use crate::events::EventBus;
 use crate::identity::Identity;
 use crate::state::{AppState, SetupToken};
 use crate::store::Store;
+use crate::vault::Vault;
+use crate::vault::master_key::MasterKey;
 
 /// The process-wide Prometheus recorder; installed once even when tests start many servers.
 fn metrics_handle() -> Result<PrometheusHandle> {
@@ -60,6 +63,8 @@ impl App {
             .map_err(|e| Error::Internal(e.to_string()))?;
         let config = config.with_bound_addr(addr);
         let identity = Identity::load_or_create(&store).await?;
+        let master = MasterKey::load(&store, config.master_key_source()).await?;
+        let vault = Vault::new(master, store.clone());
         let (shutdown, shutdown_rx) = watch::channel(false);
         let state = AppState {
             auth_limiter: AttemptLimiter::per_minute(config.auth_attempts_per_minute),
@@ -67,6 +72,7 @@ impl App {
             bus: EventBus::new(store.clone())?,
             store,
             identity,
+            vault,
             passwords: Passwords::default(),
             setup: SetupToken::default(),
             metrics: metrics_handle()?,

@@ -8,7 +8,10 @@ use clap::{Parser, Subcommand};
 use companion::auth::passwords::Passwords;
 use companion::config::Config;
 use companion::error::{Error, Result};
+use companion::events::EventBus;
 use companion::store::{self, Store};
+use companion::vault::Vault;
+use companion::vault::master_key::MasterKey;
 use companion::{App, pairing, users};
 use tracing_subscriber::EnvFilter;
 
@@ -39,6 +42,28 @@ enum Command {
     /// Print a one-time pairing code (valid 10 minutes) for the extension.
     Pair {
         /// The user whose extension is being paired.
+        #[arg(long)]
+        user: String,
+    },
+    /// Inspect and rotate the credential vault.
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum VaultCommand {
+    /// Open a stored jar in memory and print its cookie names, count and expiry (never values).
+    Check {
+        #[arg(long)]
+        user: String,
+        /// linkedin, indeed, glassdoor, workday or custom:<domain>
+        #[arg(long)]
+        platform: String,
+    },
+    /// Make a new vault key pair, re-seal every stored jar to it, retire the old key.
+    Rotate {
         #[arg(long)]
         user: String,
     },
@@ -129,6 +154,65 @@ fn read_password(from_stdin: bool) -> Result<String> {
     Ok(first)
 }
 
+async fn find_user(store: &Store, name: &str) -> Result<i64> {
+    let user = store::users::find_by_name(store, name)
+        .await?
+        .ok_or_else(|| {
+            Error::BadRequest(format!(
+                "no user named {name:?}; create one with `companion user add`"
+            ))
+        })?;
+    Ok(user.id)
+}
+
+fn describe_expiry(expiry: Option<i64>) -> String {
+    match expiry {
+        None => "session cookies only (no expiry)".to_owned(),
+        Some(at) => {
+            let now = store::now_ms() / 1000;
+            let days = (at - now) / 86_400;
+            if at <= now {
+                format!("expired (unix {at})")
+            } else {
+                format!("earliest expiry in {days} days (unix {at})")
+            }
+        }
+    }
+}
+
+async fn vault_command(config: &Config, command: VaultCommand) -> Result<()> {
+    let store = open_store(config).await?;
+    let master = MasterKey::load(&store, config.master_key_source()).await?;
+    let vault = Vault::new(master, store.clone());
+    match command {
+        VaultCommand::Check { user, platform } => {
+            let user_id = find_user(&store, &user).await?;
+            let jar = vault.open_stored(user_id, &platform).await?;
+            let metadata = jar.metadata();
+            drop(jar);
+            println!(
+                "{platform}: {} cookies, {}",
+                metadata.count,
+                describe_expiry(metadata.earliest_expiry)
+            );
+            for name in metadata.names {
+                println!("  {name}");
+            }
+        }
+        VaultCommand::Rotate { user } => {
+            let user_id = find_user(&store, &user).await?;
+            let bus = EventBus::new(store.clone())?;
+            let (key, resealed) = vault.rotate(&bus, user_id).await?;
+            println!(
+                "New vault key {} for {user}; {resealed} stored jars re-sealed; old keys retired.",
+                key.key_id
+            );
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
 async fn open_store(config: &Config) -> Result<Store> {
     let store = Store::connect(&config.database_url).await?;
     store.migrate().await?;
@@ -164,6 +248,7 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Vault { command } => vault_command(&config, command).await,
         Command::Pair { user } => {
             let store = open_store(&config).await?;
             let found = store::users::find_by_name(&store, &user)

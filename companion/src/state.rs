@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::events::EventBus;
 use crate::identity::Identity;
 use crate::store::Store;
+use crate::vault::Vault;
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -18,6 +19,7 @@ pub struct AppState {
     pub store: Store,
     pub bus: EventBus,
     pub identity: Identity,
+    pub vault: Vault,
     pub passwords: Passwords,
     pub auth_limiter: AttemptLimiter,
     pub setup: SetupToken,

@@ -108,3 +108,25 @@ pub mod problem_types {
     pub const TOKEN_REVOKED: &str = "urn:autoresume:problem:token-revoked";
     pub const PAIRING_CODE_INVALID: &str = "urn:autoresume:problem:pairing-code-invalid";
 }
+
+/// `PUT /api/v1/credentials/{platform}`: a cookie jar sealed in the browser. Anything else in
+/// the body (such as client-computed metadata) is ignored: the companion derives it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SealedJarRequest {
+    /// An `arv1.` envelope from `shared::vault::seal_jar`.
+    pub envelope: String,
+}
+
+/// A platform whose sessions the vault can hold, with the host permissions the extension
+/// requests to read its cookies.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformInfo {
+    pub id: String,
+    pub name: String,
+    pub domains: Vec<String>,
+    pub origins: Vec<String>,
+}

@@ -6,6 +6,9 @@ pub const DEVICE_PAIRED: &str = "device.paired";
 pub const DEVICE_REVOKED: &str = "device.revoked";
 pub const PAIRING_CODE_CREATED: &str = "pairing.code_created";
 pub const TEST_PING: &str = "test.ping";
+pub const CREDENTIALS_UPDATED: &str = "credentials.updated";
+pub const CREDENTIALS_REMOVED: &str = "credentials.removed";
+pub const VAULT_ROTATED: &str = "vault.rotated";
 
 fn text_field<'a>(event: &'a AgentEvent, key: &str) -> &'a str {
     event
@@ -22,6 +25,20 @@ pub fn describe(event: &AgentEvent) -> String {
         DEVICE_PAIRED => format!("Device paired: {}", text_field(event, "name")),
         DEVICE_REVOKED => format!("Device revoked: {}", text_field(event, "name")),
         PAIRING_CODE_CREATED => "A pairing code was created".to_owned(),
+        CREDENTIALS_UPDATED => {
+            let count = event
+                .payload
+                .get("count")
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0);
+            let plural = if count == 1 { "" } else { "s" };
+            format!(
+                "{} connected ({count} session cookie{plural})",
+                text_field(event, "name")
+            )
+        }
+        CREDENTIALS_REMOVED => format!("{} disconnected", text_field(event, "platform")),
+        VAULT_ROTATED => "The vault key was rotated".to_owned(),
         TEST_PING => {
             let message = text_field(event, "message");
             if message.is_empty() {

@@ -1,6 +1,5 @@
 //! `/api/v1/events`: the user's event log as Server-Sent Events.
 
-use std::collections::HashSet;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -20,6 +19,7 @@ use crate::store;
 /// Events replayed to a client that brings no Last-Event-ID, so its list is not empty.
 const RECENT: i64 = 20;
 const BATCH: i64 = 500;
+const SWEEP: Duration = Duration::from_secs(5);
 
 /// An event as sent: the row plus the sentence clients show, so a page without the WASM
 /// core reads the same text as the extension.
@@ -78,21 +78,24 @@ pub async fn stream(
         Some(id) => store::events::after(&state.store, user_id, id, BATCH).await?,
         None => store::events::recent(&state.store, user_id, RECENT).await?,
     };
+    // A Last-Event-ID beyond the log (another server's, or made up) must not hide the
+    // events still to come.
+    let start = match last_id {
+        Some(id) => id.min(store::events::max_id(&state.store).await?),
+        None => 0,
+    };
     let store = state.store.clone();
     let mut shutdown = state.shutdown.clone();
     let connections = metrics::gauge!("companion_sse_connections");
     let stream = async_stream::stream! {
         connections.increment(1.0);
-        // Ids sent during replay; a live broadcast of the same row is skipped.
-        let mut replayed: HashSet<i64> = HashSet::new();
-        let mut cursor = last_id.unwrap_or(0);
+        let mut cursor = start;
         let mut batch = first;
         // Replay: keep fetching while batches come back full.
         loop {
             let full = batch.len() as i64 == BATCH;
             for event in batch.drain(..) {
                 cursor = cursor.max(event.id);
-                replayed.insert(event.id);
                 yield Ok(to_sse(&event));
                 if revokes(&event, device_id.as_deref()) {
                     connections.decrement(1.0);
@@ -107,11 +110,17 @@ pub async fn stream(
                 Err(_) => break,
             }
         }
+        // Rows written by another process on the same SQLite file (the CLI) have no
+        // broadcast; a periodic look at the log picks them up.
+        let mut sweep = tokio::time::interval(SWEEP);
+        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        sweep.tick().await;
         loop {
             let pending: Vec<AgentEvent> = tokio::select! {
                 _ = shutdown.changed() => break,
+                _ = sweep.tick() => store::events::after(&store, user_id, cursor, BATCH).await.unwrap_or_default(),
                 received = live.recv() => match received {
-                    Ok(message) if message.user_id == user_id && !replayed.contains(&message.event.id) => {
+                    Ok(message) if message.user_id == user_id => {
                         vec![message.event.clone()]
                     }
                     Ok(_) => Vec::new(),
@@ -123,6 +132,11 @@ pub async fn stream(
                 },
             };
             for event in pending {
+                // Ids only grow, so anything at or below the cursor was sent already (by
+                // the replay, the sweep or the broadcast).
+                if event.id <= cursor {
+                    continue;
+                }
                 cursor = cursor.max(event.id);
                 yield Ok(to_sse(&event));
                 if revokes(&event, device_id.as_deref()) {

@@ -8,6 +8,7 @@ mod events;
 pub mod guard;
 mod health;
 mod pairing;
+mod vault;
 
 use std::sync::Arc;
 
@@ -39,6 +40,7 @@ use crate::state::AppState;
         (name = "account", description = "Who is calling"),
         (name = "devices", description = "Paired extensions (dashboard session only)"),
         (name = "events", description = "The live event log"),
+        (name = "vault", description = "Job-site sessions sealed in the browser"),
     )
 )]
 struct ApiDoc;
@@ -53,6 +55,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(devices::list))
         .routes(routes!(devices::revoke))
         .routes(routes!(events::stream))
+        .routes(routes!(vault::public_key))
+        .routes(routes!(vault::list))
+        .routes(routes!(vault::put, vault::delete))
+        .routes(routes!(vault::platforms))
         .split_for_parts()
 }
 

@@ -73,3 +73,11 @@ pub async fn recent(store: &Store, user_id: i64, limit: i64) -> Result<Vec<Agent
     .await?;
     Ok(rows.into_iter().rev().map(Into::into).collect())
 }
+
+/// The highest event id of any user: ids are global, so a cursor above it is bogus.
+pub async fn max_id(store: &Store) -> Result<i64> {
+    let (max,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM agent_events")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(max)
+}

@@ -3,12 +3,14 @@
 //! Queries are written once in the SQL both dialects accept (`$n` parameters, `RETURNING`,
 //! `ON CONFLICT`); the two migration folders differ only where the dialects do.
 
+pub mod credentials;
 pub mod devices;
 pub mod events;
 pub mod identity;
 pub mod pairing;
 pub mod sessions;
 pub mod users;
+pub mod vault;
 
 use std::str::FromStr;
 use std::time::Duration;

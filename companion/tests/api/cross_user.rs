@@ -54,6 +54,25 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         )
         .await
         .expect("emit");
+    let alice_client = app.device_client(&alice.token);
+    let alice_envelope =
+        crate::vault::seal_for(&app, &alice_client, alice_user.id, "li_at=alice-session").await;
+    let stored = alice_client
+        .put(app.url("/api/v1/credentials/linkedin"))
+        .json(&serde_json::json!({"envelope": alice_envelope}))
+        .send()
+        .await
+        .expect("store");
+    assert_eq!(stored.status(), 200);
+    let alice_key: serde_json::Value = alice_client
+        .get(app.url("/api/v1/vault/public-key"))
+        .send()
+        .await
+        .expect("key")
+        .json()
+        .await
+        .expect("json");
+    let alice_key_id = alice_key["keyId"].as_str().expect("key id").to_owned();
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
@@ -86,7 +105,11 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
     for caller in &callers {
         for (method, path) in &operations {
             let context = format!("{} {method} {path}", caller.label);
-            let url = app.url(&path.replace("{id}", &alice.device.id));
+            let url = app.url(
+                &path
+                    .replace("{id}", &alice.device.id)
+                    .replace("{platform}", "linkedin"),
+            );
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             match (method.as_str(), path.as_str()) {
                 // Redeeming a code is not scoped to a caller: the code itself names the user.
@@ -134,6 +157,32 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     assert_no_trace_of(&alice, &text, &context);
                     assert!(!text.contains("for alice only"), "{context}: {text}");
                 }
+                ("GET", "/api/v1/vault/public-key")
+                | ("GET", "/api/v1/credentials")
+                | ("GET", "/api/v1/platforms") => {
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
+                    assert_eq!(status, 200, "{context}");
+                    assert!(
+                        !text.contains(&alice_key_id),
+                        "{context}: A's vault key leaked"
+                    );
+                    assert_no_trace_of(&alice, &text, &context);
+                }
+                ("PUT", "/api/v1/credentials/{platform}") => {
+                    let request = caller
+                        .request(method, &url)
+                        .json(&serde_json::json!({"envelope": alice_envelope}));
+                    let (status, text) = body(request.send().await.expect("request")).await;
+                    assert_eq!(status, 400, "{context}: A's jar must not be accepted for B");
+                    assert_no_trace_of(&alice, &text, &context);
+                }
+                ("DELETE", "/api/v1/credentials/{platform}") => {
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
+                    assert_eq!(status, 404, "{context}");
+                    assert_no_trace_of(&alice, &text, &context);
+                }
                 _ => panic!("no cross-user case for {context}: add one to this test"),
             }
         }
@@ -145,4 +194,11 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
             .expect("query")
             .expect("A's device exists");
     assert!(still_active.revoked_at.is_none(), "B revoked A's device");
+    let jar = app
+        .state
+        .vault
+        .open_stored(alice_user.id, "linkedin")
+        .await
+        .expect("A's jar is intact");
+    assert_eq!(jar.cookies[0].value.expose_secret(), "alice-session");
 }

@@ -179,7 +179,12 @@ async fn events_cross_companions_sharing_postgres() {
         return;
     }
     let shared_url = first.state.config.database_url.clone();
-    let second = TestApp::spawn_with(|c| c.database_url = shared_url).await;
+    let key_file = first.state.config.master_key_file.clone();
+    let second = TestApp::spawn_with(|c| {
+        c.database_url = shared_url;
+        c.master_key_file = key_file;
+    })
+    .await;
     let alice = first.create_user("alice").await;
     let paired = first.pair(alice.id, "Chrome").await;
     let response = second

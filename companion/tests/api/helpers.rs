@@ -59,6 +59,7 @@ impl TestApp {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: dir.path().to_owned(),
             database_url: test_database(dir.path()).await,
+            master_key_file: dir.path().join("master.key").display().to_string(),
             ..Config::default()
         };
         adjust(&mut config);

@@ -8,5 +8,7 @@ mod csrf_and_host;
 mod events;
 mod helpers;
 mod login;
+mod master_key;
 mod pairing;
 mod secrets_in_logs;
+mod vault;

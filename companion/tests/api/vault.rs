@@ -1,0 +1,318 @@
+use shared::cookies::{Platform, parse_export};
+use shared::vault::{VaultPublicKey, seal_jar};
+
+use crate::helpers::TestApp;
+
+pub const LI_AT: &str = "AQEDAR-test-session-value-0123456789";
+
+/// What the extension does: fetch the signed key, verify it against the pinned identity,
+/// seal the platform's session cookies to it.
+pub async fn seal_for(
+    app: &TestApp,
+    client: &reqwest::Client,
+    user_id: i64,
+    cookie_header: &str,
+) -> String {
+    let signed: serde_json::Value = client
+        .get(app.url("/api/v1/vault/public-key"))
+        .send()
+        .await
+        .expect("key")
+        .json()
+        .await
+        .expect("json");
+    let statement = shared::identity::vault_key_statement(
+        signed["userId"].as_str().expect("userId"),
+        signed["keyId"].as_str().expect("keyId"),
+        signed["publicKey"].as_str().expect("publicKey"),
+    );
+    shared::identity::verify(
+        &app.state.identity.info().public_key,
+        &statement,
+        signed["signature"].as_str().expect("sig"),
+    )
+    .expect("the key is signed by the companion's identity");
+    let key: VaultPublicKey = serde_json::from_value(signed.clone()).expect("public key");
+    let platform = Platform::lookup("linkedin").expect("platform");
+    let jar =
+        platform.filter(parse_export(cookie_header, Some("www.linkedin.com")).expect("cookies"));
+    seal_jar(&key, &user_id.to_string(), &platform, &jar).expect("sealed")
+}
+
+async fn put(
+    client: &reqwest::Client,
+    app: &TestApp,
+    platform: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    client
+        .put(app.url(&format!("/api/v1/credentials/{platform}")))
+        .json(&body)
+        .send()
+        .await
+        .expect("put")
+}
+
+async fn detail(response: reqwest::Response) -> String {
+    let body: serde_json::Value = response.json().await.expect("problem");
+    body["detail"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_sealed_jar_is_stored_listed_opened_and_removed() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let paired = app.pair(alice.id, "Chrome").await;
+    let client = app.device_client(&paired.token);
+    let envelope = seal_for(
+        &app,
+        &client,
+        alice.id,
+        &format!("li_at={LI_AT}; JSESSIONID=ajax:42; lang=en"),
+    )
+    .await;
+
+    // Client metadata is ignored: the companion reads the jar itself.
+    let stored = put(
+        &client,
+        &app,
+        "linkedin",
+        serde_json::json!({"envelope": envelope, "metadata": {"count": 99}}),
+    )
+    .await;
+    assert_eq!(stored.status(), 200);
+    let info: serde_json::Value = stored.json().await.expect("json");
+    assert_eq!(info["metadata"]["count"], 2);
+    assert_eq!(
+        info["metadata"]["names"],
+        serde_json::json!(["JSESSIONID", "li_at"])
+    );
+
+    let listed: serde_json::Value = client
+        .get(app.url("/api/v1/credentials"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed[0]["platform"], "linkedin");
+    assert!(!listed.to_string().contains(LI_AT));
+
+    let (stored_envelope,): (String,) =
+        sqlx::query_as("SELECT encrypted_session_cookie FROM encrypted_credentials")
+            .fetch_one(app.state.store.pool())
+            .await
+            .expect("row");
+    assert_eq!(
+        stored_envelope, envelope,
+        "the envelope is stored as it came"
+    );
+
+    let jar = app
+        .state
+        .vault
+        .open_stored(alice.id, "linkedin")
+        .await
+        .expect("opens");
+    let li_at = jar
+        .cookies
+        .iter()
+        .find(|c| c.name == "li_at")
+        .expect("li_at");
+    assert_eq!(li_at.value.expose_secret(), LI_AT);
+
+    let removed = client
+        .delete(app.url("/api/v1/credentials/linkedin"))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(removed.status(), 204);
+    let again = client
+        .delete(app.url("/api/v1/credentials/linkedin"))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(again.status(), 404);
+    let events = companion::store::events::recent(&app.state.store, alice.id, 10)
+        .await
+        .expect("events");
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"credentials.updated") && kinds.contains(&"credentials.removed"),
+        "{kinds:?}"
+    );
+}
+
+#[tokio::test]
+async fn bad_envelopes_are_named_and_keep_the_previous_jar() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let bob = app.create_user("bob").await;
+    let paired = app.pair(alice.id, "Chrome").await;
+    let client = app.device_client(&paired.token);
+    let good = seal_for(&app, &client, alice.id, &format!("li_at={LI_AT}")).await;
+    assert_eq!(
+        put(
+            &client,
+            &app,
+            "linkedin",
+            serde_json::json!({"envelope": good})
+        )
+        .await
+        .status(),
+        200
+    );
+
+    let for_bob = {
+        let bob_paired = app.pair(bob.id, "Bob").await;
+        let bob_client = app.device_client(&bob_paired.token);
+        seal_for(&app, &bob_client, alice.id, "li_at=other").await
+    };
+    let cases: Vec<(&str, String, u16, &str)> = vec![
+        ("linkedin", "not an envelope".into(), 400, "prefix"),
+        (
+            "linkedin",
+            good[..good.len() - 10].to_owned(),
+            400,
+            "malformed",
+        ),
+        (
+            "linkedin",
+            format!("{}A{}", &good[..40], &good[41..]),
+            400,
+            "",
+        ),
+        ("indeed", good.clone(), 400, "platform"),
+        ("no-such-site", good.clone(), 404, ""),
+        // Sealed with alice's user id but to bob's key: alice has no such key.
+        ("linkedin", for_bob, 409, "not current"),
+    ];
+    for (platform, envelope, status, needle) in cases {
+        let response = put(
+            &client,
+            &app,
+            platform,
+            serde_json::json!({"envelope": envelope}),
+        )
+        .await;
+        assert_eq!(response.status(), status, "{platform} {envelope:.20}");
+        let detail = detail(response).await;
+        assert!(detail.contains(needle), "{detail}");
+        assert!(!detail.contains(LI_AT));
+    }
+    let jar = app
+        .state
+        .vault
+        .open_stored(alice.id, "linkedin")
+        .await
+        .expect("the previous jar is intact");
+    assert_eq!(jar.cookies[0].value.expose_secret(), LI_AT);
+}
+
+#[tokio::test]
+async fn a_jar_moved_to_another_user_does_not_open() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let bob = app.create_user("bob").await;
+    let alice_client = app.device_client(&app.pair(alice.id, "A").await.token);
+    let bob_client = app.device_client(&app.pair(bob.id, "B").await.token);
+    let alices = seal_for(&app, &alice_client, alice.id, &format!("li_at={LI_AT}")).await;
+    let response = put(
+        &bob_client,
+        &app,
+        "linkedin",
+        serde_json::json!({"envelope": alices}),
+    )
+    .await;
+    assert_eq!(response.status(), 400);
+    assert!(detail(response).await.contains("user"));
+}
+
+#[tokio::test]
+async fn rotation_reseals_jars_and_retires_the_old_key() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let client = app.device_client(&app.pair(alice.id, "Chrome").await.token);
+    let old = seal_for(&app, &client, alice.id, &format!("li_at={LI_AT}")).await;
+    assert_eq!(
+        put(
+            &client,
+            &app,
+            "linkedin",
+            serde_json::json!({"envelope": old})
+        )
+        .await
+        .status(),
+        200
+    );
+    let old_key = shared::vault::inspect(&old).expect("header").key_id;
+
+    let (new_key, resealed) = app
+        .state
+        .vault
+        .rotate(&app.state.bus, alice.id)
+        .await
+        .expect("rotate");
+    assert_ne!(new_key.key_id, old_key);
+    assert_eq!(resealed, 1);
+    let jar = app
+        .state
+        .vault
+        .open_stored(alice.id, "linkedin")
+        .await
+        .expect("opens with the new key");
+    assert_eq!(jar.cookies[0].value.expose_secret(), LI_AT);
+    let served: serde_json::Value = client
+        .get(app.url("/api/v1/vault/public-key"))
+        .send()
+        .await
+        .expect("key")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(served["keyId"], new_key.key_id.as_str());
+
+    let stale = put(
+        &client,
+        &app,
+        "linkedin",
+        serde_json::json!({"envelope": old}),
+    )
+    .await;
+    assert_eq!(
+        stale.status(),
+        409,
+        "a jar sealed to the retired key is refused"
+    );
+    let (secrets,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM vault_keys WHERE key_id = $1 AND wrapped_secret IS NOT NULL",
+    )
+    .bind(&old_key)
+    .fetch_one(app.state.store.pool())
+    .await
+    .expect("count");
+    assert_eq!(secrets, 0, "the retired key keeps no secret");
+}
+
+#[tokio::test]
+async fn private_keys_are_stored_only_wrapped() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    app.state
+        .vault
+        .current_public_key(alice.id)
+        .await
+        .expect("key");
+    let (public, wrapped): (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT public_key, wrapped_secret FROM vault_keys")
+            .fetch_one(app.state.store.pool())
+            .await
+            .expect("row");
+    assert_eq!(public.len(), 32);
+    assert_eq!(
+        wrapped.len(),
+        12 + 32 + 16,
+        "nonce, AES-256-GCM ciphertext and tag"
+    );
+}
