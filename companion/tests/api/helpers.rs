@@ -16,7 +16,7 @@ pub struct TestApp {
     pub state: AppState,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
-    _dir: tempfile::TempDir,
+    dir: Option<tempfile::TempDir>,
 }
 
 /// A fresh database: a SQLite file in `dir`, or a new database on the PostgreSQL server
@@ -81,7 +81,7 @@ impl TestApp {
             state,
             stop: Some(stop),
             server: Some(server),
-            _dir: dir,
+            dir: Some(dir),
         }
     }
 
@@ -90,13 +90,15 @@ impl TestApp {
     }
 
     /// Stops the server and waits until it has; open streams must end for this to return.
-    pub async fn shutdown(mut self) {
+    /// Returns the data folder, which lives until the caller drops it.
+    pub async fn shutdown(mut self) -> Option<tempfile::TempDir> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
             server.await.expect("server task");
         }
+        self.dir.take()
     }
 
     pub async fn create_user(&self, name: &str) -> UserInfo {

@@ -8,7 +8,26 @@ use shared::api::PairRequest;
 use crate::helpers::{PASSWORD, TestApp};
 
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.lock().expect("log buffer").clone()
+    }
+}
+
+/// Captures everything logged on this thread at TRACE level until the guard drops. Tests
+/// using it run on a current-thread runtime, so the server's tasks log here too.
+pub fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("trace")
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
+}
 
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -23,14 +42,7 @@ impl Write for Captured {
 // One thread, so the subscriber set for this test sees the server's tasks too.
 #[tokio::test(flavor = "current_thread")]
 async fn no_secret_reaches_the_log() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter("trace")
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_logs();
 
     let app = TestApp::spawn().await;
     let alice = app.create_user("alice").await;
@@ -80,7 +92,7 @@ async fn no_secret_reaches_the_log() {
         .expect("setup page");
     app.shutdown().await;
 
-    let log = String::from_utf8(captured.0.lock().expect("log buffer").clone()).expect("utf-8 log");
+    let log = String::from_utf8(captured.bytes()).expect("utf-8 log");
     assert!(log.contains("/api/v1/pair"), "the capture works: {log}");
     for secret in [
         PASSWORD,
