@@ -45,6 +45,9 @@ pub struct Config {
     /// wrapped key. Empty: `$XDG_CONFIG_HOME/autoresume/master.key` (or
     /// `~/.config/autoresume/master.key`), outside the data folder. `COMPANION_MASTER_KEY_FILE`.
     pub master_key_file: String,
+    /// The extension's built WASM core (`scripts/build-extension` output), served to the
+    /// dashboard so it seals pasted cookies in the browser. `COMPANION_WASM_DIR`.
+    pub wasm_dir: PathBuf,
 }
 
 impl std::fmt::Debug for Config {
@@ -84,6 +87,7 @@ impl Default for Config {
             sse_keepalive_secs: 15,
             master_key: String::new(),
             master_key_file: String::new(),
+            wasm_dir: PathBuf::from("dist/chrome/pkg"),
         }
     }
 }
@@ -107,7 +111,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 12] = [
+const ENV_KEYS: [&str; 13] = [
     "bind",
     "data_dir",
     "database_url",
@@ -120,6 +124,7 @@ const ENV_KEYS: [&str; 12] = [
     "sse_keepalive_secs",
     "master_key",
     "master_key_file",
+    "wasm_dir",
 ];
 
 impl Config {

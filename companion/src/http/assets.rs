@@ -22,3 +22,13 @@ pub async fn live_script() -> impl IntoResponse {
         include_str!("../../static/live.js"),
     )
 }
+
+pub async fn accounts_script() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        include_str!("../../static/accounts.js"),
+    )
+}

@@ -23,8 +23,8 @@ use crate::{pairing, users};
 
 /// A logged-in dashboard user; anyone else is sent to the login page.
 pub struct DashboardUser {
-    user: UserInfo,
-    csrf_token: String,
+    pub user: UserInfo,
+    pub csrf_token: String,
 }
 
 impl FromRequestParts<AppState> for DashboardUser {
@@ -48,7 +48,7 @@ impl FromRequestParts<AppState> for DashboardUser {
     }
 }
 
-fn render(template: &impl Template) -> Response {
+pub fn render(template: &impl Template) -> Response {
     render_with(StatusCode::OK, template)
 }
 
@@ -60,7 +60,7 @@ fn render_with(status: StatusCode, template: &impl Template) -> Response {
 }
 
 /// Relative time for people ("3 min ago"); the exact time is in the element's title.
-fn ago(ms: i64) -> String {
+pub fn ago(ms: i64) -> String {
     let secs = (now_ms() - ms).max(0) / 1000;
     match secs {
         0..=44 => "just now".into(),

@@ -1,5 +1,6 @@
 //! The one route table.
 
+mod accounts;
 mod assets;
 pub mod auth;
 mod dashboard;
@@ -105,6 +106,13 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/activity/test-event",
             post(dashboard::send_test_event),
         )
+        .route("/dashboard/accounts", get(accounts::page))
+        .route(
+            "/dashboard/accounts/{platform}/disconnect",
+            post(accounts::disconnect),
+        )
+        .route("/static/wasm/{file}", get(accounts::wasm_file))
+        .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))
         .route("/static/live.js", get(assets::live_script))
         .fallback(not_found)
