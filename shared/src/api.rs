@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PairRequest {
+    /// `XXXX-XXXXX-XXXXX`, Crockford base32; case, dashes and spaces are forgiven.
+    #[cfg_attr(feature = "openapi", schema(min_length = 14, max_length = 64))]
     pub code: String,
     /// A label for the dashboard's device list, e.g. "Chrome on Linux".
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub device_name: String,
 }
 
@@ -116,6 +119,7 @@ pub mod problem_types {
 #[serde(rename_all = "camelCase")]
 pub struct SealedJarRequest {
     /// An `arv1.` envelope from `shared::vault::seal_jar`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^arv1\.[A-Za-z0-9_-]+$"))]
     pub envelope: String,
 }
 

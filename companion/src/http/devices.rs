@@ -13,8 +13,8 @@ use crate::{pairing, store};
 #[utoipa::path(get, path = "/api/v1/devices", tag = "devices",
     responses(
         (status = 200, description = "Devices", body = [DeviceInfo]),
-        (status = 401, description = "Not logged in", body = Problem),
-        (status = 403, description = "Device tokens cannot manage devices", body = Problem),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Device tokens cannot manage devices", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -29,9 +29,9 @@ pub async fn list(
     params(("id" = String, Path, description = "Device id")),
     responses(
         (status = 200, description = "The revoked device", body = DeviceInfo),
-        (status = 401, description = "Not logged in", body = Problem),
-        (status = 403, description = "Device tokens cannot manage devices", body = Problem),
-        (status = 404, description = "No such device of this user", body = Problem),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Device tokens cannot manage devices", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such device of this user", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn revoke(
     State(state): State<AppState>,

@@ -52,8 +52,8 @@ fn revokes(event: &AgentEvent, device_id: Option<&str>) -> bool {
     params(("Last-Event-ID" = Option<i64>, Header, description = "Replay events after this id")),
     responses(
         (status = 200, description = "An endless text/event-stream; each `data:` is an AgentEvent", content_type = "text/event-stream", body = AgentEvent),
-        (status = 400, description = "Malformed Last-Event-ID", body = Problem),
-        (status = 401, description = "No valid token or session", body = Problem),
+        (status = 400, description = "Malformed Last-Event-ID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn stream(
     State(state): State<AppState>,

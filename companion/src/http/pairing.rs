@@ -14,9 +14,12 @@ use crate::{pairing, store};
 #[utoipa::path(post, path = "/api/v1/pair", tag = "pairing", request_body = PairRequest,
     responses(
         (status = 200, description = "Paired", body = PairResponse),
-        (status = 400, description = "Malformed request", body = Problem),
-        (status = 401, description = "Wrong, expired, used or burned code", body = Problem),
-        (status = 429, description = "Too many wrong codes from this address", body = Problem),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong, expired, used or burned code", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "JSON of the wrong shape", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong codes from this address", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn pair(
     State(state): State<AppState>,
@@ -46,8 +49,8 @@ pub async fn pair(
 #[utoipa::path(post, path = "/api/v1/pairing-codes", tag = "pairing",
     responses(
         (status = 200, description = "A new code", body = PairingCodeResponse),
-        (status = 401, description = "Not logged in", body = Problem),
-        (status = 403, description = "Device tokens cannot create codes", body = Problem),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Device tokens cannot create codes", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_code(
     State(state): State<AppState>,
@@ -62,7 +65,7 @@ pub async fn create_code(
 #[utoipa::path(get, path = "/api/v1/me", tag = "account",
     responses(
         (status = 200, description = "The caller", body = MeResponse),
-        (status = 401, description = "No valid token or session", body = Problem),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn me(State(state): State<AppState>, principal: Principal) -> Result<Json<MeResponse>> {
     let user = store::users::get(&state.store, principal.user_id())

@@ -15,7 +15,7 @@ use crate::vault::{CredentialInfo, SignedVaultKey};
 #[utoipa::path(get, path = "/api/v1/vault/public-key", tag = "vault",
     responses(
         (status = 200, description = "The current key", body = SignedVaultKey),
-        (status = 401, description = "No valid token or session", body = Problem),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn public_key(
     State(state): State<AppState>,
@@ -33,7 +33,7 @@ pub async fn public_key(
 #[utoipa::path(get, path = "/api/v1/credentials", tag = "vault",
     responses(
         (status = 200, description = "Stored jars", body = [CredentialInfo]),
-        (status = 401, description = "No valid token or session", body = Problem),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -49,11 +49,13 @@ pub async fn list(
     request_body = SealedJarRequest,
     responses(
         (status = 200, description = "Stored", body = CredentialInfo),
-        (status = 400, description = "Malformed envelope, wrong user or platform, not a jar, no session cookie", body = Problem),
-        (status = 401, description = "No valid token or session", body = Problem),
-        (status = 404, description = "Unknown platform", body = Problem),
-        (status = 409, description = "Sealed to a key that is not current: fetch the public key again", body = Problem),
-        (status = 413, description = "Too large", body = Problem),
+        (status = 400, description = "Malformed envelope, wrong user or platform, not a jar, no session cookie", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown platform", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Sealed to a key that is not current: fetch the public key again", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "JSON of the wrong shape", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn put(
     State(state): State<AppState>,
@@ -79,8 +81,8 @@ pub async fn put(
     params(("platform" = String, Path, description = "Platform id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid token or session", body = Problem),
-        (status = 404, description = "No jar stored for this platform", body = Problem),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No jar stored for this platform", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -98,7 +100,7 @@ pub async fn delete(
 #[utoipa::path(get, path = "/api/v1/platforms", tag = "vault",
     responses(
         (status = 200, description = "Platforms", body = [PlatformInfo]),
-        (status = 401, description = "No valid token or session", body = Problem),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn platforms(_principal: Principal) -> Result<Json<Vec<PlatformInfo>>> {
     KNOWN_PLATFORMS
