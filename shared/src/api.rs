@@ -11,7 +11,10 @@ pub struct PairRequest {
     #[cfg_attr(feature = "openapi", schema(min_length = 14, max_length = 64))]
     pub code: String,
     /// A label for the dashboard's device list, e.g. "Chrome on Linux".
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub device_name: String,
 }
 
