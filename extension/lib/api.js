@@ -27,7 +27,15 @@ async function problemOf(response) {
 }
 
 async function request(base, path, { token, method = 'GET', body, headers = {}, signal } = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers }, signal, cache: 'no-store' };
+  // The token is the only credential: never send the dashboard's session cookie along, which
+  // the browser would do for a host the extension has permission for.
+  const init = {
+    method,
+    headers: { Accept: 'application/json', ...headers },
+    signal,
+    cache: 'no-store',
+    credentials: 'omit',
+  };
   if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';

@@ -77,6 +77,8 @@ describe('Chromium: popup, offscreen stream, revocation and identity pinning', (
     await popup.fill('#companion-url', companion.url);
     await popup.fill('#pairing-code', (await companion.pairingCode(USER)).toLowerCase());
     await popup.click('#pair-button');
+    await popup.locator('#user:visible, #pair-error:visible').first().waitFor();
+    assert.equal(await popup.locator('#pair-error:visible').count(), 0, await popup.textContent('#pair-error'));
     await popup.locator('#user', { hasText: USER }).waitFor();
     await popup.locator('#status-text', { hasText: 'Connected' }).waitFor();
     await popup.locator('#activity li', { hasText: 'Device paired' }).first().waitFor();
