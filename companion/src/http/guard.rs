@@ -130,6 +130,12 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     if !is_unsafe(request.method()) || bearer_token(request.headers()).is_some() {
         return next.run(request).await;
     }
+    // Without a cookie an API request carries no ambient authority (the extension pairs from
+    // its own origin); the dashboard's login and setup forms stay same-origin only.
+    let has_cookie = super::auth::session_cookie(request.headers()).is_some();
+    if !has_cookie && request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
     if !same_origin(request.headers()) {
         return csrf_refused();
     }

@@ -136,3 +136,35 @@ async fn no_cors_headers_are_sent() {
             .all(|k| !k.as_str().starts_with("access-control-"))
     );
 }
+
+#[tokio::test]
+async fn the_extension_pairs_from_its_own_origin_even_beside_a_dashboard_login() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let code = app.pairing_code(alice.id).await;
+    let body = serde_json::json!({"code": code, "deviceName": "Chrome"});
+    let from_extension = reqwest::Client::new()
+        .post(app.url("/api/v1/pair"))
+        .header(
+            "origin",
+            "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+        )
+        .json(&body)
+        .send()
+        .await
+        .expect("pair");
+    assert_eq!(from_extension.status(), 200);
+
+    // With the dashboard cookie attached, a foreign origin is refused as before.
+    let browser = app.login("alice").await;
+    let code = app.pairing_code(alice.id).await;
+    let with_cookie = browser
+        .client
+        .post(app.url("/api/v1/pair"))
+        .header("origin", "http://127.0.0.1:1")
+        .json(&serde_json::json!({"code": code, "deviceName": "Chrome"}))
+        .send()
+        .await
+        .expect("pair");
+    assert_eq!(with_cookie.status(), 403);
+}
