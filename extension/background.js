@@ -30,11 +30,10 @@ ext.alarms.onAlarm.addListener((alarm) => {
 });
 ext.runtime.onStartup.addListener(() => ensureConnected().catch(report));
 ext.runtime.onInstalled.addListener(() => ensureConnected().catch(report));
-ext.runtime.onSuspend?.addListener(suspend);
+ext.runtime.onSuspend?.addListener(() => localConnection?.stop());
 
-// Starts and suspensions of this page, so that tests (and curious users) can see a Firefox
-// event page really slept and woke; the stream catches up with Last-Event-ID after a wake.
-let lifecycle = null;
+// Counts starts of this page, so that tests (and curious users) can see that a Firefox event
+// page slept and woke; the stream then catches up with Last-Event-ID.
 recordWake().then(ensureConnected).catch(report);
 
 function report(error) {
@@ -42,15 +41,8 @@ function report(error) {
 }
 
 async function recordWake() {
-  const { lifecycle: previous } = await ext.storage.local.get('lifecycle');
-  lifecycle = { starts: (previous?.starts ?? 0) + 1, startedAt: Date.now() };
-  await ext.storage.local.set({ lifecycle });
-}
-
-function suspend() {
-  localConnection?.stop();
-  // Best effort: work started during onSuspend is not guaranteed to finish.
-  if (lifecycle) ext.storage.local.set({ lifecycle: { ...lifecycle, suspendedAt: Date.now() } });
+  const { lifecycle } = await ext.storage.local.get('lifecycle');
+  await ext.storage.local.set({ lifecycle: { starts: (lifecycle?.starts ?? 0) + 1, startedAt: Date.now() } });
 }
 
 async function handle(message) {
