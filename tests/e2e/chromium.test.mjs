@@ -132,6 +132,22 @@ describe('Chromium: popup, offscreen stream, revocation and identity pinning', (
     await popup.locator('#status-text', { hasText: 'Connected' }).waitFor();
   });
 
+  test('the options page shows the pinned fingerprint and validates the address', async () => {
+    const options = await context.newPage();
+    await options.goto(popup.url().replace('popup.html', 'options.html'));
+    const pinned = await worker.evaluate(() => chrome.storage.local.get('pairing').then((s) => s.pairing.identityFingerprint));
+    await options.locator('#fingerprint', { hasText: pinned }).waitFor();
+    await options.fill('#companion-url', 'http://example.org:8787');
+    await options.click('#save-url');
+    await options.locator('#url-error', { hasText: 'https://' }).waitFor();
+    await options.fill('#companion-url', `${companion.url}/dashboard`);
+    await options.click('#save-url');
+    await options.locator('#url-saved').waitFor();
+    assert.equal(await options.inputValue('#companion-url'), companion.url, 'stored as an origin');
+    await options.close();
+    await popup.locator('#status-text', { hasText: 'Connected' }).waitFor();
+  });
+
   test('revoking the device in the dashboard shows the token-revoked state', async () => {
     await dashboard.goto(`${companion.url}/dashboard/devices`);
     await Promise.all([dashboard.waitForLoadState(), dashboard.locator('.revoke-device').first().click()]);
