@@ -8,5 +8,6 @@ pub mod cookies;
 pub mod events;
 pub mod identity;
 pub mod pairing;
+pub mod seal_export;
 pub mod sse;
 pub mod vault;
