@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { companionBin } from './paths.mjs';
+import { companionBin, dist } from './paths.mjs';
 import { waitForLine } from './wait.mjs';
 
 const run = promisify(execFile);
@@ -19,7 +19,13 @@ export class Companion {
 
   constructor(dataDir) {
     this.dataDir = dataDir;
-    this.env = { ...process.env, COMPANION_DATA_DIR: dataDir };
+    // The master key would otherwise land in ~/.config; the dashboard seals with the built core.
+    this.env = {
+      ...process.env,
+      COMPANION_DATA_DIR: dataDir,
+      COMPANION_MASTER_KEY_FILE: join(dataDir, 'master.key'),
+      COMPANION_WASM_DIR: join(dist, 'chrome', 'pkg'),
+    };
     this.log = [];
   }
 
@@ -56,6 +62,22 @@ export class Companion {
     const match = out.match(/Pairing code:\s*([0-9A-Z]{4}-[0-9A-Z]{5}-[0-9A-Z]{5})/);
     if (!match) throw new Error(`no pairing code in: ${out}`);
     return match[1];
+  }
+
+  /** Pairs a device through the API, as the popup does: `{token, user, identity}`. */
+  async pairDevice(user, deviceName = 'e2e') {
+    const response = await fetch(`${this.url}/api/v1/pair`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: await this.pairingCode(user), deviceName }),
+    });
+    if (!response.ok) throw new Error(`pairing failed: HTTP ${response.status} ${await response.text()}`);
+    return response.json();
+  }
+
+  /** `companion vault check` output; names and count, never values. */
+  vaultCheck(user, platform) {
+    return this.cli(['vault', 'check', '--user', user, '--platform', platform]);
   }
 
   async stop() {
