@@ -2,6 +2,7 @@
 // top level so that a message or alarm that wakes the worker reaches them; the WASM is loaded
 // without top-level await (a service worker may not use it).
 import init, * as core from './pkg/extension_core.js';
+import * as accounts from './lib/accounts.js';
 import * as api from './lib/api.js';
 import { Connection, verify } from './lib/connection.js';
 import { ext, hasOffscreen } from './lib/ext.js';
@@ -31,6 +32,7 @@ ext.alarms.onAlarm.addListener((alarm) => {
 ext.runtime.onStartup.addListener(() => ensureConnected().catch(report));
 ext.runtime.onInstalled.addListener(() => ensureConnected().catch(report));
 ext.runtime.onSuspend?.addListener(() => localConnection?.stop());
+accounts.watchCookies(ready, core, () => store.load(), report);
 
 // Counts starts of this page, so that tests (and curious users) can see that a Firefox event
 // page slept and woke; the stream then catches up with Last-Event-ID.
@@ -58,6 +60,10 @@ async function handle(message) {
       return { ok: true };
     case 'set-url':
       return changeUrl(message.url);
+    case 'accounts':
+    case 'account-connect':
+    case 'account-disconnect':
+      return accountMessage(message);
     case 'connection-state':
       if (await isCurrent(message.deviceId)) await store.setConnection(message.connection);
       return { ok: true };
@@ -66,6 +72,21 @@ async function handle(message) {
       return { ok: true };
     default:
       return { ok: false, error: 'unknown message' };
+  }
+}
+
+async function accountMessage(message) {
+  const saved = await store.load();
+  if (!saved.pairing || !saved.token) return { ok: false, error: 'Not paired' };
+  try {
+    if (message.type === 'accounts') return { ok: true, ...await accounts.list(saved) };
+    if (message.type === 'account-connect') {
+      return { ok: true, credential: await accounts.connect(core, saved, message.platform) };
+    }
+    await accounts.disconnect(saved, message.platform);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error.message };
   }
 }
 

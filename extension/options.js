@@ -1,4 +1,5 @@
 import init, * as core from './pkg/extension_core.js';
+import { AUTO_REFRESH } from './lib/accounts.js';
 import { ext } from './lib/ext.js';
 
 const $ = (id) => document.getElementById(id);
@@ -46,6 +47,11 @@ $('url-form').addEventListener('submit', async (event) => {
 });
 
 $('unpair').addEventListener('click', () => ext.runtime.sendMessage({ type: 'unpair' }));
+
+$('auto-refresh').addEventListener('change', (event) => {
+  ext.storage.local.set({ [AUTO_REFRESH]: event.target.checked });
+});
+$('auto-refresh').checked = Boolean((await ext.storage.local.get(AUTO_REFRESH))[AUTO_REFRESH]);
 
 ext.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && 'pairing' in changes) render({ pairing: changes.pairing.newValue });

@@ -2,12 +2,15 @@
 // on the background being awake; every text goes in through textContent.
 import init, * as core from './pkg/extension_core.js';
 import { ext } from './lib/ext.js';
+import { refreshAccounts, setUpAccounts } from './popup-accounts.js';
 import { State } from './lib/store.js';
 import { PROBLEM_TEXT, STATUS_TEXT, ago } from './lib/view.js';
 
 const $ = (id) => document.getElementById(id);
 const KEYS = ['pairing', 'connection', 'events'];
 let current = {};
+// Loaded once per popup opening (and after each action), not on every storage change.
+let accountsShown = false;
 
 await init();
 $('version').textContent = core.version();
@@ -65,6 +68,10 @@ function render() {
   $('companion').textContent = pairing.companionUrl;
   renderConnection(connection);
   renderEvents(events);
+  if (!accountsShown) {
+    accountsShown = true;
+    refreshAccounts();
+  }
 }
 
 async function pair(event) {
@@ -107,6 +114,7 @@ async function unpair() {
 $('pair-form').addEventListener('submit', pair);
 $('unpair').addEventListener('click', unpair);
 $('repair').addEventListener('click', unpair);
+setUpAccounts(core);
 
 ext.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !KEYS.some((key) => key in changes)) return;

@@ -76,3 +76,28 @@ export function openEvents(base, token, lastEventId, signal) {
   if (lastEventId) headers['Last-Event-ID'] = String(lastEventId);
   return request(base, '/api/v1/events', { token, headers, signal });
 }
+
+/** The built-in platforms: `[{id, name, domains, origins}]`. */
+export async function platforms(base, token) {
+  return (await request(base, '/api/v1/platforms', { token })).json();
+}
+
+/** Metadata of the stored jars: `[{platform, platformName, keyId, metadata, updatedAt}]`. */
+export async function credentials(base, token) {
+  return (await request(base, '/api/v1/credentials', { token })).json();
+}
+
+/** The vault public key signed by the companion's identity key. */
+export async function vaultKey(base, token) {
+  return (await request(base, '/api/v1/vault/public-key', { token })).json();
+}
+
+/** Stores a sealed jar; 409 means it was sealed to a retired key. */
+export async function putCredential(base, token, platform, envelope) {
+  const path = `/api/v1/credentials/${encodeURIComponent(platform)}`;
+  return (await request(base, path, { token, method: 'PUT', body: { envelope } })).json();
+}
+
+export async function deleteCredential(base, token, platform) {
+  await request(base, `/api/v1/credentials/${encodeURIComponent(platform)}`, { token, method: 'DELETE' });
+}
