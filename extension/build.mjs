@@ -15,12 +15,21 @@ const outRoot = join(root, testBuild ? 'dist-test' : 'dist');
 // Build inputs and wasm-bindgen leftovers that the browser never loads.
 const NEVER_SHIPPED = new Set(['build.mjs', 'pkg/package.json', 'pkg/.gitignore']);
 const CHROME_ONLY = new Set(['offscreen.html', 'offscreen.js']);
+// Test build only: the LinkedIn origin granted at install, because a test cannot click the
+// browser's permission prompt. The popup still calls permissions.request, which then resolves
+// at once; the production build asks for it (optional_host_permissions).
+const TEST_HOST_PERMISSIONS = ['https://*.linkedin.com/*'];
+
+function withTestPermissions(manifest) {
+  if (testBuild) manifest.host_permissions = [...manifest.host_permissions, ...TEST_HOST_PERMISSIONS];
+  return manifest;
+}
 
 function chromeManifest(base) {
   const manifest = structuredClone(base);
   delete manifest.background.scripts;
   delete manifest.browser_specific_settings;
-  return manifest;
+  return withTestPermissions(manifest);
 }
 
 function firefoxManifest(base) {
@@ -30,7 +39,7 @@ function firefoxManifest(base) {
   if (testBuild) {
     manifest.web_accessible_resources = [{ resources: ['popup.html'], matches: ['<all_urls>'] }];
   }
-  return manifest;
+  return withTestPermissions(manifest);
 }
 
 async function files(dir) {

@@ -7,14 +7,15 @@ import { ago } from './lib/view.js';
 const $ = (id) => document.getElementById(id);
 const DAY = 86400;
 
-/** "LinkedIn session expires in 2 days", "… expired", or nothing for session-only cookies. */
+/** "LinkedIn session expires in 2 days", "… expired", or "… ends with the browser session". */
 export function expiryText(name, earliestExpiry, now = Date.now() / 1000) {
   if (earliestExpiry == null) return `${name} session ends with the browser session`;
   const left = earliestExpiry - now;
   if (left <= 0) return `${name} session expired`;
+  const plural = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
   if (left < 3600) return `${name} session expires in ${Math.max(1, Math.round(left / 60))} min`;
-  if (left < 2 * DAY) return `${name} session expires in ${Math.round(left / 3600)} hours`;
-  return `${name} session expires in ${Math.round(left / DAY)} days`;
+  if (left < DAY) return `${name} session expires in ${plural(Math.round(left / 3600), 'hour')}`;
+  return `${name} session expires in ${plural(Math.round(left / DAY), 'day')}`;
 }
 
 function say(text) {
