@@ -19,7 +19,8 @@ export function expiryText(name, earliestExpiry, now = Date.now() / 1000) {
 }
 
 function say(text) {
-  $('accounts-error').textContent = text;
+  // Core errors are sentences without the capital (they also appear mid-sentence elsewhere).
+  $('accounts-error').textContent = text && text[0].toUpperCase() + text.slice(1);
   $('accounts-error').hidden = !text;
 }
 

@@ -15,10 +15,11 @@ import { artifacts, distTest } from './lib/paths.mjs';
 const USER = 'alice';
 const PASSWORD = 'correct horse battery staple';
 const OTHER_KEY = Buffer.alloc(32, 7).toString('base64url');
+const IN_30_DAYS = Math.floor(Date.now() / 1000) + 30 * 86400;
 const COOKIES_TXT = [
   '# Netscape HTTP Cookie File',
-  '.linkedin.com\tTRUE\t/\tTRUE\t4000000000\tli_at\tpasted-secret',
-  '.linkedin.com\tTRUE\t/\tFALSE\t4000000000\ttracking\tnot-kept',
+  `.linkedin.com\tTRUE\t/\tTRUE\t${IN_30_DAYS}\tli_at\tpasted-secret`,
+  `.linkedin.com\tTRUE\t/\tFALSE\t${IN_30_DAYS}\ttracking\tnot-kept`,
 ].join('\n');
 
 describe('Chromium: Connected accounts', () => {
