@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 import { Companion } from './lib/companion.mjs';
 import { FakeSite, HOSTS } from './lib/fake-site.mjs';
 import { artifacts, distTest } from './lib/paths.mjs';
+import { waitFor } from './lib/wait.mjs';
 
 const USER = 'alice';
 const PASSWORD = 'correct horse battery staple';
@@ -85,6 +86,21 @@ describe('Chromium: Connected accounts', () => {
     assert.match(out, /^\s+li_at$/m);
     assert.match(out, /^\s+JSESSIONID$/m);
     assert.doesNotMatch(out, /lang|e2e-li-at-value/);
+  });
+
+  test('after a key rotation, Refresh seals to the new signed key', async () => {
+    const syncedAt = () => worker.evaluate(
+      () => chrome.storage.local.get('accountSyncs').then((s) => s.accountSyncs?.linkedin?.syncedAt ?? 0),
+    );
+    const before = await syncedAt();
+    assert.match(await companion.cli(['vault', 'rotate', '--user', USER]), /New vault key/);
+    await linkedin().locator('button', { hasText: 'Refresh' }).click();
+    await waitFor(
+      async () => (await popup.locator('#accounts-error:visible').count()) > 0 || (await syncedAt()) > before,
+      { what: 'the refresh to finish' },
+    );
+    assert.equal(await popup.locator('#accounts-error:visible').count(), 0, await popup.textContent('#accounts-error'));
+    assert.match(await companion.vaultCheck(USER, 'linkedin'), /linkedin: 2 cookies/);
   });
 
   test('a vault key not signed by the pinned identity is refused, showing its fingerprint', async () => {
