@@ -8,6 +8,7 @@
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen *= *"=\([0-9.]*\)".*/\1/p' "$AR_ROOT/Cargo.toml" | head -n1)"
 WASM_BINDGEN_VERSION="${WASM_BINDGEN_VERSION:-0.2.130}"
 GECKODRIVER_VERSION="0.37.1"
+CARGO_FUZZ_VERSION="0.13.2"
 PG_MAJOR="15"
 PG_BINDIR="/usr/lib/postgresql/$PG_MAJOR/bin"   # Debian's server binaries, not /usr/local/bin
 NODE_MIN_MAJOR="20"
@@ -234,6 +235,7 @@ cargo_install_version() {
 
 ensure_wasm_bindgen() { cargo_install_version wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION" "2 min"; }
 ensure_geckodriver()  { cargo_install_version geckodriver geckodriver "$GECKODRIVER_VERSION" "90 s"; }
+ensure_cargo_fuzz()   { cargo_install_version cargo-fuzz cargo-fuzz "$CARGO_FUZZ_VERSION" "1 min"; }
 
 nextest_version() {
   (cd "$AR_ROOT" || exit 0; cargo nextest --version 2>/dev/null | head -n1 | cut -d' ' -f2) || true
