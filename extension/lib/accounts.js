@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { ext } from './ext.js';
 
-/** `{[platformId]: {syncedAt, count, error?}}`: what auto-refresh watches. */
+/** `{[platformId]: {syncedAt, count}}`: the platforms auto-refresh watches. */
 const SYNCS = 'accountSyncs';
 export const AUTO_REFRESH = 'autoRefreshAccounts';
 const DEBOUNCE_MS = 5000;
@@ -44,14 +44,10 @@ export async function connect(core, saved, platformId) {
   if (!(await ext.permissions.contains({ origins: platform.origins }))) {
     throw new Error(`AutoResume has no permission to read ${platform.name} cookies.`);
   }
-  try {
-    const stored = await sealAndUpload(core, saved, platform, await readCookies(platform));
-    await recordSync(platform.id, { syncedAt: Date.now(), count: stored.metadata.count });
-    return stored;
-  } catch (error) {
-    await recordSync(platform.id, null);
-    throw error;
-  }
+  // A failed refresh keeps the platform watched: the companion may only be down for a while.
+  const stored = await sealAndUpload(core, saved, platform, await readCookies(platform));
+  await recordSync(platform.id, { syncedAt: Date.now(), count: stored.metadata.count });
+  return stored;
 }
 
 export async function disconnect(saved, platformId) {

@@ -103,6 +103,25 @@ describe('Chromium: Connected accounts', () => {
     assert.match(await companion.vaultCheck(USER, 'linkedin'), /linkedin: 2 cookies/);
   });
 
+  test('with auto-refresh on, a session cookie change re-seals and uploads', async () => {
+    const syncedAt = () => worker.evaluate(
+      () => chrome.storage.local.get('accountSyncs').then((s) => s.accountSyncs?.linkedin?.syncedAt ?? 0),
+    );
+    const before = await syncedAt();
+    const options = await context.newPage();
+    await options.goto(popup.url().replace('popup.html', 'options.html'));
+    await options.check('#auto-refresh');
+    await waitFor(() => worker.evaluate(() => chrome.storage.local.get('autoRefreshAccounts')
+      .then((s) => s.autoRefreshAccounts)), { what: 'the setting to be stored' });
+    await options.close();
+    // The site sets li_at again: a changed session cookie.
+    const page = await context.newPage();
+    await page.goto('https://www.linkedin.com/');
+    await page.close();
+    await waitFor(async () => (await syncedAt()) > before, { timeout: 20000, what: 'an automatic upload' });
+    await worker.evaluate(() => chrome.storage.local.set({ autoRefreshAccounts: false }));
+  });
+
   test('a vault key not signed by the pinned identity is refused, showing its fingerprint', async () => {
     const pinned = await worker.evaluate(async (key) => {
       const { pairing } = await chrome.storage.local.get('pairing');
