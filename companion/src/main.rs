@@ -187,7 +187,15 @@ async fn vault_command(config: &Config, command: VaultCommand) -> Result<()> {
     match command {
         VaultCommand::Check { user, platform } => {
             let user_id = find_user(&store, &user).await?;
-            let jar = vault.open_stored(user_id, &platform).await?;
+            let jar = vault
+                .open_stored(user_id, &platform)
+                .await
+                .map_err(|e| match e {
+                    Error::NotFound => {
+                        Error::BadRequest(format!("no {platform} session is stored for {user}"))
+                    }
+                    other => other,
+                })?;
             let metadata = jar.metadata();
             drop(jar);
             println!(

@@ -316,3 +316,106 @@ async fn private_keys_are_stored_only_wrapped() {
         "nonce, AES-256-GCM ciphertext and tag"
     );
 }
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_and_the_jar_stays() {
+    let app = TestApp::spawn_with(|c| c.max_body_bytes = 64 * 1024).await;
+    let alice = app.create_user("alice").await;
+    let client = app.device_client(&app.pair(alice.id, "Chrome").await.token);
+    let good = seal_for(&app, &client, alice.id, &format!("li_at={LI_AT}")).await;
+    assert_eq!(
+        put(
+            &client,
+            &app,
+            "linkedin",
+            serde_json::json!({"envelope": good})
+        )
+        .await
+        .status(),
+        200
+    );
+    let huge = format!("arv1.{}", "A".repeat(100 * 1024));
+    let response = put(
+        &client,
+        &app,
+        "linkedin",
+        serde_json::json!({"envelope": huge}),
+    )
+    .await;
+    assert_eq!(response.status(), 413);
+    let jar = app
+        .state
+        .vault
+        .open_stored(alice.id, "linkedin")
+        .await
+        .expect("intact");
+    assert_eq!(jar.cookies[0].value.expose_secret(), LI_AT);
+}
+
+/// `companion vault check` opens the jar through the same function and prints names, count
+/// and expiry, never a value.
+#[tokio::test]
+async fn the_cli_check_prints_names_and_count_but_no_value() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let client = app.device_client(&app.pair(alice.id, "Chrome").await.token);
+    let envelope = seal_for(
+        &app,
+        &client,
+        alice.id,
+        &format!("li_at={LI_AT}; JSESSIONID=ajax:7"),
+    )
+    .await;
+    assert_eq!(
+        put(
+            &client,
+            &app,
+            "linkedin",
+            serde_json::json!({"envelope": envelope})
+        )
+        .await
+        .status(),
+        200
+    );
+
+    let config = &app.state.config;
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"))
+        .args([
+            "vault",
+            "check",
+            "--user",
+            "alice",
+            "--platform",
+            "linkedin",
+        ])
+        .env("COMPANION_DATABASE_URL", &config.database_url)
+        .env("COMPANION_MASTER_KEY_FILE", &config.master_key_file)
+        .env("COMPANION_DATA_DIR", &config.data_dir)
+        .output()
+        .await
+        .expect("companion runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("linkedin: 2 cookies"), "{stdout}");
+    assert!(
+        stdout.contains("li_at") && stdout.contains("JSESSIONID"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains(LI_AT) && !stderr.contains(LI_AT),
+        "a value was printed"
+    );
+
+    let missing = tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"))
+        .args(["vault", "check", "--user", "alice", "--platform", "indeed"])
+        .env("COMPANION_DATABASE_URL", &config.database_url)
+        .env("COMPANION_MASTER_KEY_FILE", &config.master_key_file)
+        .output()
+        .await
+        .expect("companion runs");
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("no indeed session is stored for alice")
+    );
+}
