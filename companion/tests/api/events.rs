@@ -1,5 +1,15 @@
 use crate::helpers::{TestApp, read_sse_until, sse_events};
 
+/// Opens the event stream as a device, resuming after `last_event_id`.
+async fn stream_after(app: &TestApp, token: &str, last_event_id: &str) -> reqwest::Response {
+    app.device_client(token)
+        .get(app.url("/api/v1/events"))
+        .header("last-event-id", last_event_id)
+        .send()
+        .await
+        .expect("stream request")
+}
+
 #[tokio::test]
 async fn the_stream_replays_after_last_event_id_then_goes_live() {
     let app = TestApp::spawn().await;
@@ -99,13 +109,7 @@ async fn keep_alive_comments_are_sent() {
     let app = TestApp::spawn_with(|c| c.sse_keepalive_secs = 1).await;
     let alice = app.create_user("alice").await;
     let paired = app.pair(alice.id, "Chrome").await;
-    let response = app
-        .device_client(&paired.token)
-        .get(app.url("/api/v1/events"))
-        .header("last-event-id", "999999")
-        .send()
-        .await
-        .expect("stream");
+    let response = stream_after(&app, &paired.token, "999999").await;
     let text = read_sse_until(response, |text| text.contains(": keep-alive")).await;
     assert!(sse_events(&text).is_empty());
 }
@@ -115,13 +119,7 @@ async fn revoking_a_device_ends_its_stream_with_the_revocation() {
     let app = TestApp::spawn().await;
     let alice = app.create_user("alice").await;
     let paired = app.pair(alice.id, "Chrome").await;
-    let response = app
-        .device_client(&paired.token)
-        .get(app.url("/api/v1/events"))
-        .header("last-event-id", "999999")
-        .send()
-        .await
-        .expect("stream");
+    let response = stream_after(&app, &paired.token, "999999").await;
     companion::pairing::revoke_device(
         &app.state.store,
         &app.state.bus,
@@ -142,13 +140,7 @@ async fn a_malformed_last_event_id_is_a_bad_request() {
     let app = TestApp::spawn().await;
     let alice = app.create_user("alice").await;
     let paired = app.pair(alice.id, "Chrome").await;
-    let response = app
-        .device_client(&paired.token)
-        .get(app.url("/api/v1/events"))
-        .header("last-event-id", "yesterday")
-        .send()
-        .await
-        .expect("request");
+    let response = stream_after(&app, &paired.token, "yesterday").await;
     assert_eq!(response.status(), 400);
 }
 
