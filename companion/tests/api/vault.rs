@@ -378,22 +378,7 @@ async fn the_cli_check_prints_names_and_count_but_no_value() {
         200
     );
 
-    let config = &app.state.config;
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"))
-        .args([
-            "vault",
-            "check",
-            "--user",
-            "alice",
-            "--platform",
-            "linkedin",
-        ])
-        .env("COMPANION_DATABASE_URL", &config.database_url)
-        .env("COMPANION_MASTER_KEY_FILE", &config.master_key_file)
-        .env("COMPANION_DATA_DIR", &config.data_dir)
-        .output()
-        .await
-        .expect("companion runs");
+    let output = vault_check(&app, "linkedin").await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
@@ -407,15 +392,22 @@ async fn the_cli_check_prints_names_and_count_but_no_value() {
         "a value was printed"
     );
 
-    let missing = tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"))
-        .args(["vault", "check", "--user", "alice", "--platform", "indeed"])
-        .env("COMPANION_DATABASE_URL", &config.database_url)
-        .env("COMPANION_MASTER_KEY_FILE", &config.master_key_file)
-        .output()
-        .await
-        .expect("companion runs");
+    let missing = vault_check(&app, "indeed").await;
     assert!(!missing.status.success());
     assert!(
         String::from_utf8_lossy(&missing.stderr).contains("no indeed session is stored for alice")
     );
+}
+
+/// Runs `companion vault check --user alice --platform PLATFORM` against the test's database.
+async fn vault_check(app: &TestApp, platform: &str) -> std::process::Output {
+    let config = &app.state.config;
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"))
+        .args(["vault", "check", "--user", "alice", "--platform", platform])
+        .env("COMPANION_DATABASE_URL", &config.database_url)
+        .env("COMPANION_MASTER_KEY_FILE", &config.master_key_file)
+        .env("COMPANION_DATA_DIR", &config.data_dir)
+        .output()
+        .await
+        .expect("companion runs")
 }
