@@ -9,21 +9,37 @@ use shared::api::IdentityInfo;
 use crate::auth::tokens::random_bytes;
 use crate::error::{Error, Result};
 use crate::store::{self, Store};
+use crate::vault::master_key::MasterKey;
+use zeroize::Zeroizing;
 
 #[derive(Clone)]
 pub struct Identity {
     key: SigningKey,
 }
 
+const IDENTITY_AAD: &[u8] = b"autoresume/identity-key/v1";
+
 impl Identity {
-    pub async fn load_or_create(store: &Store) -> Result<Identity> {
-        let fresh = random_bytes::<32>()?;
-        let seed = store::identity::load_or_create(store, &fresh).await?;
-        let seed: [u8; 32] = seed
+    /// The identity key is stored wrapped by the master key like the vault keys, so a copy
+    /// of the database cannot sign a forged vault key.
+    pub async fn load_or_create(store: &Store, master: &MasterKey) -> Result<Identity> {
+        let fresh = Zeroizing::new(random_bytes::<32>()?);
+        let wrapped = master.wrap(IDENTITY_AAD, fresh.as_slice())?;
+        let stored = store::identity::load_or_create(store, &wrapped).await?;
+        let seed = if stored.len() == 32 {
+            // Written in the clear by the first release: wrap it now.
+            let rewrapped = master.wrap(IDENTITY_AAD, &stored)?;
+            store::identity::replace(store, &rewrapped).await?;
+            Zeroizing::new(stored)
+        } else {
+            master.unwrap(IDENTITY_AAD, &stored)?
+        };
+        let seed: &[u8; 32] = seed
+            .as_slice()
             .try_into()
             .map_err(|_| Error::Internal("the stored identity key is not 32 bytes".into()))?;
         Ok(Identity {
-            key: SigningKey::from_bytes(&seed),
+            key: SigningKey::from_bytes(seed),
         })
     }
 

@@ -62,8 +62,8 @@ impl App {
             .local_addr()
             .map_err(|e| Error::Internal(e.to_string()))?;
         let config = config.with_bound_addr(addr);
-        let identity = Identity::load_or_create(&store).await?;
         let master = MasterKey::load(&store, config.master_key_source()).await?;
+        let identity = Identity::load_or_create(&store, &master).await?;
         let vault = Vault::new(master, store.clone());
         let (shutdown, shutdown_rx) = watch::channel(false);
         let state = AppState {

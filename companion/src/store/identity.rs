@@ -1,7 +1,7 @@
 use super::{Store, now_ms};
 use crate::error::Result;
 
-/// The identity key's 32-byte seed; `fresh_seed` is stored only if there is none yet, so
+/// The stored identity key (wrapped); `fresh_seed` is stored only if there is none yet, so
 /// companions starting together on one database agree on one key.
 pub async fn load_or_create(store: &Store, fresh_seed: &[u8]) -> Result<Vec<u8>> {
     sqlx::query(
@@ -17,4 +17,12 @@ pub async fn load_or_create(store: &Store, fresh_seed: &[u8]) -> Result<Vec<u8>>
             .fetch_one(store.pool())
             .await?;
     Ok(seed)
+}
+
+pub async fn replace(store: &Store, signing_key: &[u8]) -> Result<()> {
+    sqlx::query("UPDATE companion_identity SET signing_key = $1 WHERE id = 1")
+        .bind(signing_key)
+        .execute(store.pool())
+        .await?;
+    Ok(())
 }

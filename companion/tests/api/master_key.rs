@@ -62,3 +62,15 @@ async fn the_key_file_is_private() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+#[tokio::test]
+async fn the_identity_key_is_stored_wrapped_and_survives_restarts() {
+    let app = TestApp::spawn().await;
+    let (stored,): (Vec<u8>,) = sqlx::query_as("SELECT signing_key FROM companion_identity")
+        .fetch_one(app.state.store.pool())
+        .await
+        .expect("row");
+    assert_eq!(stored.len(), 12 + 32 + 16, "nonce, wrapped seed and tag");
+    let again = restart(&app, |_| {}).await.expect("restarts");
+    assert_eq!(again.state().identity.info(), app.state.identity.info());
+}
