@@ -177,12 +177,7 @@ async fn bad_envelopes_are_named_and_keep_the_previous_jar() {
             400,
             "malformed",
         ),
-        (
-            "linkedin",
-            format!("{}A{}", &good[..40], &good[41..]),
-            400,
-            "",
-        ),
+        ("linkedin", tampered(&good, 40), 400, ""),
         ("indeed", good.clone(), 400, "platform"),
         ("no-such-site", good.clone(), 404, ""),
         // Sealed with alice's user id but to bob's key: alice has no such key.
@@ -410,4 +405,10 @@ async fn vault_check(app: &TestApp, platform: &str) -> std::process::Output {
         .output()
         .await
         .expect("companion runs")
+}
+
+/// The envelope with the base64url character at `at` replaced by a different one.
+fn tampered(envelope: &str, at: usize) -> String {
+    let replacement = if &envelope[at..=at] == "A" { "B" } else { "A" };
+    format!("{}{replacement}{}", &envelope[..at], &envelope[at + 1..])
 }
