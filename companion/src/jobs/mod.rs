@@ -105,6 +105,14 @@ impl JobContext {
     }
 }
 
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 type HandlerFuture = Pin<Box<dyn Future<Output = Result<serde_json::Value, JobError>> + Send>>;
 type Handler = Arc<dyn Fn(JobContext) -> HandlerFuture + Send + Sync>;
 
@@ -131,6 +139,16 @@ impl Worker {
             backoff: Backoff::default(),
             handlers: HashMap::new(),
         }
+    }
+
+    /// A worker for this companion, with the configured lease (`job_lease_secs`).
+    pub fn for_app(state: &crate::state::AppState, name: impl Into<String>) -> Worker {
+        Worker::new(
+            state.store.clone(),
+            state.bus.clone(),
+            name,
+            Duration::from_secs(state.config.job_lease_secs),
+        )
     }
 
     /// How long to wait before looking again when no job is due.
@@ -212,13 +230,19 @@ impl Worker {
         handler: HandlerFuture,
         ctx: &JobContext,
     ) -> Result<serde_json::Value, JobError> {
-        let mut handler = handler;
+        // Spawned so that a panicking handler fails its job instead of the worker; aborted
+        // if the worker stops (shutdown) before the handler ends.
+        let mut handler = AbortOnDrop(tokio::spawn(handler));
         let mut renew = tokio::time::interval((self.lease / 3).max(Duration::from_millis(10)));
         renew.tick().await;
         let mut renewing = true;
         loop {
             tokio::select! {
-                outcome = &mut handler => return outcome,
+                joined = &mut handler.0 => {
+                    return joined.unwrap_or_else(|error| {
+                        Err(JobError::Failed(format!("the handler stopped: {error}")))
+                    });
+                }
                 _ = renew.tick(), if renewing => {
                     let id = ctx.id();
                     match jobs::heartbeat(&self.store, id, ctx.attempt(), self.lease_ms(), now_ms()).await {

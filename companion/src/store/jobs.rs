@@ -250,8 +250,8 @@ pub async fn complete(
     Ok(done.rows_affected() == 1)
 }
 
-/// Records a failed attempt: queued again after a backoff, or `dead` once the attempts are
-/// used up. Returns the new state, or None when `attempt` no longer owns the job.
+/// Records a failed attempt: queued again after a backoff, `dead` once the attempts are
+/// used up, or `cancelled` when a cancel was asked meanwhile. Returns the new state, or None when `attempt` no longer owns the job.
 pub async fn fail(
     store: &Store,
     id: i64,
@@ -263,9 +263,12 @@ pub async fn fail(
     let retry_at = now.saturating_add(backoff.delay_ms(attempt));
     let state: Option<(String,)> = sqlx::query_as(
         "UPDATE jobs SET
-             state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'queued' END,
-             run_at = CASE WHEN attempt >= max_attempts THEN run_at ELSE $1 END,
-             finished_at = CASE WHEN attempt >= max_attempts THEN $2 ELSE NULL END,
+             state = CASE WHEN cancel_requested = 1 THEN 'cancelled'
+                          WHEN attempt >= max_attempts THEN 'dead' ELSE 'queued' END,
+             run_at = CASE WHEN cancel_requested = 1 OR attempt >= max_attempts THEN run_at
+                           ELSE $1 END,
+             finished_at = CASE WHEN cancel_requested = 1 OR attempt >= max_attempts THEN $2
+                                ELSE NULL END,
              last_error = $3, lease_until = NULL, worker = NULL, updated_at = $2
          WHERE id = $4 AND attempt = $5 AND state = 'running'
          RETURNING state",

@@ -397,3 +397,99 @@ async fn a_queued_job_is_cancelled_at_once() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn a_failure_after_a_cancel_request_ends_cancelled_not_requeued() {
+    let app = TestApp::spawn().await;
+    let store = &app.state.store;
+    let alice = app.create_user("alice").await;
+    let payload = json!({});
+    let id = jobs::enqueue(store, &new_job(alice.id, &payload, None), 0)
+        .await
+        .expect("enqueue");
+    let claimed = jobs::claim(store, "w", &["test.job"], 1_000, 10)
+        .await
+        .expect("claim")
+        .expect("job");
+    assert!(
+        jobs::request_cancel(store, alice.id, id, 20)
+            .await
+            .expect("cancel")
+    );
+    let state = jobs::fail(store, id, claimed.attempt, "boom", Backoff::default(), 30)
+        .await
+        .expect("fail");
+    assert_eq!(state.as_deref(), Some("cancelled"));
+    assert!(
+        jobs::claim(store, "w", &["test.job"], 1_000, i64::MAX / 2)
+            .await
+            .expect("claim")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn concurrent_claimers_never_get_the_same_job() {
+    let app = TestApp::spawn().await;
+    let store = app.state.store.clone();
+    let alice = app.create_user("alice").await;
+    let payload = json!({});
+    let mut enqueued = Vec::new();
+    for _ in 0..24 {
+        enqueued.push(
+            jobs::enqueue(&store, &new_job(alice.id, &payload, None), 0)
+                .await
+                .expect("enqueue"),
+        );
+    }
+    let claimers: Vec<_> = (0..4)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut got = Vec::new();
+                while let Some(job) =
+                    jobs::claim(&store, &format!("w{n}"), &["test.job"], 60_000, 1_000)
+                        .await
+                        .expect("claim")
+                {
+                    got.push(job.id);
+                }
+                got
+            })
+        })
+        .collect();
+    let mut claimed = Vec::new();
+    for claimer in claimers {
+        claimed.extend(claimer.await.expect("claimer"));
+    }
+    claimed.sort_unstable();
+    assert_eq!(claimed, enqueued, "every job claimed exactly once");
+}
+
+#[tokio::test]
+async fn a_panicking_handler_fails_its_job_and_the_worker_goes_on() {
+    let app = TestApp::spawn().await;
+    let store = app.state.store.clone();
+    let alice = app.create_user("alice").await;
+    let payload = json!({});
+    let id = jobs::enqueue(&store, &new_job(alice.id, &payload, None), now_ms())
+        .await
+        .expect("enqueue");
+    let worker = Worker::for_app(&app.state, "w").register("test.job", |_ctx| async move {
+        if true {
+            panic!("handler bug");
+        }
+        Ok(json!(null))
+    });
+    assert!(worker.run_once().await.expect("run"));
+    let stored = job(&store, id).await;
+    assert_eq!((stored.state.as_str(), stored.attempt), ("queued", 1));
+    assert!(
+        stored
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("handler stopped")),
+        "{:?}",
+        stored.last_error
+    );
+}
