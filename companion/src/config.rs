@@ -260,6 +260,15 @@ mod tests {
     }
 
     #[test]
+    fn a_zero_job_lease_is_refused() {
+        let config = Config {
+            job_lease_secs: 0,
+            ..Config::default()
+        };
+        assert!(config.validated().is_err());
+    }
+
+    #[test]
     fn debug_hides_database_url_and_master_key() {
         let config = Config {
             database_url: "postgres://u:secret@db/x".into(),
