@@ -48,6 +48,9 @@ pub struct Config {
     /// The extension's built WASM core (`scripts/build-extension` output), served to the
     /// dashboard so it seals pasted cookies in the browser. `COMPANION_WASM_DIR`.
     pub wasm_dir: PathBuf,
+    /// How long a claimed job stays owned without a heartbeat; a worker that dies mid-job
+    /// has its job taken over after this. `COMPANION_JOB_LEASE_SECS`.
+    pub job_lease_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -88,6 +91,7 @@ impl Default for Config {
             master_key: String::new(),
             master_key_file: String::new(),
             wasm_dir: PathBuf::from("dist/chrome/pkg"),
+            job_lease_secs: 30,
         }
     }
 }
@@ -111,7 +115,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 13] = [
+const ENV_KEYS: [&str; 14] = [
     "bind",
     "data_dir",
     "database_url",
@@ -125,6 +129,7 @@ const ENV_KEYS: [&str; 13] = [
     "master_key",
     "master_key_file",
     "wasm_dir",
+    "job_lease_secs",
 ];
 
 impl Config {
@@ -177,6 +182,9 @@ impl Config {
             self.master_key_file = crate::vault::master_key::default_key_file()
                 .display()
                 .to_string();
+        }
+        if self.job_lease_secs == 0 {
+            return Err(Error::Config("job_lease_secs must be at least 1".into()));
         }
         if self.max_body_bytes < 1024 {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
@@ -249,6 +257,15 @@ mod tests {
         );
         assert!(config.secure_cookies());
         assert_eq!(config.base_url(), "https://jobs.example.org");
+    }
+
+    #[test]
+    fn a_zero_job_lease_is_refused() {
+        let config = Config {
+            job_lease_secs: 0,
+            ..Config::default()
+        };
+        assert!(config.validated().is_err());
     }
 
     #[test]

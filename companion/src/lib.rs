@@ -6,6 +6,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod identity;
+pub mod jobs;
 pub mod pairing;
 pub mod state;
 pub mod store;

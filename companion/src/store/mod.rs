@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod devices;
 pub mod events;
 pub mod identity;
+pub mod jobs;
 pub mod pairing;
 pub mod sessions;
 pub mod users;

@@ -7,6 +7,7 @@ mod cross_user;
 mod csrf_and_host;
 mod events;
 mod helpers;
+mod jobs;
 mod leak;
 mod login;
 mod master_key;

@@ -1,0 +1,317 @@
+//! The durable job queue. A claim sets a lease and bumps `attempt`; every later write is
+//! conditioned on that attempt (the fencing token), so a worker that lost its job to a
+//! takeover has its late writes refused. Time is passed in (`now`, Unix ms) so tests are
+//! deterministic.
+
+use sqlx::AssertSqlSafe;
+
+use super::{Backend, Store};
+use crate::error::Result;
+
+pub const QUEUED: &str = "queued";
+pub const RUNNING: &str = "running";
+pub const SUCCEEDED: &str = "succeeded";
+pub const DEAD: &str = "dead";
+pub const CANCELLED: &str = "cancelled";
+
+/// What a new job carries.
+#[derive(Debug, Clone)]
+pub struct NewJob<'a> {
+    pub user_id: i64,
+    pub kind: &'a str,
+    pub payload: &'a serde_json::Value,
+    pub max_attempts: i64,
+    /// The same key (per user) is never enqueued twice.
+    pub idempotency_key: Option<&'a str>,
+    pub run_at: i64,
+}
+
+/// A job as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub state: String,
+    pub attempt: i64,
+    pub max_attempts: i64,
+    pub run_at: i64,
+    pub lease_until: Option<i64>,
+    pub worker: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub cancel_requested: i64,
+    pub last_error: Option<String>,
+    pub progress: Option<String>,
+    pub result: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, user_id, kind, payload, state, attempt, max_attempts, run_at, \
+    lease_until, worker, idempotency_key, cancel_requested, last_error, progress, result, \
+    created_at, updated_at, finished_at";
+
+/// Retry delays: `base * 2^(attempt-1)`, capped, with the upper half jittered.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub base_ms: i64,
+    pub cap_ms: i64,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            base_ms: 1_000,
+            cap_ms: 10 * 60 * 1_000,
+        }
+    }
+}
+
+impl Backoff {
+    /// The delay before retrying after failed attempt `attempt` (1-based); between half
+    /// and all of the capped exponential delay.
+    pub fn delay_ms(&self, attempt: i64) -> i64 {
+        let exponent = u32::try_from(attempt.saturating_sub(1).clamp(0, 40)).unwrap_or(40);
+        let full = self
+            .base_ms
+            .max(1)
+            .saturating_mul(1_i64 << exponent)
+            .min(self.cap_ms.max(1));
+        let half = full / 2;
+        let random = crate::auth::tokens::random_bytes::<8>()
+            .map(u64::from_le_bytes)
+            .unwrap_or(0);
+        let jitter =
+            i64::try_from(random % (u64::try_from(full - half).unwrap_or(0) + 1)).unwrap_or(0);
+        half + jitter
+    }
+}
+
+/// Adds a job; with an idempotency key already used by this user, returns the existing
+/// job's id instead.
+pub async fn enqueue(store: &Store, job: &NewJob<'_>, now: i64) -> Result<i64> {
+    let inserted: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO jobs (user_id, kind, payload, state, attempt, max_attempts, run_at,
+                           idempotency_key, cancel_requested, created_at, updated_at)
+         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, 0, $7, $7)
+         ON CONFLICT (user_id, idempotency_key) DO NOTHING
+         RETURNING id",
+    )
+    .bind(job.user_id)
+    .bind(job.kind)
+    .bind(job.payload.to_string())
+    .bind(job.max_attempts.max(1))
+    .bind(job.run_at)
+    .bind(job.idempotency_key)
+    .bind(now)
+    .fetch_optional(store.pool())
+    .await?;
+    if let Some((id,)) = inserted {
+        return Ok(id);
+    }
+    let (id,): (i64,) =
+        sqlx::query_as("SELECT id FROM jobs WHERE user_id = $1 AND idempotency_key = $2")
+            .bind(job.user_id)
+            .bind(job.idempotency_key)
+            .fetch_one(store.pool())
+            .await?;
+    Ok(id)
+}
+
+pub async fn get(store: &Store, id: i64) -> Result<Option<Job>> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?)
+}
+
+/// Claims one job of the given kinds: a queued job that is due, or a running job whose
+/// lease ran out (takeover). The claim bumps `attempt`, which the worker then presents on
+/// every write. Expired jobs that may not run again (cancel requested, attempts used up)
+/// are closed first.
+pub async fn claim(
+    store: &Store,
+    worker: &str,
+    kinds: &[&str],
+    lease_ms: i64,
+    now: i64,
+) -> Result<Option<Job>> {
+    if kinds.is_empty() {
+        return Ok(None);
+    }
+    sqlx::query(
+        "UPDATE jobs SET
+             state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'dead' END,
+             last_error = CASE WHEN cancel_requested = 1 THEN last_error
+                          ELSE 'the worker stopped renewing its lease on the last attempt' END,
+             lease_until = NULL, worker = NULL, updated_at = $1, finished_at = $1
+         WHERE state = 'running' AND lease_until < $1
+           AND (cancel_requested = 1 OR attempt >= max_attempts)",
+    )
+    .bind(now)
+    .execute(store.pool())
+    .await?;
+
+    // Only placeholders are generated; the kinds themselves are bound.
+    let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 4)).collect();
+    let due = format!(
+        "((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_until < $1))
+         AND kind IN ({})",
+        placeholders.join(", ")
+    );
+    let lock = match store.backend() {
+        // Concurrent claimers skip rows another transaction holds instead of waiting.
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        // SQLite runs one writer at a time: the statement is atomic on its own.
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_until = $2,
+                         worker = $3, updated_at = $1
+         WHERE id = (SELECT id FROM jobs WHERE {due} ORDER BY run_at, id LIMIT 1 {lock})
+           AND {due}
+         RETURNING {COLUMNS}"
+    );
+    let mut query = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(now.saturating_add(lease_ms))
+        .bind(worker);
+    for kind in kinds {
+        query = query.bind(*kind);
+    }
+    Ok(query.fetch_optional(store.pool()).await?)
+}
+
+/// Extends the lease while `attempt` still owns the running job and no cancel was asked.
+/// False: the job was taken over, finished or cancelled; stop working on it.
+pub async fn heartbeat(
+    store: &Store,
+    id: i64,
+    attempt: i64,
+    lease_ms: i64,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET lease_until = $1, updated_at = $2
+         WHERE id = $3 AND attempt = $4 AND state = 'running' AND cancel_requested = 0",
+    )
+    .bind(now.saturating_add(lease_ms))
+    .bind(now)
+    .bind(id)
+    .bind(attempt)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records progress (JSON) while `attempt` owns the job.
+pub async fn set_progress(
+    store: &Store,
+    id: i64,
+    attempt: i64,
+    progress: &serde_json::Value,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET progress = $1, updated_at = $2
+         WHERE id = $3 AND attempt = $4 AND state = 'running'",
+    )
+    .bind(progress.to_string())
+    .bind(now)
+    .bind(id)
+    .bind(attempt)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks the job succeeded with its result; refused (false) unless `attempt` owns it.
+pub async fn complete(
+    store: &Store,
+    id: i64,
+    attempt: i64,
+    result: &serde_json::Value,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET state = 'succeeded', result = $1, lease_until = NULL,
+                         updated_at = $2, finished_at = $2
+         WHERE id = $3 AND attempt = $4 AND state = 'running'",
+    )
+    .bind(result.to_string())
+    .bind(now)
+    .bind(id)
+    .bind(attempt)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records a failed attempt: queued again after a backoff, `dead` once the attempts are
+/// used up, or `cancelled` when a cancel was asked meanwhile. Returns the new state, or None when `attempt` no longer owns the job.
+pub async fn fail(
+    store: &Store,
+    id: i64,
+    attempt: i64,
+    error: &str,
+    backoff: Backoff,
+    now: i64,
+) -> Result<Option<String>> {
+    let retry_at = now.saturating_add(backoff.delay_ms(attempt));
+    let state: Option<(String,)> = sqlx::query_as(
+        "UPDATE jobs SET
+             state = CASE WHEN cancel_requested = 1 THEN 'cancelled'
+                          WHEN attempt >= max_attempts THEN 'dead' ELSE 'queued' END,
+             run_at = CASE WHEN cancel_requested = 1 OR attempt >= max_attempts THEN run_at
+                           ELSE $1 END,
+             finished_at = CASE WHEN cancel_requested = 1 OR attempt >= max_attempts THEN $2
+                                ELSE NULL END,
+             last_error = $3, lease_until = NULL, worker = NULL, updated_at = $2
+         WHERE id = $4 AND attempt = $5 AND state = 'running'
+         RETURNING state",
+    )
+    .bind(retry_at)
+    .bind(now)
+    .bind(error)
+    .bind(id)
+    .bind(attempt)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(state.map(|(s,)| s))
+}
+
+/// Closes a running job whose handler stopped at a checkpoint after a cancel request.
+pub async fn mark_cancelled(store: &Store, id: i64, attempt: i64, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET state = 'cancelled', lease_until = NULL, updated_at = $1,
+                         finished_at = $1
+         WHERE id = $2 AND attempt = $3 AND state = 'running'",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(attempt)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Asks to cancel one of the user's jobs: a queued job is cancelled at once, a running one
+/// when its handler reaches a checkpoint. False: no such unfinished job of this user.
+pub async fn request_cancel(store: &Store, user_id: i64, id: i64, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET cancel_requested = 1,
+             state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
+             finished_at = CASE WHEN state = 'queued' THEN $1 ELSE finished_at END,
+             updated_at = $1
+         WHERE id = $2 AND user_id = $3 AND state IN ('queued', 'running')",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(user_id)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
