@@ -8,6 +8,7 @@ mod devices;
 mod events;
 pub mod guard;
 mod health;
+mod jobs;
 mod pairing;
 mod vault;
 
@@ -42,6 +43,7 @@ use crate::state::AppState;
         (name = "devices", description = "Paired extensions (dashboard session only)"),
         (name = "events", description = "The live event log"),
         (name = "vault", description = "Job-site sessions sealed in the browser"),
+        (name = "jobs", description = "Durable background jobs"),
     )
 )]
 struct ApiDoc;
@@ -60,6 +62,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(vault::list))
         .routes(routes!(vault::put, vault::delete))
         .routes(routes!(vault::platforms))
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::get))
+        .routes(routes!(jobs::cancel))
+        .routes(routes!(jobs::retry))
         .split_for_parts()
 }
 

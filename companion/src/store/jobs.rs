@@ -315,3 +315,38 @@ pub async fn request_cancel(store: &Store, user_id: i64, id: i64, now: i64) -> R
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The user's jobs, newest first.
+pub async fn list(store: &Store, user_id: i64, limit: i64) -> Result<Vec<Job>> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE user_id = $1 ORDER BY id DESC LIMIT $2");
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(store.pool())
+        .await?)
+}
+
+pub async fn get_for_user(store: &Store, user_id: i64, id: i64) -> Result<Option<Job>> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1 AND user_id = $2");
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(store.pool())
+        .await?)
+}
+
+/// Puts a dead or cancelled job of the user back in the queue with fresh attempts; its last
+/// error stays for reference. False: no such finished-unsuccessfully job.
+pub async fn retry(store: &Store, user_id: i64, id: i64, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET state = 'queued', attempt = 0, cancel_requested = 0, run_at = $1,
+             lease_until = NULL, worker = NULL, finished_at = NULL, updated_at = $1
+         WHERE id = $2 AND user_id = $3 AND state IN ('dead', 'cancelled')",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(user_id)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

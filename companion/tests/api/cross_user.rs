@@ -73,6 +73,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .await
         .expect("json");
     let alice_key_id = alice_key["keyId"].as_str().expect("key id").to_owned();
+    let alice_job = crate::jobs_api::enqueue(&app, alice_user.id, "noop").await;
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
@@ -108,7 +109,8 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
             let url = app.url(
                 &path
                     .replace("{id}", &alice.device.id)
-                    .replace("{platform}", "linkedin"),
+                    .replace("{platform}", "linkedin")
+                    .replace("{job_id}", &alice_job.to_string()),
             );
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             match (method.as_str(), path.as_str()) {
@@ -178,6 +180,20 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     assert_no_trace_of(&alice, &text, &context);
                 }
                 ("DELETE", "/api/v1/credentials/{platform}") => {
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
+                    assert_eq!(status, 404, "{context}");
+                    assert_no_trace_of(&alice, &text, &context);
+                }
+                ("GET", "/api/v1/jobs") => {
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
+                    assert_eq!(status, 200, "{context}");
+                    assert_eq!(text, "[]", "{context}: B sees only B's jobs");
+                }
+                ("GET", "/api/v1/jobs/{job_id}")
+                | ("POST", "/api/v1/jobs/{job_id}/cancel")
+                | ("POST", "/api/v1/jobs/{job_id}/retry") => {
                     let (status, text) =
                         body(caller.request(method, &url).send().await.expect("request")).await;
                     assert_eq!(status, 404, "{context}");

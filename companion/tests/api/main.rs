@@ -8,6 +8,7 @@ mod csrf_and_host;
 mod events;
 mod helpers;
 mod jobs;
+mod jobs_api;
 mod leak;
 mod login;
 mod master_key;
