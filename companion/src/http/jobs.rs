@@ -116,17 +116,7 @@ pub async fn cancel(
     principal: Principal,
     Path(job_id): Path<i64>,
 ) -> Result<Json<JobInfo>> {
-    let user_id = principal.user_id();
-    let job = own_job(&state, user_id, job_id).await?;
-    if !store::jobs::request_cancel(&state.store, user_id, job_id, now_ms()).await? {
-        return Err(Error::Conflict(format!(
-            "job {job_id} has finished ({}); nothing to cancel",
-            job.state
-        )));
-    }
-    let job = own_job(&state, user_id, job_id).await?;
-    emit_state(&state, &job).await?;
-    Ok(Json(job.into()))
+    transition(&state, principal.user_id(), job_id, Transition::Cancel).await
 }
 
 /// Queue a dead or cancelled job again with fresh attempts.
@@ -144,15 +134,40 @@ pub async fn retry(
     principal: Principal,
     Path(job_id): Path<i64>,
 ) -> Result<Json<JobInfo>> {
-    let user_id = principal.user_id();
-    let job = own_job(&state, user_id, job_id).await?;
-    if !store::jobs::retry(&state.store, user_id, job_id, now_ms()).await? {
+    transition(&state, principal.user_id(), job_id, Transition::Retry).await
+}
+
+enum Transition {
+    Cancel,
+    Retry,
+}
+
+/// Applies a state change the user asked for; a job in a state that does not allow it is a
+/// 409 naming that state, and the state never goes backwards.
+async fn transition(
+    state: &AppState,
+    user_id: i64,
+    job_id: i64,
+    to: Transition,
+) -> Result<Json<JobInfo>> {
+    let job = own_job(state, user_id, job_id).await?;
+    let (applied, refusal) = match to {
+        Transition::Cancel => (
+            store::jobs::request_cancel(&state.store, user_id, job_id, now_ms()).await?,
+            "has finished; nothing to cancel",
+        ),
+        Transition::Retry => (
+            store::jobs::retry(&state.store, user_id, job_id, now_ms()).await?,
+            "is not dead or cancelled; only those are retried",
+        ),
+    };
+    if !applied {
         return Err(Error::Conflict(format!(
-            "job {job_id} is {}; only dead or cancelled jobs are retried",
+            "job {job_id} ({}) {refusal}",
             job.state
         )));
     }
-    let job = own_job(&state, user_id, job_id).await?;
-    emit_state(&state, &job).await?;
+    let job = own_job(state, user_id, job_id).await?;
+    emit_state(state, &job).await?;
     Ok(Json(job.into()))
 }
