@@ -78,6 +78,21 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Write everything a user owns to a zip archive (as the dashboard's "Download my data").
+    Export {
+        name: String,
+        /// Where to write the archive (default: autoresume-NAME-TIME.zip here).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Delete a user and everything the account owns. Asks to type the name again unless
+    /// --yes is given.
+    Delete {
+        name: String,
+        /// Do not ask (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 fn init_tracing(filter: &str) {
@@ -221,6 +236,70 @@ async fn vault_command(config: &Config, command: VaultCommand) -> Result<()> {
     Ok(())
 }
 
+fn confirm_deletion(name: &str) -> Result<()> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::BadRequest(
+            "no terminal to confirm the deletion: add --yes".into(),
+        ));
+    }
+    println!("This deletes {name} and everything the account owns. Type the name to confirm:");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::BadRequest(format!("cannot read the confirmation: {e}")))?;
+    if line.trim() != name {
+        return Err(Error::BadRequest(
+            "not confirmed; nothing was deleted".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn user_command(config: &Config, command: UserCommand) -> Result<()> {
+    match command {
+        UserCommand::Add {
+            name,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            let store = open_store(config).await?;
+            let user = users::create(&store, &Passwords::default(), &name, &password).await?;
+            store.close().await;
+            println!(
+                "Created user {} (id {}). Log in at {}/login",
+                user.name,
+                user.id,
+                config.base_url()
+            );
+        }
+        UserCommand::Export { name, out } => {
+            let store = open_store(config).await?;
+            let user_id = find_user(&store, &name).await?;
+            let user = store::users::get(&store, user_id)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let archive = companion::account::export(&store, &user).await?;
+            store.close().await;
+            let out = out.unwrap_or_else(|| companion::account::archive_name(&user).into());
+            std::fs::write(&out, &archive)
+                .map_err(|e| Error::BadRequest(format!("cannot write {}: {e}", out.display())))?;
+            println!("Wrote {} ({} bytes).", out.display(), archive.len());
+        }
+        UserCommand::Delete { name, yes } => {
+            let store = open_store(config).await?;
+            let user_id = find_user(&store, &name).await?;
+            if !yes {
+                confirm_deletion(&name)?;
+            }
+            store::account::delete_user(&store, user_id).await?;
+            store.close().await;
+            println!("Deleted {name} and everything the account owned.");
+        }
+    }
+    Ok(())
+}
+
 async fn open_store(config: &Config) -> Result<Store> {
     let store = Store::connect(&config.database_url).await?;
     store.migrate().await?;
@@ -237,36 +316,12 @@ async fn run(cli: Cli) -> Result<()> {
             println!("Database is up to date ({}).", config.database_kind());
             Ok(())
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    name,
-                    password_stdin,
-                },
-        } => {
-            let password = read_password(password_stdin)?;
-            let store = open_store(&config).await?;
-            let user = users::create(&store, &Passwords::default(), &name, &password).await?;
-            store.close().await;
-            println!(
-                "Created user {} (id {}). Log in at {}/login",
-                user.name,
-                user.id,
-                config.base_url()
-            );
-            Ok(())
-        }
+        Command::User { command } => user_command(&config, command).await,
         Command::Vault { command } => vault_command(&config, command).await,
         Command::Pair { user } => {
             let store = open_store(&config).await?;
-            let found = store::users::find_by_name(&store, &user)
-                .await?
-                .ok_or_else(|| {
-                    Error::BadRequest(format!(
-                        "no user named {user:?}; create one with `companion user add`"
-                    ))
-                })?;
-            let code = pairing::create_code(&store, found.id).await?;
+            let user_id = find_user(&store, &user).await?;
+            let code = pairing::create_code(&store, user_id).await?;
             store.close().await;
             println!("Pairing code: {}", code.code);
             println!(

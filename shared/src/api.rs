@@ -137,3 +137,13 @@ pub struct PlatformInfo {
     pub domains: Vec<String>,
     pub origins: Vec<String>,
 }
+
+/// `DELETE /api/v1/account`: the user's name and password, typed again, confirm the deletion
+/// of the account and everything it owns.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteAccountRequest {
+    pub confirm_name: String,
+    pub password: String,
+}

@@ -1,5 +1,6 @@
 //! The one route table.
 
+mod account;
 mod accounts;
 mod assets;
 pub mod auth;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "events", description = "The live event log"),
         (name = "vault", description = "Job-site sessions sealed in the browser"),
         (name = "jobs", description = "Durable background jobs"),
+        (name = "account", description = "Your data: export everything, delete the account"),
     )
 )]
 struct ApiDoc;
@@ -66,6 +68,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::cancel))
         .routes(routes!(jobs::retry))
+        .routes(routes!(account::export))
+        .routes(routes!(account::delete))
         .split_for_parts()
 }
 
@@ -116,6 +120,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/dashboard/accounts/{platform}/disconnect",
             post(accounts::disconnect),
+        )
+        .route("/dashboard/account", get(account::page))
+        .route("/dashboard/account/export", get(account::download))
+        .route(
+            "/dashboard/account/delete",
+            post(account::delete_from_dashboard),
         )
         .route("/static/wasm/{file}", get(accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))

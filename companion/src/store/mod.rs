@@ -3,6 +3,7 @@
 //! Queries are written once in the SQL both dialects accept (`$n` parameters, `RETURNING`,
 //! `ON CONFLICT`); the two migration folders differ only where the dialects do.
 
+pub mod account;
 pub mod credentials;
 pub mod devices;
 pub mod events;

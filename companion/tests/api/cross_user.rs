@@ -199,6 +199,26 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     assert_eq!(status, 404, "{context}");
                     assert_no_trace_of(&alice, &text, &context);
                 }
+                ("GET", "/api/v1/account/export") => {
+                    let response = caller.request(method, &url).send().await.expect("request");
+                    assert_eq!(response.status(), 200, "{context}");
+                    let bytes = response.bytes().await.expect("archive");
+                    let text: String = crate::account::archive_entries(&bytes)
+                        .into_iter()
+                        .map(|(_, text)| text)
+                        .collect();
+                    assert!(text.contains("\"bob\""), "{context}: B's own export");
+                    assert_no_trace_of(&alice, &text, &context);
+                    assert!(!text.contains("for alice only"), "{context}");
+                }
+                ("DELETE", "/api/v1/account") => {
+                    let request = caller.request(method, &url).json(
+                        &serde_json::json!({"confirmName": "alice", "password": crate::helpers::PASSWORD}),
+                    );
+                    let (status, text) = body(request.send().await.expect("request")).await;
+                    assert_eq!(status, 400, "{context}: B cannot name A's account");
+                    assert_no_trace_of(&alice, &text, &context);
+                }
                 _ => panic!("no cross-user case for {context}: add one to this test"),
             }
         }
