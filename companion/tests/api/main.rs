@@ -14,5 +14,6 @@ mod leak;
 mod login;
 mod master_key;
 mod pairing;
+mod schema;
 mod secrets_in_logs;
 mod vault;
