@@ -32,6 +32,16 @@ struct Cli {
 enum Command {
     /// Run the server (migrates the database first).
     Serve,
+    /// Run job workers and the scheduler only, without the HTTP server (same configuration
+    /// and database as `serve`). Stops on SIGINT or SIGTERM.
+    Worker {
+        /// Worker name prefix shown on the jobs it claims (default: worker-<pid>).
+        #[arg(long)]
+        name: Option<String>,
+        /// How many workers (default: the `workers` setting, at least 1).
+        #[arg(long)]
+        workers: Option<u32>,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Manage users.
@@ -232,6 +242,17 @@ async fn run(cli: Cli) -> Result<()> {
     init_tracing(&config.log);
     match cli.command {
         Command::Serve => serve(config).await,
+        Command::Worker { name, workers } => {
+            let name = name.unwrap_or_else(|| format!("worker-{}", std::process::id()));
+            let workers = workers.unwrap_or(config.workers);
+            tracing::info!(
+                name,
+                workers,
+                database = config.database_kind(),
+                "job workers starting"
+            );
+            companion::run_workers(config, &name, workers, shutdown_signal()).await
+        }
         Command::Migrate => {
             open_store(&config).await?.close().await;
             println!("Database is up to date ({}).", config.database_kind());

@@ -1,6 +1,7 @@
 //! The one route table.
 
 mod accounts;
+mod agent;
 mod assets;
 pub mod auth;
 mod dashboard;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "events", description = "The live event log"),
         (name = "vault", description = "Job-site sessions sealed in the browser"),
         (name = "jobs", description = "Durable background jobs"),
+        (name = "agent", description = "Pause applies and limit them per platform"),
     )
 )]
 struct ApiDoc;
@@ -66,6 +68,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::cancel))
         .routes(routes!(jobs::retry))
+        .routes(routes!(agent::get, agent::put))
         .split_for_parts()
 }
 

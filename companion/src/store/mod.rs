@@ -3,22 +3,26 @@
 //! Queries are written once in the SQL both dialects accept (`$n` parameters, `RETURNING`,
 //! `ON CONFLICT`); the two migration folders differ only where the dialects do.
 
+pub mod agent;
 pub mod credentials;
 pub mod devices;
 pub mod events;
 pub mod identity;
 pub mod jobs;
 pub mod pairing;
+pub mod schedules;
 pub mod sessions;
 pub mod users;
 pub mod vault;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 
@@ -35,6 +39,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Rung when a job is enqueued (here, or in another process on PostgreSQL) so idle
+    /// workers look at once instead of at their next poll.
+    job_wakeup: Arc<Notify>,
 }
 
 impl Store {
@@ -70,7 +77,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            job_wakeup: Arc::new(Notify::new()),
+        })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -87,6 +98,10 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn job_wakeup(&self) -> &Notify {
+        &self.job_wakeup
     }
 
     /// For `/readyz`: the database answers.

@@ -9,6 +9,8 @@ mod events;
 mod helpers;
 mod jobs;
 mod jobs_api;
+mod jobs_ops;
+mod jobs_process;
 mod leak;
 mod login;
 mod master_key;
