@@ -10,6 +10,7 @@ mod events;
 pub mod guard;
 mod health;
 mod jobs;
+mod jobs_page;
 mod pairing;
 mod vault;
 
@@ -110,6 +111,11 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/pairing-codes",
             post(dashboard::create_pairing_code),
         )
+        .route("/dashboard/jobs", get(jobs_page::page))
+        .route("/dashboard/jobs/{id}/cancel", post(jobs_page::cancel))
+        .route("/dashboard/jobs/{id}/retry", post(jobs_page::retry))
+        .route("/dashboard/agent/pause", post(jobs_page::pause))
+        .route("/dashboard/agent/limits", post(jobs_page::limits))
         .route("/dashboard/activity", get(dashboard::activity))
         .route(
             "/dashboard/activity/test-event",
@@ -124,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))
         .route("/static/live.js", get(assets::live_script))
+        .route("/static/jobs.js", get(assets::jobs_script))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             Error::Rejected {

@@ -18,7 +18,8 @@ pub struct Background {
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// Starts `workers` workers named `<name>-<n>` with every known job kind, and the scheduler.
+/// Starts `workers` workers named `<name>-<n>` with every known job kind, and the scheduler
+/// (when there is at least one worker).
 pub async fn start(state: &AppState, workers: u32, name: &str) -> Result<Background> {
     let mut tasks = Vec::new();
     if workers > 0 && state.store.backend() == Backend::Postgres {
@@ -34,10 +35,13 @@ pub async fn start(state: &AppState, workers: u32, name: &str) -> Result<Backgro
         let worker = kinds::register_all(Worker::for_app(state, format!("{name}-{n}")), state);
         tasks.push(tokio::spawn(worker.run(state.shutdown.clone())));
     }
-    tasks.push(tokio::spawn(scheduler::run(
-        state.store.clone(),
-        state.shutdown.clone(),
-    )));
+    // Schedules are enqueued where jobs run; with no workers here, worker processes do it.
+    if workers > 0 {
+        tasks.push(tokio::spawn(scheduler::run(
+            state.store.clone(),
+            state.shutdown.clone(),
+        )));
+    }
     Ok(Background { tasks })
 }
 

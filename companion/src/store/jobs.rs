@@ -101,34 +101,54 @@ impl Backoff {
 /// Adds a job and wakes idle workers; with an idempotency key already used by this user,
 /// returns the existing job's id instead.
 pub async fn enqueue(store: &Store, job: &NewJob<'_>, now: i64) -> Result<i64> {
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO jobs (user_id, kind, payload, state, attempt, max_attempts, run_at,
-                           idempotency_key, cancel_requested, created_at, updated_at, platform)
-         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, 0, $7, $7, $8)
-         ON CONFLICT (user_id, idempotency_key) DO NOTHING
-         RETURNING id",
-    )
-    .bind(job.user_id)
-    .bind(job.kind)
-    .bind(job.payload.to_string())
-    .bind(job.max_attempts.max(1))
-    .bind(job.run_at)
-    .bind(job.idempotency_key)
-    .bind(now)
-    .bind(job.platform)
-    .fetch_optional(store.pool())
-    .await?;
-    if let Some((id,)) = inserted {
-        wake_workers(store).await?;
-        return Ok(id);
+    let ids = enqueue_many(store, std::slice::from_ref(job), now).await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| crate::error::Error::Internal("enqueue returned no id".into()))
+}
+
+/// Adds jobs in one transaction (what a feed poll finds at once) and wakes idle workers;
+/// the ids come in the order of `jobs`, existing ones for idempotency keys already used.
+pub async fn enqueue_many(store: &Store, jobs: &[NewJob<'_>], now: i64) -> Result<Vec<i64>> {
+    let mut tx = store.pool().begin().await?;
+    let mut ids = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let inserted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO jobs (user_id, kind, payload, state, attempt, max_attempts, run_at,
+                               idempotency_key, cancel_requested, created_at, updated_at,
+                               platform)
+             VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, 0, $7, $7, $8)
+             ON CONFLICT (user_id, idempotency_key) DO NOTHING
+             RETURNING id",
+        )
+        .bind(job.user_id)
+        .bind(job.kind)
+        .bind(job.payload.to_string())
+        .bind(job.max_attempts.max(1))
+        .bind(job.run_at)
+        .bind(job.idempotency_key)
+        .bind(now)
+        .bind(job.platform)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = match inserted {
+            Some((id,)) => id,
+            None => {
+                let (id,): (i64,) = sqlx::query_as(
+                    "SELECT id FROM jobs WHERE user_id = $1 AND idempotency_key = $2",
+                )
+                .bind(job.user_id)
+                .bind(job.idempotency_key)
+                .fetch_one(&mut *tx)
+                .await?;
+                id
+            }
+        };
+        ids.push(id);
     }
-    let (id,): (i64,) =
-        sqlx::query_as("SELECT id FROM jobs WHERE user_id = $1 AND idempotency_key = $2")
-            .bind(job.user_id)
-            .bind(job.idempotency_key)
-            .fetch_one(store.pool())
-            .await?;
-    Ok(id)
+    tx.commit().await?;
+    wake_workers(store).await?;
+    Ok(ids)
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<Job>> {
@@ -470,11 +490,20 @@ pub async fn request_cancel(store: &Store, user_id: i64, id: i64, now: i64) -> R
     Ok(done.rows_affected() == 1)
 }
 
-/// The user's jobs, newest first.
-pub async fn list(store: &Store, user_id: i64, limit: i64) -> Result<Vec<Job>> {
-    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE user_id = $1 ORDER BY id DESC LIMIT $2");
+/// The user's jobs, newest first; only those in `state` when given.
+pub async fn list(
+    store: &Store,
+    user_id: i64,
+    state: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Job>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE user_id = $1 AND ($2 IS NULL OR state = $2)
+         ORDER BY id DESC LIMIT $3"
+    );
     Ok(sqlx::query_as(AssertSqlSafe(sql))
         .bind(user_id)
+        .bind(state)
         .bind(limit)
         .fetch_all(store.pool())
         .await?)

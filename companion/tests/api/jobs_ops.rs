@@ -343,8 +343,8 @@ async fn a_schedule_enqueues_each_slot_once_and_moves_on() {
     let app = TestApp::spawn().await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await.id;
-    // 2026-11-27 10:00:30 UTC.
-    let now = 1_795_773_630_000;
+    // 2100-01-01 10:00:30 UTC: far enough ahead that the app's own scheduler leaves it.
+    let now = 4_102_480_830_000;
     let id = schedules::upsert(
         store,
         alice,
@@ -357,7 +357,7 @@ async fn a_schedule_enqueues_each_slot_once_and_moves_on() {
     .await
     .expect("upsert");
     let listed = schedules::list(store, alice).await.expect("list");
-    let slot = 1_795_777_200_000; // 11:00:00
+    let slot = 4_102_484_400_000; // 11:00:00
     assert_eq!(listed[0].next_run_at, slot);
     assert_eq!(
         scheduler::enqueue_due(store, slot - 1).await.expect("tick"),
@@ -369,7 +369,7 @@ async fn a_schedule_enqueues_each_slot_once_and_moves_on() {
         scheduler::enqueue_due(store, slot + 5)
     );
     assert!(a.expect("tick") + b.expect("tick") >= 1);
-    let queued = jobs::list(store, alice, 10).await.expect("jobs");
+    let queued = jobs::list(store, alice, None, 10).await.expect("jobs");
     assert_eq!(queued.len(), 1);
     assert_eq!(
         queued[0].idempotency_key.as_deref(),

@@ -9,6 +9,7 @@ mod events;
 mod helpers;
 mod jobs;
 mod jobs_api;
+mod jobs_dashboard;
 mod jobs_ops;
 mod jobs_process;
 mod leak;
