@@ -138,7 +138,7 @@ pub async fn page(
         .map(|platform| {
             let set = settings.limits.iter().find(|l| l.platform == *platform);
             LimitRow {
-                platform: *platform,
+                platform,
                 max_concurrent: number(set.and_then(|l| l.max_concurrent)),
                 per_hour: number(set.and_then(|l| l.per_hour)),
             }
