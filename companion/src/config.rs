@@ -8,6 +8,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
+use crate::store::agent::ApplyLimits;
 
 /// Every key is documented in README.md ("Configuration") and `companion.example.toml`.
 #[derive(Clone, Serialize, Deserialize)]
@@ -51,6 +52,15 @@ pub struct Config {
     /// How long a claimed job stays owned without a heartbeat; a worker that dies mid-job
     /// has its job taken over after this. `COMPANION_JOB_LEASE_SECS`.
     pub job_lease_secs: u64,
+    /// Job workers `companion serve` runs beside the server; 0 leaves the jobs to
+    /// `companion worker` processes. `COMPANION_WORKERS`.
+    pub workers: u32,
+    /// Applies (jobs for a job site) a user may have running at once on one platform,
+    /// unless the user set their own limit. `COMPANION_APPLY_MAX_CONCURRENT_PER_PLATFORM`.
+    pub apply_max_concurrent_per_platform: u32,
+    /// Applies a user's agent may start per platform in an hour, unless the user set their
+    /// own limit. `COMPANION_APPLY_PER_HOUR_PER_PLATFORM`.
+    pub apply_per_hour_per_platform: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -92,6 +102,9 @@ impl Default for Config {
             master_key_file: String::new(),
             wasm_dir: PathBuf::from("dist/chrome/pkg"),
             job_lease_secs: 30,
+            workers: 2,
+            apply_max_concurrent_per_platform: ApplyLimits::DEFAULT_MAX_CONCURRENT,
+            apply_per_hour_per_platform: ApplyLimits::DEFAULT_PER_HOUR,
         }
     }
 }
@@ -115,7 +128,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 17] = [
     "bind",
     "data_dir",
     "database_url",
@@ -130,6 +143,9 @@ const ENV_KEYS: [&str; 14] = [
     "master_key_file",
     "wasm_dir",
     "job_lease_secs",
+    "workers",
+    "apply_max_concurrent_per_platform",
+    "apply_per_hour_per_platform",
 ];
 
 impl Config {
@@ -190,6 +206,14 @@ impl Config {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
         }
         Ok(self)
+    }
+
+    /// The apply limits where a user set none.
+    pub fn apply_limits(&self) -> ApplyLimits {
+        ApplyLimits {
+            max_concurrent: self.apply_max_concurrent_per_platform.into(),
+            per_hour: self.apply_per_hour_per_platform.into(),
+        }
     }
 
     /// The public URL without a trailing slash.

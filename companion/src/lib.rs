@@ -52,34 +52,57 @@ pub struct App {
     shutdown: watch::Sender<bool>,
 }
 
+/// Connects and migrates the database and loads what every part of the app needs.
+async fn open_state(config: Config, shutdown: watch::Receiver<bool>) -> Result<AppState> {
+    let store = Store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let master = MasterKey::load(&store, config.master_key_source()).await?;
+    let identity = Identity::load_or_create(&store, &master).await?;
+    let vault = Vault::new(master, store.clone());
+    Ok(AppState {
+        auth_limiter: AttemptLimiter::per_minute(config.auth_attempts_per_minute),
+        config: Arc::new(config),
+        bus: EventBus::new(store.clone())?,
+        store,
+        identity,
+        vault,
+        passwords: Passwords::default(),
+        setup: SetupToken::default(),
+        metrics: metrics_handle()?,
+        shutdown,
+    })
+}
+
+/// `companion worker`: runs `workers` job workers (at least one) named `<name>-<n>`, and
+/// the scheduler, without the HTTP server, until `stop` resolves. A job running then is
+/// left to its lease and taken over by another worker.
+pub async fn run_workers(
+    config: Config,
+    name: &str,
+    workers: u32,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<()> {
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let state = open_state(config, shutdown_rx).await?;
+    let background = jobs::runner::start(&state, workers.max(1), name).await?;
+    stop.await;
+    let _ = shutdown.send(true);
+    background.stopped().await;
+    state.store.close().await;
+    Ok(())
+}
+
 impl App {
     pub async fn build(config: Config) -> Result<App> {
-        let store = Store::connect(&config.database_url).await?;
-        store.migrate().await?;
-        store::sessions::delete_expired(&store).await?;
         let listener = TcpListener::bind(config.bind)
             .await
             .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", config.bind)))?;
         let addr = listener
             .local_addr()
             .map_err(|e| Error::Internal(e.to_string()))?;
-        let config = config.with_bound_addr(addr);
-        let master = MasterKey::load(&store, config.master_key_source()).await?;
-        let identity = Identity::load_or_create(&store, &master).await?;
-        let vault = Vault::new(master, store.clone());
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let state = AppState {
-            auth_limiter: AttemptLimiter::per_minute(config.auth_attempts_per_minute),
-            config: Arc::new(config),
-            bus: EventBus::new(store.clone())?,
-            store,
-            identity,
-            vault,
-            passwords: Passwords::default(),
-            setup: SetupToken::default(),
-            metrics: metrics_handle()?,
-            shutdown: shutdown_rx,
-        };
+        let state = open_state(config.with_bound_addr(addr), shutdown_rx).await?;
+        store::sessions::delete_expired(&state.store).await?;
         let notifications = state.bus.listen(&state.config.database_url).await?;
         Ok(App {
             state,
@@ -112,6 +135,8 @@ impl App {
             shutdown,
         } = self;
         let store = state.store.clone();
+        let name = format!("serve-{}", std::process::id());
+        let background = jobs::runner::start(&state, state.config.workers, &name).await?;
         if let Some(notifications) = notifications {
             tokio::spawn(
                 state
@@ -132,6 +157,7 @@ impl App {
         .with_graceful_shutdown(signal)
         .await
         .map_err(|e| Error::Internal(format!("server: {e}")))?;
+        background.stopped().await;
         store.close().await;
         Ok(())
     }

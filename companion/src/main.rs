@@ -32,6 +32,21 @@ struct Cli {
 enum Command {
     /// Run the server (migrates the database first).
     Serve,
+    /// Run job workers and the scheduler only, without the HTTP server (same configuration
+    /// and database as `serve`). Stops on SIGINT or SIGTERM.
+    Worker {
+        /// Worker name prefix shown on the jobs it claims (default: worker-<pid>).
+        #[arg(long)]
+        name: Option<String>,
+        /// How many workers (default: the `workers` setting, at least 1).
+        #[arg(long)]
+        workers: Option<u32>,
+    },
+    /// Measure the job queue.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Manage users.
@@ -49,6 +64,21 @@ enum Command {
     Vault {
         #[command(subcommand)]
         command: VaultCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Enqueue N jobs, then claim and complete them with W workers; print jobs/s per phase.
+    Queue {
+        #[arg(long, default_value_t = 10_000)]
+        jobs: usize,
+        #[arg(long, default_value_t = 4)]
+        workers: usize,
+        /// A database to measure (it gets a bench user and its jobs); default: a throwaway
+        /// SQLite file in the temporary folder.
+        #[arg(long)]
+        database_url: Option<String>,
     },
 }
 
@@ -300,6 +330,33 @@ async fn user_command(config: &Config, command: UserCommand) -> Result<()> {
     Ok(())
 }
 
+async fn bench_queue(jobs: usize, workers: usize, database_url: Option<String>) -> Result<()> {
+    let scratch = std::env::temp_dir().join(format!("companion-bench-{}", std::process::id()));
+    let url = database_url
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.join("bench.db").display()));
+    let store = Store::connect(&url).await?;
+    store.migrate().await?;
+    let phases = companion::jobs::bench::queue(&store, jobs, workers).await;
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&scratch);
+    let kind = if url.starts_with("postgres") {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    println!("{jobs} jobs, {workers} workers, {kind}");
+    for phase in phases? {
+        println!(
+            "{:>18}: {:>8} jobs in {:>7.3} s = {:>9.0} jobs/s",
+            phase.name,
+            phase.jobs,
+            phase.elapsed.as_secs_f64(),
+            phase.per_second()
+        );
+    }
+    Ok(())
+}
+
 async fn open_store(config: &Config) -> Result<Store> {
     let store = Store::connect(&config.database_url).await?;
     store.migrate().await?;
@@ -311,6 +368,17 @@ async fn run(cli: Cli) -> Result<()> {
     init_tracing(&config.log);
     match cli.command {
         Command::Serve => serve(config).await,
+        Command::Worker { name, workers } => {
+            let name = name.unwrap_or_else(|| format!("worker-{}", std::process::id()));
+            let workers = workers.unwrap_or(config.workers);
+            tracing::info!(
+                name,
+                workers,
+                database = config.database_kind(),
+                "job workers starting"
+            );
+            companion::run_workers(config, &name, workers, shutdown_signal()).await
+        }
         Command::Migrate => {
             open_store(&config).await?.close().await;
             println!("Database is up to date ({}).", config.database_kind());
@@ -318,6 +386,14 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::User { command } => user_command(&config, command).await,
         Command::Vault { command } => vault_command(&config, command).await,
+        Command::Bench {
+            command:
+                BenchCommand::Queue {
+                    jobs,
+                    workers,
+                    database_url,
+                },
+        } => bench_queue(jobs, workers, database_url).await,
         Command::Pair { user } => {
             let store = open_store(&config).await?;
             let user_id = find_user(&store, &user).await?;

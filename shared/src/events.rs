@@ -9,6 +9,8 @@ pub const TEST_PING: &str = "test.ping";
 pub const CREDENTIALS_UPDATED: &str = "credentials.updated";
 pub const CREDENTIALS_REMOVED: &str = "credentials.removed";
 pub const VAULT_ROTATED: &str = "vault.rotated";
+pub const AGENT_PAUSED: &str = "agent.paused";
+pub const AGENT_RESUMED: &str = "agent.resumed";
 
 fn text_field<'a>(event: &'a AgentEvent, key: &str) -> &'a str {
     event
@@ -39,6 +41,8 @@ pub fn describe(event: &AgentEvent) -> String {
         }
         CREDENTIALS_REMOVED => format!("{} disconnected", text_field(event, "platform")),
         VAULT_ROTATED => "The vault key was rotated".to_owned(),
+        AGENT_PAUSED => "Agent paused: applications wait until you resume".to_owned(),
+        AGENT_RESUMED => "Agent resumed".to_owned(),
         TEST_PING => {
             let message = text_field(event, "message");
             if message.is_empty() {

@@ -23,6 +23,16 @@ pub async fn live_script() -> impl IntoResponse {
     )
 }
 
+pub async fn jobs_script() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        include_str!("../../static/jobs.js"),
+    )
+}
+
 pub async fn accounts_script() -> impl IntoResponse {
     (
         [

@@ -29,6 +29,10 @@ pub struct JobInfo {
     pub created_at: i64,
     pub updated_at: i64,
     pub finished_at: Option<i64>,
+    /// Set for applies (jobs acting on a job site).
+    pub platform: Option<String>,
+    /// The first claim; with `finishedAt`, the job's duration.
+    pub started_at: Option<i64>,
 }
 
 impl From<Job> for JobInfo {
@@ -46,6 +50,8 @@ impl From<Job> for JobInfo {
             created_at: job.created_at,
             updated_at: job.updated_at,
             finished_at: job.finished_at,
+            platform: job.platform,
+            started_at: job.started_at,
         }
     }
 }
@@ -78,7 +84,7 @@ pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Json<Vec<JobInfo>>> {
-    let jobs = store::jobs::list(&state.store, principal.user_id(), 200).await?;
+    let jobs = store::jobs::list(&state.store, principal.user_id(), None, 200).await?;
     Ok(Json(jobs.into_iter().map(Into::into).collect()))
 }
 
@@ -116,7 +122,8 @@ pub async fn cancel(
     principal: Principal,
     Path(job_id): Path<i64>,
 ) -> Result<Json<JobInfo>> {
-    transition(&state, principal.user_id(), job_id, Transition::Cancel).await
+    let job = transition(&state, principal.user_id(), job_id, Transition::Cancel).await?;
+    Ok(Json(job.into()))
 }
 
 /// Queue a dead or cancelled job again with fresh attempts.
@@ -134,22 +141,23 @@ pub async fn retry(
     principal: Principal,
     Path(job_id): Path<i64>,
 ) -> Result<Json<JobInfo>> {
-    transition(&state, principal.user_id(), job_id, Transition::Retry).await
+    let job = transition(&state, principal.user_id(), job_id, Transition::Retry).await?;
+    Ok(Json(job.into()))
 }
 
-enum Transition {
+pub enum Transition {
     Cancel,
     Retry,
 }
 
 /// Applies a state change the user asked for; a job in a state that does not allow it is a
 /// 409 naming that state, and the state never goes backwards.
-async fn transition(
+pub async fn transition(
     state: &AppState,
     user_id: i64,
     job_id: i64,
     to: Transition,
-) -> Result<Json<JobInfo>> {
+) -> Result<Job> {
     let job = own_job(state, user_id, job_id).await?;
     let (applied, refusal) = match to {
         Transition::Cancel => (
@@ -169,5 +177,5 @@ async fn transition(
     }
     let job = own_job(state, user_id, job_id).await?;
     emit_state(state, &job).await?;
-    Ok(Json(job.into()))
+    Ok(job)
 }

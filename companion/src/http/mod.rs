@@ -2,6 +2,7 @@
 
 mod account;
 mod accounts;
+mod agent;
 mod assets;
 pub mod auth;
 mod dashboard;
@@ -10,6 +11,7 @@ mod events;
 pub mod guard;
 mod health;
 mod jobs;
+mod jobs_page;
 mod pairing;
 mod vault;
 
@@ -46,6 +48,7 @@ use crate::state::AppState;
         (name = "vault", description = "Job-site sessions sealed in the browser"),
         (name = "jobs", description = "Durable background jobs"),
         (name = "account", description = "Your data: export everything, delete the account"),
+        (name = "agent", description = "Pause applies and limit them per platform"),
     )
 )]
 struct ApiDoc;
@@ -70,6 +73,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::retry))
         .routes(routes!(account::export))
         .routes(routes!(account::delete))
+        .routes(routes!(agent::get, agent::put))
         .split_for_parts()
 }
 
@@ -111,6 +115,11 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/pairing-codes",
             post(dashboard::create_pairing_code),
         )
+        .route("/dashboard/jobs", get(jobs_page::page))
+        .route("/dashboard/jobs/{id}/cancel", post(jobs_page::cancel))
+        .route("/dashboard/jobs/{id}/retry", post(jobs_page::retry))
+        .route("/dashboard/agent/pause", post(jobs_page::pause))
+        .route("/dashboard/agent/limits", post(jobs_page::limits))
         .route("/dashboard/activity", get(dashboard::activity))
         .route(
             "/dashboard/activity/test-event",
@@ -131,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))
         .route("/static/live.js", get(assets::live_script))
+        .route("/static/jobs.js", get(assets::jobs_script))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             Error::Rejected {

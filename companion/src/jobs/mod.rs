@@ -3,6 +3,11 @@
 //! outcome. Handlers call [`JobContext::checkpoint`] between steps: that is where a cancel
 //! request or a lost lease stops them.
 
+pub mod bench;
+pub mod kinds;
+pub mod runner;
+pub mod scheduler;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -12,7 +17,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::events::EventBus;
-use crate::store::jobs::{self, Backoff, Job};
+use crate::store::agent::ApplyLimits;
+use crate::store::jobs::{self, Backoff, ClaimRequest, Job};
 use crate::store::{Store, now_ms};
 
 /// Why a handler stopped without a result.
@@ -124,6 +130,7 @@ pub struct Worker {
     lease: Duration,
     poll: Duration,
     backoff: Backoff,
+    limits: ApplyLimits,
     handlers: HashMap<String, Handler>,
 }
 
@@ -137,11 +144,13 @@ impl Worker {
             lease,
             poll: Duration::from_millis(500),
             backoff: Backoff::default(),
+            limits: ApplyLimits::default(),
             handlers: HashMap::new(),
         }
     }
 
-    /// A worker for this companion, with the configured lease (`job_lease_secs`).
+    /// A worker for this companion, with the configured lease (`job_lease_secs`) and apply
+    /// limits.
     pub fn for_app(state: &crate::state::AppState, name: impl Into<String>) -> Worker {
         Worker::new(
             state.store.clone(),
@@ -149,6 +158,13 @@ impl Worker {
             name,
             Duration::from_secs(state.config.job_lease_secs),
         )
+        .apply_limits(state.config.apply_limits())
+    }
+
+    /// The per-platform limits applies run under where a user set none.
+    pub fn apply_limits(mut self, limits: ApplyLimits) -> Worker {
+        self.limits = limits;
+        self
     }
 
     /// How long to wait before looking again when no job is due.
@@ -177,12 +193,18 @@ impl Worker {
     }
 
     /// Runs jobs until `shutdown` turns true. A job running at shutdown is dropped; its
-    /// lease runs out and another worker takes it over.
+    /// lease runs out and another worker takes it over. Idle, it looks again after the poll
+    /// interval or as soon as a job is enqueued.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let store = self.store.clone();
         loop {
             if *shutdown.borrow() {
                 return;
             }
+            // Listening before the claim, so an enqueue between the two is not missed.
+            let enqueued = store.job_wakeup().notified();
+            tokio::pin!(enqueued);
+            enqueued.as_mut().enable();
             let ran = tokio::select! {
                 _ = shutdown.changed() => return,
                 ran = self.run_once() => ran,
@@ -194,6 +216,7 @@ impl Worker {
             }
             tokio::select! {
                 _ = shutdown.changed() => return,
+                () = &mut enqueued => {}
                 () = tokio::time::sleep(self.poll) => {}
             }
         }
@@ -202,9 +225,13 @@ impl Worker {
     /// Claims and runs one due job; false when none was due.
     pub async fn run_once(&self) -> crate::error::Result<bool> {
         let kinds: Vec<&str> = self.handlers.keys().map(String::as_str).collect();
-        let Some(job) =
-            jobs::claim(&self.store, &self.name, &kinds, self.lease_ms(), now_ms()).await?
-        else {
+        let request = ClaimRequest {
+            worker: &self.name,
+            kinds: &kinds,
+            lease_ms: self.lease_ms(),
+            limits: self.limits,
+        };
+        let Some(job) = jobs::claim_with(&self.store, &request, now_ms()).await? else {
             return Ok(false);
         };
         let Some(handler) = self.handlers.get(&job.kind).cloned() else {

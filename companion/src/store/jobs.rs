@@ -5,8 +5,12 @@
 
 use sqlx::AssertSqlSafe;
 
+use super::agent::ApplyLimits;
 use super::{Backend, Store};
 use crate::error::Result;
+
+/// The PostgreSQL channel enqueue notifies, so workers in other processes wake at once.
+pub const ENQUEUED_CHANNEL: &str = "jobs_enqueued";
 
 pub const QUEUED: &str = "queued";
 pub const RUNNING: &str = "running";
@@ -24,6 +28,8 @@ pub struct NewJob<'a> {
     /// The same key (per user) is never enqueued twice.
     pub idempotency_key: Option<&'a str>,
     pub run_at: i64,
+    /// Set for applies: they obey the user's pause switch and per-platform limits.
+    pub platform: Option<&'a str>,
 }
 
 /// A job as stored.
@@ -47,11 +53,14 @@ pub struct Job {
     pub created_at: i64,
     pub updated_at: i64,
     pub finished_at: Option<i64>,
+    pub platform: Option<String>,
+    /// The first claim.
+    pub started_at: Option<i64>,
 }
 
 const COLUMNS: &str = "id, user_id, kind, payload, state, attempt, max_attempts, run_at, \
     lease_until, worker, idempotency_key, cancel_requested, last_error, progress, result, \
-    created_at, updated_at, finished_at";
+    created_at, updated_at, finished_at, platform, started_at";
 
 /// Retry delays: `base * 2^(attempt-1)`, capped, with the upper half jittered.
 #[derive(Debug, Clone, Copy)]
@@ -89,35 +98,57 @@ impl Backoff {
     }
 }
 
-/// Adds a job; with an idempotency key already used by this user, returns the existing
-/// job's id instead.
+/// Adds a job and wakes idle workers; with an idempotency key already used by this user,
+/// returns the existing job's id instead.
 pub async fn enqueue(store: &Store, job: &NewJob<'_>, now: i64) -> Result<i64> {
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO jobs (user_id, kind, payload, state, attempt, max_attempts, run_at,
-                           idempotency_key, cancel_requested, created_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, 0, $7, $7)
-         ON CONFLICT (user_id, idempotency_key) DO NOTHING
-         RETURNING id",
-    )
-    .bind(job.user_id)
-    .bind(job.kind)
-    .bind(job.payload.to_string())
-    .bind(job.max_attempts.max(1))
-    .bind(job.run_at)
-    .bind(job.idempotency_key)
-    .bind(now)
-    .fetch_optional(store.pool())
-    .await?;
-    if let Some((id,)) = inserted {
-        return Ok(id);
+    let ids = enqueue_many(store, std::slice::from_ref(job), now).await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| crate::error::Error::Internal("enqueue returned no id".into()))
+}
+
+/// Adds jobs in one transaction (what a feed poll finds at once) and wakes idle workers;
+/// the ids come in the order of `jobs`, existing ones for idempotency keys already used.
+pub async fn enqueue_many(store: &Store, jobs: &[NewJob<'_>], now: i64) -> Result<Vec<i64>> {
+    let mut tx = store.pool().begin().await?;
+    let mut ids = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let inserted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO jobs (user_id, kind, payload, state, attempt, max_attempts, run_at,
+                               idempotency_key, cancel_requested, created_at, updated_at,
+                               platform)
+             VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, 0, $7, $7, $8)
+             ON CONFLICT (user_id, idempotency_key) DO NOTHING
+             RETURNING id",
+        )
+        .bind(job.user_id)
+        .bind(job.kind)
+        .bind(job.payload.to_string())
+        .bind(job.max_attempts.max(1))
+        .bind(job.run_at)
+        .bind(job.idempotency_key)
+        .bind(now)
+        .bind(job.platform)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = match inserted {
+            Some((id,)) => id,
+            None => {
+                let (id,): (i64,) = sqlx::query_as(
+                    "SELECT id FROM jobs WHERE user_id = $1 AND idempotency_key = $2",
+                )
+                .bind(job.user_id)
+                .bind(job.idempotency_key)
+                .fetch_one(&mut *tx)
+                .await?;
+                id
+            }
+        };
+        ids.push(id);
     }
-    let (id,): (i64,) =
-        sqlx::query_as("SELECT id FROM jobs WHERE user_id = $1 AND idempotency_key = $2")
-            .bind(job.user_id)
-            .bind(job.idempotency_key)
-            .fetch_one(store.pool())
-            .await?;
-    Ok(id)
+    tx.commit().await?;
+    wake_workers(store).await?;
+    Ok(ids)
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<Job>> {
@@ -128,10 +159,61 @@ pub async fn get(store: &Store, id: i64) -> Result<Option<Job>> {
         .await?)
 }
 
-/// Claims one job of the given kinds: a queued job that is due, or a running job whose
-/// lease ran out (takeover). The claim bumps `attempt`, which the worker then presents on
-/// every write. Expired jobs that may not run again (cancel requested, attempts used up)
-/// are closed first.
+/// Tells idle workers, here and in other processes, to look for jobs now.
+pub async fn wake_workers(store: &Store) -> Result<()> {
+    store.job_wakeup().notify_waiters();
+    if store.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(ENQUEUED_CHANNEL)
+            .execute(store.pool())
+            .await?;
+    }
+    Ok(())
+}
+
+/// What a worker claims: jobs of its kinds, for a lease, under the configured apply limits.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimRequest<'a> {
+    pub worker: &'a str,
+    pub kinds: &'a [&'a str],
+    pub lease_ms: i64,
+    pub limits: ApplyLimits,
+}
+
+/// An apply (a job with a platform) may start only while its user's agent is not paused,
+/// fewer than the limit of the user's applies on that platform are running, and fewer than
+/// the hourly limit started in the last hour. Overrides in `platform_limits` win over the
+/// defaults `$4` (concurrent) and `$5` (per hour); `$1` is now.
+const GOVERNED: &str = "(j.platform IS NULL OR (
+    NOT EXISTS (SELECT 1 FROM agent_controls a WHERE a.user_id = j.user_id AND a.paused = 1)
+    AND (SELECT COUNT(*) FROM jobs r
+         WHERE r.user_id = j.user_id AND r.platform = j.platform AND r.id <> j.id
+           AND r.state = 'running' AND r.lease_until >= $1)
+        < COALESCE((SELECT l.max_concurrent FROM platform_limits l
+                    WHERE l.user_id = j.user_id AND l.platform = j.platform), $4)
+    AND (SELECT COUNT(*) FROM jobs h
+         WHERE h.user_id = j.user_id AND h.platform = j.platform AND h.id <> j.id
+           AND h.started_at > $1 - 3600000)
+        < COALESCE((SELECT l.per_hour FROM platform_limits l
+                    WHERE l.user_id = j.user_id AND l.platform = j.platform), $5)))";
+
+/// Jobs `j` that may be claimed now: queued and due, or running with a lapsed lease
+/// (takeover); of the kinds bound from `$6` on; within the apply limits.
+fn claimable(kinds: usize) -> String {
+    // Only placeholders are generated; the kinds themselves are bound.
+    let placeholders: Vec<String> = (0..kinds).map(|i| format!("${}", i + 6)).collect();
+    format!(
+        "((j.state = 'queued' AND j.run_at <= $1) OR (j.state = 'running' AND j.lease_until < $1))
+         AND j.kind IN ({}) AND {GOVERNED}",
+        placeholders.join(", ")
+    )
+}
+
+/// Takes the job: `$1` now, `$2` the lease's end, `$3` the worker.
+const TAKE: &str = "state = 'running', attempt = attempt + 1, lease_until = $2, worker = $3,
+    updated_at = $1, started_at = COALESCE(started_at, $1)";
+
+/// [`claim_with`] under the default apply limits.
 pub async fn claim(
     store: &Store,
     worker: &str,
@@ -139,9 +221,35 @@ pub async fn claim(
     lease_ms: i64,
     now: i64,
 ) -> Result<Option<Job>> {
-    if kinds.is_empty() {
+    let request = ClaimRequest {
+        worker,
+        kinds,
+        lease_ms,
+        limits: ApplyLimits::default(),
+    };
+    claim_with(store, &request, now).await
+}
+
+/// Claims one job: a queued job that is due, or a running job whose lease ran out
+/// (takeover); applies only within their user's limits. The claim bumps `attempt`, which
+/// the worker then presents on every write. Expired jobs that may not run again (cancel
+/// requested, attempts used up) are closed first.
+pub async fn claim_with(
+    store: &Store,
+    request: &ClaimRequest<'_>,
+    now: i64,
+) -> Result<Option<Job>> {
+    if request.kinds.is_empty() {
         return Ok(None);
     }
+    close_lapsed(store, now).await?;
+    match store.backend() {
+        Backend::Sqlite => claim_sqlite(store, request, now).await,
+        Backend::Postgres => claim_postgres(store, request, now).await,
+    }
+}
+
+async fn close_lapsed(store: &Store, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE jobs SET
              state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'dead' END,
@@ -154,37 +262,103 @@ pub async fn claim(
     .bind(now)
     .execute(store.pool())
     .await?;
-
-    // Only placeholders are generated; the kinds themselves are bound.
-    let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 4)).collect();
-    let due = format!(
-        "((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_until < $1))
-         AND kind IN ({})",
-        placeholders.join(", ")
-    );
-    let lock = match store.backend() {
-        // Concurrent claimers skip rows another transaction holds instead of waiting.
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        // SQLite runs one writer at a time: the statement is atomic on its own.
-        Backend::Sqlite => "",
-    };
-    let sql = format!(
-        "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_until = $2,
-                         worker = $3, updated_at = $1
-         WHERE id = (SELECT id FROM jobs WHERE {due} ORDER BY run_at, id LIMIT 1 {lock})
-           AND {due}
-         RETURNING {COLUMNS}"
-    );
-    let mut query = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(now)
-        .bind(now.saturating_add(lease_ms))
-        .bind(worker);
-    for kind in kinds {
-        query = query.bind(*kind);
-    }
-    Ok(query.fetch_optional(store.pool()).await?)
+    Ok(())
 }
 
+/// Binds `$1`..`$5` and the kinds, in the numbering of [`claimable`] and [`TAKE`].
+fn bind_claim<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    request: &ClaimRequest<'q>,
+    now: i64,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    let mut query = query
+        .bind(now)
+        .bind(now.saturating_add(request.lease_ms))
+        .bind(request.worker)
+        .bind(request.limits.max_concurrent)
+        .bind(request.limits.per_hour);
+    for kind in request.kinds {
+        query = query.bind(*kind);
+    }
+    query
+}
+
+/// SQLite runs one writer at a time and an UPDATE takes the write lock before it reads,
+/// so choosing the job, checking the limits and taking it is atomic, across processes too.
+async fn claim_sqlite(store: &Store, request: &ClaimRequest<'_>, now: i64) -> Result<Option<Job>> {
+    let sql = format!(
+        "UPDATE jobs SET {TAKE}
+         WHERE id = (SELECT j.id FROM jobs j WHERE {} ORDER BY j.run_at, j.id LIMIT 1)
+         RETURNING {COLUMNS}",
+        claimable(request.kinds.len())
+    );
+    Ok(bind_claim(sqlx::query_as(AssertSqlSafe(sql)), request, now)
+        .fetch_optional(store.pool())
+        .await?)
+}
+
+/// Concurrent claimers skip rows another transaction holds instead of waiting. Under READ
+/// COMMITTED two claimers could each count the other's apply as not yet running, so claims
+/// of one user's applies take turns on an advisory lock (keyed by the user id) and check
+/// the limits again once they hold it: the other's claim is committed by then.
+async fn claim_postgres(
+    store: &Store,
+    request: &ClaimRequest<'_>,
+    now: i64,
+) -> Result<Option<Job>> {
+    let pick = format!(
+        "SELECT j.id, j.user_id, j.platform FROM jobs j WHERE {}
+         ORDER BY j.run_at, j.id LIMIT 1 FOR UPDATE SKIP LOCKED",
+        claimable(request.kinds.len())
+    );
+    let recheck = format!("SELECT j.id FROM jobs j WHERE j.id = $6 AND {GOVERNED}");
+    let take = format!("UPDATE jobs SET {TAKE} WHERE id = $6 RETURNING {COLUMNS}");
+    // A failed recheck means another claim just used the limit; the next pick skips the job.
+    for _ in 0..3 {
+        let mut tx = store.pool().begin().await?;
+        let picked: Option<(i64, i64, Option<String>)> =
+            bind_claim(sqlx::query_as(AssertSqlSafe(pick.clone())), request, now)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((id, user_id, platform)) = picked else {
+            return Ok(None);
+        };
+        if platform.is_some() {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            let still: Option<(i64,)> = bind_claim(
+                sqlx::query_as(AssertSqlSafe(recheck.clone())),
+                &ClaimRequest {
+                    kinds: &[],
+                    ..*request
+                },
+                now,
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if still.is_none() {
+                continue;
+            }
+        }
+        let job: Job = bind_claim(
+            sqlx::query_as(AssertSqlSafe(take.clone())),
+            &ClaimRequest {
+                kinds: &[],
+                ..*request
+            },
+            now,
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(Some(job));
+    }
+    Ok(None)
+}
 /// Extends the lease while `attempt` still owns the running job and no cancel was asked.
 /// False: the job was taken over, finished or cancelled; stop working on it.
 pub async fn heartbeat(
@@ -316,11 +490,20 @@ pub async fn request_cancel(store: &Store, user_id: i64, id: i64, now: i64) -> R
     Ok(done.rows_affected() == 1)
 }
 
-/// The user's jobs, newest first.
-pub async fn list(store: &Store, user_id: i64, limit: i64) -> Result<Vec<Job>> {
-    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE user_id = $1 ORDER BY id DESC LIMIT $2");
+/// The user's jobs, newest first; only those in `state` when given.
+pub async fn list(
+    store: &Store,
+    user_id: i64,
+    state: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Job>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE user_id = $1 AND ($2 IS NULL OR state = $2)
+         ORDER BY id DESC LIMIT $3"
+    );
     Ok(sqlx::query_as(AssertSqlSafe(sql))
         .bind(user_id)
+        .bind(state)
         .bind(limit)
         .fetch_all(store.pool())
         .await?)

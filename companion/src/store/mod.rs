@@ -4,22 +4,26 @@
 //! `ON CONFLICT`); the two migration folders differ only where the dialects do.
 
 pub mod account;
+pub mod agent;
 pub mod credentials;
 pub mod devices;
 pub mod events;
 pub mod identity;
 pub mod jobs;
 pub mod pairing;
+pub mod schedules;
 pub mod sessions;
 pub mod users;
 pub mod vault;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 
@@ -36,6 +40,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Rung when a job is enqueued (here, or in another process on PostgreSQL) so idle
+    /// workers look at once instead of at their next poll.
+    job_wakeup: Arc<Notify>,
 }
 
 impl Store {
@@ -71,7 +78,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            job_wakeup: Arc::new(Notify::new()),
+        })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -88,6 +99,10 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn job_wakeup(&self) -> &Notify {
+        &self.job_wakeup
     }
 
     /// For `/readyz`: the database answers.

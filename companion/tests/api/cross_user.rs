@@ -74,6 +74,15 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .expect("json");
     let alice_key_id = alice_key["keyId"].as_str().expect("key id").to_owned();
     let alice_job = crate::jobs_api::enqueue(&app, alice_user.id, "noop").await;
+    let paused = alice_client
+        .put(app.url("/api/v1/agent"))
+        .json(
+            &serde_json::json!({"paused": true, "limits": [{"platform": "workday", "perHour": 3}]}),
+        )
+        .send()
+        .await
+        .expect("pause");
+    assert_eq!(paused.status(), 200);
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
@@ -219,6 +228,21 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     assert_eq!(status, 400, "{context}: B cannot name A's account");
                     assert_no_trace_of(&alice, &text, &context);
                 }
+                ("GET", "/api/v1/agent") => {
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
+                    assert_eq!(status, 200, "{context}");
+                    assert!(text.contains("\"paused\":false"), "{context}: {text}");
+                    assert!(!text.contains("workday"), "{context}: A's limits leaked");
+                }
+                ("PUT", "/api/v1/agent") => {
+                    let request = caller
+                        .request(method, &url)
+                        .json(&serde_json::json!({"paused": false, "limits": []}));
+                    let (status, text) = body(request.send().await.expect("request")).await;
+                    assert_eq!(status, 200, "{context}");
+                    assert!(!text.contains("workday"), "{context}: A's limits leaked");
+                }
                 _ => panic!("no cross-user case for {context}: add one to this test"),
             }
         }
@@ -230,6 +254,18 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
             .expect("query")
             .expect("A's device exists");
     assert!(still_active.revoked_at.is_none(), "B revoked A's device");
+    let alice_agent = companion::store::agent::pause_state(&app.state.store, alice_user.id)
+        .await
+        .expect("query");
+    assert!(alice_agent.paused, "B's writes resumed A's agent");
+    assert_eq!(
+        companion::store::agent::limits(&app.state.store, alice_user.id)
+            .await
+            .expect("query")
+            .len(),
+        1,
+        "B's writes replaced A's limits"
+    );
     let jar = app
         .state
         .vault

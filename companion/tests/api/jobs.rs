@@ -18,6 +18,7 @@ fn new_job<'a>(user_id: i64, payload: &'a serde_json::Value, key: Option<&'a str
         max_attempts: 3,
         idempotency_key: key,
         run_at: 0,
+        platform: None,
     }
 }
 

@@ -13,6 +13,7 @@ pub async fn enqueue(app: &TestApp, user_id: i64, kind: &str) -> i64 {
         max_attempts: 3,
         idempotency_key: None,
         run_at: now_ms(),
+        platform: None,
     };
     jobs::enqueue(&app.state.store, &job, now_ms())
         .await

@@ -1,0 +1,81 @@
+//! The queue running inside a process: the workers, the scheduler and, on PostgreSQL, the
+//! listener that wakes idle workers when another process enqueues.
+
+use std::time::Duration;
+
+use sqlx::postgres::PgListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::{Worker, kinds, scheduler};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::store::jobs::ENQUEUED_CHANNEL;
+use crate::store::{Backend, Store};
+
+/// The background tasks of one process; they end when the app's shutdown flag turns.
+pub struct Background {
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Starts `workers` workers named `<name>-<n>` with every known job kind, and the scheduler
+/// (when there is at least one worker).
+pub async fn start(state: &AppState, workers: u32, name: &str) -> Result<Background> {
+    let mut tasks = Vec::new();
+    if workers > 0 && state.store.backend() == Backend::Postgres {
+        let mut listener = PgListener::connect(&state.config.database_url).await?;
+        listener.listen(ENQUEUED_CHANNEL).await?;
+        tasks.push(tokio::spawn(relay_enqueues(
+            listener,
+            state.store.clone(),
+            state.shutdown.clone(),
+        )));
+    }
+    for n in 1..=workers {
+        let worker = kinds::register_all(Worker::for_app(state, format!("{name}-{n}")), state);
+        tasks.push(tokio::spawn(worker.run(state.shutdown.clone())));
+    }
+    // Schedules are enqueued where jobs run; with no workers here, worker processes do it.
+    if workers > 0 {
+        tasks.push(tokio::spawn(scheduler::run(
+            state.store.clone(),
+            state.shutdown.clone(),
+        )));
+    }
+    Ok(Background { tasks })
+}
+
+impl Background {
+    /// Waits until every task has stopped (after shutdown was signalled).
+    pub async fn stopped(self) {
+        for task in self.tasks {
+            if let Err(error) = task.await {
+                tracing::warn!(%error, "a job task ended abnormally");
+            }
+        }
+    }
+}
+
+async fn relay_enqueues(
+    mut listener: PgListener,
+    store: Store,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let received = tokio::select! {
+            _ = shutdown.changed() => return,
+            received = listener.try_recv() => received,
+        };
+        match received {
+            // A notification, or a reconnect after which enqueues may have been missed.
+            Ok(_) => store.job_wakeup().notify_waiters(),
+            Err(error) => {
+                tracing::warn!(%error, "job notifications failed; retrying");
+                tokio::select! {
+                    _ = shutdown.changed() => return,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        }
+    }
+}
