@@ -51,6 +51,9 @@ pub struct Config {
     /// How long a claimed job stays owned without a heartbeat; a worker that dies mid-job
     /// has its job taken over after this. `COMPANION_JOB_LEASE_SECS`.
     pub job_lease_secs: u64,
+    /// Largest resume PDF accepted, in bytes; its upload routes alone may exceed
+    /// `max_body_bytes`. `COMPANION_RESUME_PDF_MAX_BYTES`.
+    pub resume_pdf_max_bytes: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -92,6 +95,7 @@ impl Default for Config {
             master_key_file: String::new(),
             wasm_dir: PathBuf::from("dist/chrome/pkg"),
             job_lease_secs: 30,
+            resume_pdf_max_bytes: 5 * 1024 * 1024,
         }
     }
 }
@@ -115,7 +119,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 15] = [
     "bind",
     "data_dir",
     "database_url",
@@ -130,6 +134,7 @@ const ENV_KEYS: [&str; 14] = [
     "master_key_file",
     "wasm_dir",
     "job_lease_secs",
+    "resume_pdf_max_bytes",
 ];
 
 impl Config {
@@ -189,7 +194,23 @@ impl Config {
         if self.max_body_bytes < 1024 {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
         }
+        if self.resume_pdf_max_bytes < 1024 {
+            return Err(Error::Config(
+                "resume_pdf_max_bytes must be at least 1024".into(),
+            ));
+        }
         Ok(self)
+    }
+
+    /// The largest body a route takes: resume PDF uploads may be larger than the rest
+    /// (with room for a multipart form's envelope).
+    pub fn body_limit(&self, path: &str) -> usize {
+        if crate::http::takes_resume_pdf(path) {
+            self.max_body_bytes
+                .max(self.resume_pdf_max_bytes.saturating_add(64 * 1024))
+        } else {
+            self.max_body_bytes
+        }
     }
 
     /// The public URL without a trailing slash.

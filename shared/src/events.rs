@@ -9,6 +9,7 @@ pub const TEST_PING: &str = "test.ping";
 pub const CREDENTIALS_UPDATED: &str = "credentials.updated";
 pub const CREDENTIALS_REMOVED: &str = "credentials.removed";
 pub const VAULT_ROTATED: &str = "vault.rotated";
+pub const PROFILE_UPDATED: &str = "profile.updated";
 
 fn text_field<'a>(event: &'a AgentEvent, key: &str) -> &'a str {
     event
@@ -39,6 +40,17 @@ pub fn describe(event: &AgentEvent) -> String {
         }
         CREDENTIALS_REMOVED => format!("{} disconnected", text_field(event, "platform")),
         VAULT_ROTATED => "The vault key was rotated".to_owned(),
+        PROFILE_UPDATED => match text_field(event, "part") {
+            "resume" => "Resume updated".to_owned(),
+            "answers" => "Answer bank updated".to_owned(),
+            "free_answers" => "Free-text answers updated".to_owned(),
+            "import" => "Profile imported".to_owned(),
+            "resume_pdf" if event.payload.get("removed").is_some() => {
+                "Resume PDF removed".to_owned()
+            }
+            "resume_pdf" => "Resume PDF uploaded".to_owned(),
+            _ => "Profile updated".to_owned(),
+        },
         TEST_PING => {
             let message = text_field(event, "message");
             if message.is_empty() {
@@ -79,6 +91,10 @@ mod tests {
             "hello"
         );
         assert_eq!(describe(&event("job.progress", json!({}))), "job progress");
+        assert_eq!(
+            describe(&event(PROFILE_UPDATED, json!({"part": "answers"}))),
+            "Answer bank updated"
+        );
         assert_eq!(
             describe(&event("job.progress", json!({"message": "50%"}))),
             "50%"

@@ -10,6 +10,9 @@ pub mod guard;
 mod health;
 mod jobs;
 mod pairing;
+mod profile;
+mod profile_forms;
+mod profile_page;
 mod vault;
 
 use std::sync::Arc;
@@ -24,7 +27,6 @@ use axum::http::header::{
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, middleware};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -44,6 +46,7 @@ use crate::state::AppState;
         (name = "events", description = "The live event log"),
         (name = "vault", description = "Job-site sessions sealed in the browser"),
         (name = "jobs", description = "Durable background jobs"),
+        (name = "profile", description = "The user's JSON Resume, answer bank, free-text answers and resume PDF"),
     )
 )]
 struct ApiDoc;
@@ -66,7 +69,32 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::cancel))
         .routes(routes!(jobs::retry))
+        .routes(routes!(profile::get_resume, profile::put_resume))
+        .routes(routes!(profile::get_answers, profile::put_answers))
+        .routes(routes!(
+            profile::list_free_answers,
+            profile::add_free_answer
+        ))
+        .routes(routes!(
+            profile::update_free_answer,
+            profile::delete_free_answer
+        ))
+        .routes(routes!(
+            profile::get_resume_pdf,
+            profile::put_resume_pdf,
+            profile::delete_resume_pdf
+        ))
+        .routes(routes!(profile::export))
+        .routes(routes!(profile::import))
         .split_for_parts()
+}
+
+/// The routes that take a resume PDF, whose bodies may exceed `max_body_bytes`.
+pub fn takes_resume_pdf(path: &str) -> bool {
+    matches!(
+        path,
+        "/api/v1/profile/resume-pdf" | profile_page::RESUME_PDF_UPLOAD
+    )
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -80,7 +108,6 @@ async fn not_found() -> Error {
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api();
     let openapi = Arc::new(openapi);
-    let body_limit = state.config.max_body_bytes;
     Router::new()
         .merge(api)
         .route(
@@ -117,6 +144,39 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/accounts/{platform}/disconnect",
             post(accounts::disconnect),
         )
+        .route("/dashboard/profile", get(profile_page::show))
+        .route("/dashboard/profile/resume", post(profile_page::save_resume))
+        .route(
+            "/dashboard/profile/answers",
+            post(profile_page::save_answers),
+        )
+        .route(
+            "/dashboard/profile/free-answers",
+            post(profile_page::add_free_answer),
+        )
+        .route(
+            "/dashboard/profile/free-answers/{id}",
+            post(profile_page::update_free_answer),
+        )
+        .route(
+            "/dashboard/profile/free-answers/{id}/delete",
+            post(profile_page::delete_free_answer),
+        )
+        .route(
+            profile_page::RESUME_PDF_UPLOAD,
+            post(profile_page::upload_pdf),
+        )
+        .route(
+            "/dashboard/profile/resume-pdf/delete",
+            post(profile_page::delete_pdf),
+        )
+        .route(
+            "/dashboard/profile/resume.pdf",
+            get(profile_page::download_pdf),
+        )
+        .route("/dashboard/profile/export", get(profile_page::export))
+        .route("/dashboard/profile/import", post(profile_page::import))
+        .route("/static/profile.js", get(assets::profile_script))
         .route("/static/wasm/{file}", get(accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))
@@ -135,8 +195,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::allowed_host,
         ))
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        // The limit is enforced by `limit_body` alone (per route), not again by extractors.
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::limit_body,
+        ))
         .layer(middleware::from_fn(guard::problem_bodies))
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,

@@ -9,6 +9,7 @@ pub mod events;
 pub mod identity;
 pub mod jobs;
 pub mod pairing;
+pub mod profile;
 pub mod sessions;
 pub mod users;
 pub mod vault;

@@ -13,5 +13,6 @@ mod leak;
 mod login;
 mod master_key;
 mod pairing;
+mod profile;
 mod secrets_in_logs;
 mod vault;
