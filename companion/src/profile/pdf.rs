@@ -167,7 +167,7 @@ mod tests {
     fn attachments_carry_an_ascii_and_a_utf8_name() {
         assert_eq!(
             attachment("Lebenslauf Müller.pdf"),
-            "attachment; filename=\"Lebenslauf M__ller.pdf\"; filename*=UTF-8''Lebenslauf%20M%C3%BCller.pdf"
+            "attachment; filename=\"Lebenslauf M_ller.pdf\"; filename*=UTF-8''Lebenslauf%20M%C3%BCller.pdf"
         );
     }
 }

@@ -802,3 +802,108 @@ async fn the_dashboard_page_edits_the_profile_without_javascript() {
     let response = import(export.to_vec()).await.expect("import");
     assert_eq!(response.status(), 303);
 }
+
+// ---- cross-user cases (called from cross_user.rs) ----
+
+/// Text that appears in A's profile only.
+pub const MARKER: &str = "alice-profile-marker";
+
+pub struct CrossUserProfile {
+    pub free_answer_id: i64,
+    before: Value,
+}
+
+/// Fills A's profile (resume, answers, a free answer, a PDF) for the cross-user walk.
+pub async fn fill_for_cross_user(app: &TestApp, client: &reqwest::Client) -> CrossUserProfile {
+    let (status, _) = call(
+        client,
+        Method::PUT,
+        app.url("/api/v1/profile"),
+        Some(json!({"resume": {"basics": {"name": MARKER}}, "version": 0})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        client,
+        Method::PUT,
+        app.url("/api/v1/profile/answers"),
+        Some(json!({"answers": {"relocation": {"willing": "yes", "locations": [MARKER]}}, "version": 0})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, added) = call(
+        client,
+        Method::POST,
+        app.url("/api/v1/profile/free-answers"),
+        Some(json!({"question": MARKER, "answer": MARKER})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _) = put_pdf(client, app, "application/pdf", PDF.to_vec()).await;
+    assert_eq!(status, 200);
+    CrossUserProfile {
+        free_answer_id: added["id"].as_i64().expect("id"),
+        before: snapshot(app, client).await,
+    }
+}
+
+/// B's request for each profile operation: writes carry B's own valid data.
+pub fn cross_user_request(
+    request: reqwest::RequestBuilder,
+    method: &str,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    match (method, path) {
+        ("PUT", "/api/v1/profile") => {
+            request.json(&json!({"resume": {"basics": {"name": "Bob"}}, "version": 1}))
+        }
+        ("PUT", "/api/v1/profile/answers") => request.json(&json!({"answers": {}, "version": 1})),
+        ("POST", "/api/v1/profile/free-answers")
+        | ("PUT", "/api/v1/profile/free-answers/{answer_id}") => {
+            request.json(&json!({"question": "Bob's?", "answer": "Bob's."}))
+        }
+        ("PUT", "/api/v1/profile/resume-pdf") => request
+            .header("content-type", "application/pdf")
+            .body(b"%PDF-1.7 bob".to_vec()),
+        ("POST", "/api/v1/profile/import") => request.json(&json!({
+            "format": "autoresume-profile", "version": 1, "resume": {"basics": {"name": "Bob"}}
+        })),
+        _ => request,
+    }
+}
+
+/// What B may get: B's own data (200/201/204), a 404 for A's ids or for a PDF B has not
+/// uploaded, or a 409 when B's own version moved on; never A's data.
+pub fn assert_cross_user_answer(method: &str, path: &str, status: u16, text: &str, context: &str) {
+    assert!(
+        !text.contains(MARKER),
+        "{context}: A's profile leaked: {text}"
+    );
+    let allowed: &[u16] = match (method, path) {
+        (_, "/api/v1/profile/free-answers/{answer_id}") => &[404],
+        ("PUT", "/api/v1/profile") | ("PUT", "/api/v1/profile/answers") => &[200, 409],
+        ("GET" | "DELETE", "/api/v1/profile/resume-pdf") => &[200, 204, 404],
+        ("POST", "/api/v1/profile/free-answers") => &[201],
+        ("POST", "/api/v1/profile/import") => &[204],
+        _ => &[200],
+    };
+    assert!(allowed.contains(&status), "{context}: {status} {text}");
+}
+
+/// A's profile is exactly as it was before B's walk.
+pub async fn assert_intact(app: &TestApp, client: &reqwest::Client, profile: &CrossUserProfile) {
+    assert_eq!(
+        snapshot(app, client).await,
+        profile.before,
+        "B changed A's profile"
+    );
+    let pdf = client
+        .get(app.url("/api/v1/profile/resume-pdf"))
+        .send()
+        .await
+        .expect("download")
+        .bytes()
+        .await
+        .expect("bytes");
+    assert_eq!(pdf, PDF, "B changed A's resume PDF");
+}
