@@ -61,6 +61,9 @@ pub struct Config {
     /// Applies a user's agent may start per platform in an hour, unless the user set their
     /// own limit. `COMPANION_APPLY_PER_HOUR_PER_PLATFORM`.
     pub apply_per_hour_per_platform: u32,
+    /// Largest resume PDF accepted, in bytes; its upload routes alone may exceed
+    /// `max_body_bytes`. `COMPANION_RESUME_PDF_MAX_BYTES`.
+    pub resume_pdf_max_bytes: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -105,6 +108,7 @@ impl Default for Config {
             workers: 2,
             apply_max_concurrent_per_platform: ApplyLimits::DEFAULT_MAX_CONCURRENT,
             apply_per_hour_per_platform: ApplyLimits::DEFAULT_PER_HOUR,
+            resume_pdf_max_bytes: 5 * 1024 * 1024,
         }
     }
 }
@@ -128,7 +132,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 17] = [
+const ENV_KEYS: [&str; 18] = [
     "bind",
     "data_dir",
     "database_url",
@@ -146,6 +150,7 @@ const ENV_KEYS: [&str; 17] = [
     "workers",
     "apply_max_concurrent_per_platform",
     "apply_per_hour_per_platform",
+    "resume_pdf_max_bytes",
 ];
 
 impl Config {
@@ -205,6 +210,11 @@ impl Config {
         if self.max_body_bytes < 1024 {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
         }
+        if self.resume_pdf_max_bytes < 1024 {
+            return Err(Error::Config(
+                "resume_pdf_max_bytes must be at least 1024".into(),
+            ));
+        }
         Ok(self)
     }
 
@@ -213,6 +223,17 @@ impl Config {
         ApplyLimits {
             max_concurrent: self.apply_max_concurrent_per_platform.into(),
             per_hour: self.apply_per_hour_per_platform.into(),
+        }
+    }
+
+    /// The largest body a route takes: resume PDF uploads may be larger than the rest
+    /// (with room for a multipart form's envelope).
+    pub fn body_limit(&self, path: &str) -> usize {
+        if crate::http::takes_resume_pdf(path) {
+            self.max_body_bytes
+                .max(self.resume_pdf_max_bytes.saturating_add(64 * 1024))
+        } else {
+            self.max_body_bytes
         }
     }
 

@@ -23,6 +23,12 @@ pub enum Error {
     Conflict(String),
     #[error("{detail}")]
     Rejected { status: StatusCode, detail: String },
+    /// A document that parsed but breaks its schema or rules: 422 with every problem.
+    #[error("{detail}")]
+    Invalid {
+        detail: String,
+        errors: Vec<shared::profile::FieldError>,
+    },
     #[error("too many attempts; wait a minute and try again")]
     TooManyRequests,
     #[error(
@@ -39,6 +45,18 @@ pub enum Error {
     Internal(String),
 }
 
+impl Error {
+    /// `what` names the document ("the resume", "the answer bank").
+    pub fn invalid(what: &str, problems: shared::profile::Problems) -> Error {
+        let count = problems.0.len();
+        let plural = if count == 1 { "" } else { "s" };
+        Error::Invalid {
+            detail: format!("{what} has {count} problem{plural}: {problems}"),
+            errors: problems.0,
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
@@ -52,6 +70,7 @@ impl Error {
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Rejected { status, .. } => *status,
+            Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Error::Config(_) | Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -68,6 +87,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::NotFound => "not-found",
             Error::Conflict(_) => "conflict",
+            Error::Invalid { .. } => "invalid",
             Error::TooManyRequests => "rate-limited",
             Error::HostNotAllowed => "host-not-allowed",
             _ => "internal",
@@ -92,6 +112,10 @@ impl Error {
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail,
+            errors: match self {
+                Error::Invalid { errors, .. } => errors.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod http;
 pub mod identity;
 pub mod jobs;
 pub mod pairing;
+pub mod profile;
 pub mod state;
 pub mod store;
 pub mod users;

@@ -106,6 +106,9 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
+    /// For 422 on a document (resume, answer bank, import): every problem, by JSON path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::profile::FieldError>,
 }
 
 /// Problem type URIs the extension reacts to.

@@ -11,6 +11,7 @@ pub const CREDENTIALS_REMOVED: &str = "credentials.removed";
 pub const VAULT_ROTATED: &str = "vault.rotated";
 pub const AGENT_PAUSED: &str = "agent.paused";
 pub const AGENT_RESUMED: &str = "agent.resumed";
+pub const PROFILE_UPDATED: &str = "profile.updated";
 
 fn text_field<'a>(event: &'a AgentEvent, key: &str) -> &'a str {
     event
@@ -43,6 +44,17 @@ pub fn describe(event: &AgentEvent) -> String {
         VAULT_ROTATED => "The vault key was rotated".to_owned(),
         AGENT_PAUSED => "Agent paused: applications wait until you resume".to_owned(),
         AGENT_RESUMED => "Agent resumed".to_owned(),
+        PROFILE_UPDATED => match text_field(event, "part") {
+            "resume" => "Resume updated".to_owned(),
+            "answers" => "Answer bank updated".to_owned(),
+            "free_answers" => "Free-text answers updated".to_owned(),
+            "import" => "Profile imported".to_owned(),
+            "resume_pdf" if event.payload.get("removed").is_some() => {
+                "Resume PDF removed".to_owned()
+            }
+            "resume_pdf" => "Resume PDF uploaded".to_owned(),
+            _ => "Profile updated".to_owned(),
+        },
         TEST_PING => {
             let message = text_field(event, "message");
             if message.is_empty() {
@@ -83,6 +95,10 @@ mod tests {
             "hello"
         );
         assert_eq!(describe(&event("job.progress", json!({}))), "job progress");
+        assert_eq!(
+            describe(&event(PROFILE_UPDATED, json!({"part": "answers"}))),
+            "Answer bank updated"
+        );
         assert_eq!(
             describe(&event("job.progress", json!({"message": "50%"}))),
             "50%"

@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod events;
 pub mod identity;
 pub mod pairing;
+pub mod profile;
 pub mod seal_export;
 pub mod sse;
 pub mod vault;

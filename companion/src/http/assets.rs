@@ -3,24 +3,27 @@
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
 
-pub async fn stylesheet() -> impl IntoResponse {
+fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
         [
-            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CONTENT_TYPE, content_type),
             (CACHE_CONTROL, "public, max-age=300"),
         ],
+        body,
+    )
+}
+
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+
+pub async fn stylesheet() -> impl IntoResponse {
+    asset(
+        "text/css; charset=utf-8",
         include_str!("../../static/app.css"),
     )
 }
 
 pub async fn live_script() -> impl IntoResponse {
-    (
-        [
-            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=300"),
-        ],
-        include_str!("../../static/live.js"),
-    )
+    asset(JAVASCRIPT, include_str!("../../static/live.js"))
 }
 
 pub async fn jobs_script() -> impl IntoResponse {
@@ -34,11 +37,9 @@ pub async fn jobs_script() -> impl IntoResponse {
 }
 
 pub async fn accounts_script() -> impl IntoResponse {
-    (
-        [
-            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=300"),
-        ],
-        include_str!("../../static/accounts.js"),
-    )
+    asset(JAVASCRIPT, include_str!("../../static/accounts.js"))
+}
+
+pub async fn profile_script() -> impl IntoResponse {
+    asset(JAVASCRIPT, include_str!("../../static/profile.js"))
 }

@@ -52,7 +52,7 @@ pub fn render(template: &impl Template) -> Response {
     render_with(StatusCode::OK, template)
 }
 
-fn render_with(status: StatusCode, template: &impl Template) -> Response {
+pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => Error::Internal(format!("template: {e}")).into_response(),

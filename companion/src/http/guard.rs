@@ -154,27 +154,31 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
             csrf_refused()
         };
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default();
+    if content_type.starts_with("multipart/form-data") {
+        // File uploads stream; the form's action carries the token instead of a field.
+        let ok = request.uri().query().is_some_and(|query| {
+            url::form_urlencoded::parse(query.as_bytes()).any(|(name, value)| {
+                name == CSRF_FIELD && tokens::constant_time_eq(&value, &session.csrf_token)
+            })
+        });
+        return if ok {
+            next.run(request).await
+        } else {
+            csrf_refused()
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return csrf_refused();
     }
     let (parts, body) = request.into_parts();
     let bytes = match to_bytes(body, state.config.max_body_bytes).await {
         Ok(bytes) => bytes,
-        Err(_) => {
-            return Error::Rejected {
-                status: StatusCode::PAYLOAD_TOO_LARGE,
-                detail: format!(
-                    "the body is larger than {} bytes",
-                    state.config.max_body_bytes
-                ),
-            }
-            .into_response();
-        }
+        Err(_) => return too_large(state.config.max_body_bytes),
     };
     let ok = url::form_urlencoded::parse(&bytes).any(|(name, value)| {
         name == CSRF_FIELD && tokens::constant_time_eq(&value, &session.csrf_token)
@@ -185,6 +189,31 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     } else {
         csrf_refused()
     }
+}
+
+fn too_large(limit: usize) -> Response {
+    Error::Rejected {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        detail: format!("the body is larger than {limit} bytes"),
+    }
+    .into_response()
+}
+
+/// Caps request bodies at `max_body_bytes`, or at the resume PDF limit on its upload
+/// routes: a declared length over the cap is refused at once, a streamed body is cut off.
+pub async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = state.config.body_limit(request.uri().path());
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return too_large(limit);
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// Extractor rejections, 404s, 405s and body-limit errors come as plain text from axum and
@@ -219,6 +248,7 @@ pub async fn problem_bodies(request: Request, next: Next) -> Response {
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
         detail,
+        errors: Vec::new(),
     });
     // Keep headers such as Allow on a 405.
     for (name, value) in parts.headers.iter() {

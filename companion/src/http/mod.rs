@@ -13,6 +13,9 @@ mod health;
 mod jobs;
 mod jobs_page;
 mod pairing;
+mod profile;
+mod profile_forms;
+mod profile_page;
 mod vault;
 
 use std::sync::Arc;
@@ -27,7 +30,6 @@ use axum::http::header::{
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, middleware};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -49,6 +51,7 @@ use crate::state::AppState;
         (name = "jobs", description = "Durable background jobs"),
         (name = "account", description = "Your data: export everything, delete the account"),
         (name = "agent", description = "Pause applies and limit them per platform"),
+        (name = "profile", description = "The user's JSON Resume, answer bank, free-text answers and resume PDF"),
     )
 )]
 struct ApiDoc;
@@ -74,7 +77,32 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(account::export))
         .routes(routes!(account::delete))
         .routes(routes!(agent::get, agent::put))
+        .routes(routes!(profile::get_resume, profile::put_resume))
+        .routes(routes!(profile::get_answers, profile::put_answers))
+        .routes(routes!(
+            profile::list_free_answers,
+            profile::add_free_answer
+        ))
+        .routes(routes!(
+            profile::update_free_answer,
+            profile::delete_free_answer
+        ))
+        .routes(routes!(
+            profile::get_resume_pdf,
+            profile::put_resume_pdf,
+            profile::delete_resume_pdf
+        ))
+        .routes(routes!(profile::export))
+        .routes(routes!(profile::import))
         .split_for_parts()
+}
+
+/// The routes that take a resume PDF, whose bodies may exceed `max_body_bytes`.
+pub fn takes_resume_pdf(path: &str) -> bool {
+    matches!(
+        path,
+        "/api/v1/profile/resume-pdf" | profile_page::RESUME_PDF_UPLOAD
+    )
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -88,7 +116,6 @@ async fn not_found() -> Error {
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api();
     let openapi = Arc::new(openapi);
-    let body_limit = state.config.max_body_bytes;
     Router::new()
         .merge(api)
         .route(
@@ -136,6 +163,39 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/account/delete",
             post(account::delete_from_dashboard),
         )
+        .route("/dashboard/profile", get(profile_page::show))
+        .route("/dashboard/profile/resume", post(profile_page::save_resume))
+        .route(
+            "/dashboard/profile/answers",
+            post(profile_page::save_answers),
+        )
+        .route(
+            "/dashboard/profile/free-answers",
+            post(profile_page::add_free_answer),
+        )
+        .route(
+            "/dashboard/profile/free-answers/{id}",
+            post(profile_page::update_free_answer),
+        )
+        .route(
+            "/dashboard/profile/free-answers/{id}/delete",
+            post(profile_page::delete_free_answer),
+        )
+        .route(
+            profile_page::RESUME_PDF_UPLOAD,
+            post(profile_page::upload_pdf),
+        )
+        .route(
+            "/dashboard/profile/resume-pdf/delete",
+            post(profile_page::delete_pdf),
+        )
+        .route(
+            "/dashboard/profile/resume.pdf",
+            get(profile_page::download_pdf),
+        )
+        .route("/dashboard/profile/export", get(profile_page::export))
+        .route("/dashboard/profile/import", post(profile_page::import))
+        .route("/static/profile.js", get(assets::profile_script))
         .route("/static/wasm/{file}", get(accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))
@@ -155,8 +215,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::allowed_host,
         ))
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        // The limit is enforced by `limit_body` alone (per route), not again by extractors.
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::limit_body,
+        ))
         .layer(middleware::from_fn(guard::problem_bodies))
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,

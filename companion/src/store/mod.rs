@@ -11,6 +11,7 @@ pub mod events;
 pub mod identity;
 pub mod jobs;
 pub mod pairing;
+pub mod profile;
 pub mod schedules;
 pub mod sessions;
 pub mod users;

@@ -83,6 +83,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .await
         .expect("pause");
     assert_eq!(paused.status(), 200);
+    let alice_profile = crate::profile::fill_for_cross_user(&app, &alice_client).await;
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
@@ -119,7 +120,8 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                 &path
                     .replace("{id}", &alice.device.id)
                     .replace("{platform}", "linkedin")
-                    .replace("{job_id}", &alice_job.to_string()),
+                    .replace("{job_id}", &alice_job.to_string())
+                    .replace("{answer_id}", &alice_profile.free_answer_id.to_string()),
             );
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             match (method.as_str(), path.as_str()) {
@@ -243,6 +245,22 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     assert_eq!(status, 200, "{context}");
                     assert!(!text.contains("workday"), "{context}: A's limits leaked");
                 }
+                (_, path) if path.starts_with("/api/v1/profile") => {
+                    let request = crate::profile::cross_user_request(
+                        caller.request(method.clone(), &url),
+                        method.as_str(),
+                        path,
+                    );
+                    let (status, text) = body(request.send().await.expect("request")).await;
+                    crate::profile::assert_cross_user_answer(
+                        method.as_str(),
+                        path,
+                        status,
+                        &text,
+                        &context,
+                    );
+                    assert_no_trace_of(&alice, &text, &context);
+                }
                 _ => panic!("no cross-user case for {context}: add one to this test"),
             }
         }
@@ -273,4 +291,5 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .await
         .expect("A's jar is intact");
     assert_eq!(jar.cookies[0].value.expose_secret(), "alice-session");
+    crate::profile::assert_intact(&app, &alice_client, &alice_profile).await;
 }

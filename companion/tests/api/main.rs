@@ -17,6 +17,7 @@ mod leak;
 mod login;
 mod master_key;
 mod pairing;
+mod profile;
 mod schema;
 mod secrets_in_logs;
 mod vault;
