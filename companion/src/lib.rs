@@ -1,5 +1,6 @@
 //! AutoResume's companion: a library with a thin binary (`main.rs`).
 
+pub mod approvals;
 pub mod auth;
 pub mod config;
 pub mod error;

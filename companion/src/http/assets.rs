@@ -32,3 +32,21 @@ pub async fn accounts_script() -> impl IntoResponse {
         include_str!("../../static/accounts.js"),
     )
 }
+
+pub async fn requests_script() -> impl IntoResponse {
+    script(include_str!("../../static/agent-requests.js"))
+}
+
+pub async fn magic_link_script() -> impl IntoResponse {
+    script(include_str!("../../static/magic-link.js"))
+}
+
+fn script(body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+}

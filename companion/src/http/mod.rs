@@ -1,6 +1,9 @@
 //! The one route table.
 
 mod accounts;
+mod agent_requests;
+mod applications;
+mod approval_pages;
 mod assets;
 pub mod auth;
 mod dashboard;
@@ -44,6 +47,8 @@ use crate::state::AppState;
         (name = "events", description = "The live event log"),
         (name = "vault", description = "Job-site sessions sealed in the browser"),
         (name = "jobs", description = "Durable background jobs"),
+        (name = "agent-requests", description = "The approval queue: what the agent wants to apply to"),
+        (name = "applications", description = "Every application and its timeline"),
     )
 )]
 struct ApiDoc;
@@ -66,6 +71,15 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::cancel))
         .routes(routes!(jobs::retry))
+        .routes(routes!(agent_requests::list, agent_requests::propose))
+        .routes(routes!(agent_requests::get, agent_requests::edit))
+        .routes(routes!(agent_requests::approve))
+        .routes(routes!(agent_requests::decline))
+        .routes(routes!(agent_requests::mark_submitted))
+        .routes(routes!(applications::list, applications::create))
+        .routes(routes!(applications::get))
+        .routes(routes!(applications::set_status))
+        .routes(routes!(applications::timeline))
         .split_for_parts()
 }
 
@@ -117,6 +131,36 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/accounts/{platform}/disconnect",
             post(accounts::disconnect),
         )
+        .route(
+            "/dashboard/agent-requests",
+            get(approval_pages::requests).post(approval_pages::propose),
+        )
+        .route(
+            "/dashboard/agent-requests/{id}/edit",
+            get(approval_pages::edit_page).post(approval_pages::edit),
+        )
+        .route(
+            "/dashboard/agent-requests/{id}/magic-link",
+            get(approval_pages::magic_link),
+        )
+        .route(
+            "/dashboard/agent-requests/{id}/{action}",
+            post(approval_pages::decide),
+        )
+        .route(
+            "/dashboard/applications",
+            get(approval_pages::pipeline).post(approval_pages::create_application),
+        )
+        .route(
+            "/dashboard/applications/{id}",
+            get(approval_pages::application),
+        )
+        .route(
+            "/dashboard/applications/{id}/status",
+            post(approval_pages::set_status),
+        )
+        .route("/static/agent-requests.js", get(assets::requests_script))
+        .route("/static/magic-link.js", get(assets::magic_link_script))
         .route("/static/wasm/{file}", get(accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))

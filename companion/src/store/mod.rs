@@ -3,6 +3,8 @@
 //! Queries are written once in the SQL both dialects accept (`$n` parameters, `RETURNING`,
 //! `ON CONFLICT`); the two migration folders differ only where the dialects do.
 
+pub mod agent_requests;
+pub mod applications;
 pub mod credentials;
 pub mod devices;
 pub mod events;
