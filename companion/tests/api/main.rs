@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a random port with its own database (SQLite, or
 //! PostgreSQL when COMPANION_TEST_DATABASE_URL points at a server), driven over HTTP.
 
+mod approval_pages;
 mod approvals;
 mod bad_input;
 mod config_file;
