@@ -1,6 +1,8 @@
 // Live cards for the agent requests page. The page works without this script (server-rendered
 // cards, plain forms); this adds new cards and state changes as they happen. Every text from
 // a request goes in through textContent: titles come from scraped job pages.
+import { ago, keepTimesFresh } from './time.js';
+
 const list = document.getElementById('requests');
 const empty = document.getElementById('no-requests');
 const status = document.getElementById('live-status');
@@ -26,14 +28,6 @@ function el(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-function ago(ms) {
-  const secs = Math.max(0, Math.round((Date.now() - ms) / 1000));
-  if (secs < 45) return 'just now';
-  if (secs < 3600) return `${Math.round(secs / 60)} min ago`;
-  if (secs < 86400) return `${Math.floor(secs / 3600)} h ago`;
-  return `${Math.floor(secs / 86400)} days ago`;
 }
 
 function postForm(request, action, label, className) {
@@ -109,6 +103,11 @@ function card(request) {
       postForm(request, 'mark-submitted', 'Mark as submitted', 'mark-submitted'),
       postForm(request, 'decline', 'Reject', 'danger decline'),
     );
+  } else if (request.state === 'approved' || request.state === 'applying') {
+    actions.append(
+      el('span', 'muted queued', 'Queued: the agent applies soon.'),
+      postForm(request, 'decline', 'Cancel', 'danger decline'),
+    );
   } else if (request.applicationId != null) {
     actions.append(link(`/dashboard/applications/${request.applicationId}`, '', 'See the application →'));
   }
@@ -157,6 +156,4 @@ source.onmessage = (message) => {
   else if (event.type === 'agent_request.updated') show(event.payload, false);
 };
 
-setInterval(() => {
-  for (const node of document.querySelectorAll('time[data-ms]')) node.textContent = ago(Number(node.dataset.ms));
-}, 30000);
+keepTimesFresh();

@@ -66,8 +66,8 @@ describe('Chromium: agent requests in the dashboard and the popup', () => {
     await popup.locator('#status-text', { hasText: 'Connected' }).waitFor();
     board = await context.newPage();
     await login(board);
+    // Shares the session cookie: a second tab of the same dashboard user.
     form = await context.newPage();
-    await login(form);
     for (const page of [board, popup]) {
       page.on('dialog', (dialog) => dialog.dismiss());
     }
@@ -128,6 +128,21 @@ describe('Chromium: agent requests in the dashboard and the popup', () => {
     const card = form.locator('#requests li.request', { hasText: 'Umbrella' });
     await Promise.all([form.waitForLoadState(), card.locator('button.approve').click()]);
     await form.locator('#requests li.request', { hasText: 'Umbrella' }).locator('.badge', { hasText: /Approved|Needs you/ }).waitFor();
+    const id = await form.locator('#requests li.request', { hasText: 'Umbrella' }).getAttribute('data-id');
+    await form.goto(`${companion.url}/dashboard/agent-requests/${id}/magic-link`);
+    const open = form.locator('#open-job');
+    assert.equal(await open.getAttribute('target'), '_blank');
+    assert.match(await open.getAttribute('rel'), /noopener/);
+    await form.screenshot({ path: join(artifacts, 'dashboard-magic-link.png'), fullPage: true });
+    await Promise.all([form.waitForURL(/\/dashboard\/applications\/\d+/), form.click('#mark-submitted')]);
+    await form.selectOption('#status-form select[name=status]', 'interviewing');
+    await form.fill('#status-form input[name=note]', 'Onsite on Thursday');
+    await Promise.all([form.waitForLoadState(), form.click('#status-form button')]);
+    await form.locator('#timeline li', { hasText: 'Onsite on Thursday' }).waitFor();
+    await form.screenshot({ path: join(artifacts, 'dashboard-application.png'), fullPage: true });
+    await form.goto(`${companion.url}/dashboard/applications`);
+    await form.locator('.column[data-status=interviewing] .application', { hasText: 'Umbrella' }).waitFor();
+    await form.screenshot({ path: join(artifacts, 'dashboard-applications.png'), fullPage: true });
     await propose('Acme', 'Engineer', 'javascript:alert(1)');
     await form.locator('#notice').waitFor();
     await form.goto(`${companion.url}/dashboard`);

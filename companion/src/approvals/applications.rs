@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AgentRequest, required_text, url};
+use super::{AgentRequest, emit, required_text, url};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::applications::{self as rows, ApplicationRow, NewEvent, TimelineRow};
@@ -122,12 +122,6 @@ fn checked_note(note: Option<&str>) -> Result<Option<String>> {
         }
         other => Ok(other.map(str::to_owned)),
     }
-}
-
-async fn emit(state: &AppState, user_id: i64, kind: &str, application: &Application) -> Result<()> {
-    let payload = serde_json::to_value(application).map_err(|e| Error::Internal(e.to_string()))?;
-    state.bus.emit(user_id, kind, payload).await?;
-    Ok(())
 }
 
 struct Creation<'a> {

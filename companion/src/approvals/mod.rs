@@ -165,8 +165,9 @@ fn checked_resume(resume: Option<&str>) -> Result<Option<String>> {
     }
 }
 
-async fn emit(state: &AppState, user_id: i64, kind: &str, request: &AgentRequest) -> Result<()> {
-    let payload = serde_json::to_value(request).map_err(|e| Error::Internal(e.to_string()))?;
+/// Emits a change with the whole card (request or application) as its payload.
+async fn emit(state: &AppState, user_id: i64, kind: &str, card: &impl Serialize) -> Result<()> {
+    let payload = serde_json::to_value(card).map_err(|e| Error::Internal(e.to_string()))?;
     state.bus.emit(user_id, kind, payload).await?;
     Ok(())
 }

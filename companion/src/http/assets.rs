@@ -37,6 +37,10 @@ pub async fn requests_script() -> impl IntoResponse {
     script(include_str!("../../static/agent-requests.js"))
 }
 
+pub async fn time_script() -> impl IntoResponse {
+    script(include_str!("../../static/time.js"))
+}
+
 pub async fn magic_link_script() -> impl IntoResponse {
     script(include_str!("../../static/magic-link.js"))
 }

@@ -161,6 +161,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/static/agent-requests.js", get(assets::requests_script))
         .route("/static/magic-link.js", get(assets::magic_link_script))
+        .route("/static/time.js", get(assets::time_script))
         .route("/static/wasm/{file}", get(accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))
