@@ -125,11 +125,22 @@ describe('Chromium: agent requests in the dashboard and the popup', () => {
 
   test('the dashboard forms work without the popup', async () => {
     await propose('Umbrella', 'Staff Engineer', 'https://jobs.example.com/umbrella/3');
+    const id = await form.locator('#requests li.request', { hasText: 'Umbrella' }).getAttribute('data-id');
+    await form.goto(`${companion.url}/dashboard/agent-requests/${id}/edit`);
+    await form.fill('input[name=new_label]', 'Notice period');
+    await form.fill('textarea[name=new_value]', 'Two weeks');
+    await form.screenshot({ path: join(artifacts, 'dashboard-edit-request.png'), fullPage: true });
+    await Promise.all([form.waitForURL(/\/dashboard\/agent-requests$/), form.click('#save-edit')]);
     const card = form.locator('#requests li.request', { hasText: 'Umbrella' });
+    await card.locator('.meta', { hasText: '1 planned answer' }).waitFor();
     await Promise.all([form.waitForLoadState(), card.locator('button.approve').click()]);
     await form.locator('#requests li.request', { hasText: 'Umbrella' }).locator('.badge', { hasText: /Approved|Needs you/ }).waitFor();
-    const id = await form.locator('#requests li.request', { hasText: 'Umbrella' }).getAttribute('data-id');
     await form.goto(`${companion.url}/dashboard/agent-requests/${id}/magic-link`);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: companion.url });
+    const copy = form.locator('#answers li', { hasText: 'Notice period' }).locator('button.copy');
+    await copy.click();
+    await form.locator('button.copy', { hasText: 'Copied' }).waitFor();
+    assert.equal(await form.evaluate(() => navigator.clipboard.readText()), 'Two weeks');
     const open = form.locator('#open-job');
     assert.equal(await open.getAttribute('target'), '_blank');
     assert.match(await open.getAttribute('rel'), /noopener/);
