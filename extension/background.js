@@ -5,6 +5,7 @@ import init, * as core from './pkg/extension_core.js';
 import * as accounts from './lib/accounts.js';
 import * as api from './lib/api.js';
 import { Connection, verify } from './lib/connection.js';
+import * as requests from './lib/requests.js';
 import { ext, hasOffscreen } from './lib/ext.js';
 import * as store from './lib/store.js';
 import { State, isTerminal } from './lib/store.js';
@@ -17,7 +18,7 @@ const ready = init();
 // Firefox: the stream runs here while the page is awake (see lib/ext.js for Chrome).
 const sink = {
   state: (connection) => store.setConnection(connection),
-  events: (events, lastEventId) => store.appendEvents(events, lastEventId),
+  events: (events, lastEventId) => received(events, lastEventId),
 };
 let localConnection = null;
 
@@ -57,6 +58,7 @@ async function handle(message) {
     case 'unpair':
       await disconnect();
       await store.clearPairing();
+      await requests.clear();
       return { ok: true };
     case 'set-url':
       return changeUrl(message.url);
@@ -68,10 +70,29 @@ async function handle(message) {
       if (await isCurrent(message.deviceId)) await store.setConnection(message.connection);
       return { ok: true };
     case 'connection-events':
-      if (await isCurrent(message.deviceId)) await store.appendEvents(message.events, message.lastEventId);
+      if (await isCurrent(message.deviceId)) await received(message.events, message.lastEventId);
       return { ok: true };
+    case 'request-decide':
+      return requestMessage(message);
     default:
       return { ok: false, error: 'unknown message' };
+  }
+}
+
+async function received(events, lastEventId) {
+  await store.appendEvents(events, lastEventId);
+  await requests.follow(events);
+}
+
+async function requestMessage(message) {
+  const saved = await store.load();
+  if (!saved.pairing || !saved.token) return { ok: false, error: 'Not paired' };
+  try {
+    return { ok: true, request: await requests.decide(saved, message) };
+  } catch (error) {
+    // Changed elsewhere meanwhile (409): show the companion's current list.
+    await requests.refresh(saved).catch(report);
+    return { ok: false, error: error.message };
   }
 }
 
@@ -176,6 +197,8 @@ async function ensureConnected() {
     return;
   }
   await ext.alarms.create(WAKE_ALARM, { periodInMinutes: 1 });
+  // Catches up on requests decided while the stream was down; events keep it fresh after.
+  requests.refresh(saved).catch(report);
   if (hasOffscreen) {
     await ensureOffscreen();
     await ext.runtime.sendMessage({ target: 'offscreen', type: 'connect', params: params(saved) });

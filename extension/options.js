@@ -1,6 +1,7 @@
 import init, * as core from './pkg/extension_core.js';
 import { AUTO_REFRESH } from './lib/accounts.js';
 import { ext } from './lib/ext.js';
+import { NOTIFY_OPTION } from './lib/requests.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -52,6 +53,15 @@ $('auto-refresh').addEventListener('change', (event) => {
   ext.storage.local.set({ [AUTO_REFRESH]: event.target.checked });
 });
 $('auto-refresh').checked = Boolean((await ext.storage.local.get(AUTO_REFRESH))[AUTO_REFRESH]);
+
+$('notify-requests').addEventListener('change', async (event) => {
+  const box = event.target;
+  // The permission is optional and may only be asked for during the click.
+  const on = box.checked && await ext.permissions.request({ permissions: ['notifications'] });
+  box.checked = on;
+  await ext.storage.local.set({ [NOTIFY_OPTION]: on });
+});
+$('notify-requests').checked = Boolean((await ext.storage.local.get(NOTIFY_OPTION))[NOTIFY_OPTION]);
 
 ext.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && 'pairing' in changes) render({ pairing: changes.pairing.newValue });

@@ -3,6 +3,7 @@
 import init, * as core from './pkg/extension_core.js';
 import { ext } from './lib/ext.js';
 import { refreshAccounts, setUpAccounts } from './popup-accounts.js';
+import { setUpRequests } from './popup-requests.js';
 import { State } from './lib/store.js';
 import { PROBLEM_TEXT, STATUS_TEXT, ago } from './lib/view.js';
 
@@ -115,6 +116,7 @@ $('pair-form').addEventListener('submit', pair);
 $('unpair').addEventListener('click', unpair);
 $('repair').addEventListener('click', unpair);
 setUpAccounts(core);
+setUpRequests();
 
 ext.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !KEYS.some((key) => key in changes)) return;

@@ -21,6 +21,9 @@ pub enum Error {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// An edit based on an older version; the body names the current one.
+    #[error("this was changed meanwhile (now at version {current}); reload and try again")]
+    StaleVersion { current: i64 },
     #[error("{detail}")]
     Rejected { status: StatusCode, detail: String },
     /// A document that parsed but breaks its schema or rules: 422 with every problem.
@@ -68,7 +71,7 @@ impl Error {
             }
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::StaleVersion { .. } => StatusCode::CONFLICT,
             Error::Rejected { status, .. } => *status,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -88,6 +91,7 @@ impl Error {
             Error::NotFound => "not-found",
             Error::Conflict(_) => "conflict",
             Error::Invalid { .. } => "invalid",
+            Error::StaleVersion { .. } => "stale-version",
             Error::TooManyRequests => "rate-limited",
             Error::HostNotAllowed => "host-not-allowed",
             _ => "internal",
@@ -136,6 +140,17 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
+        }
+        if let Error::StaleVersion { current } = self {
+            // An RFC 9457 extension member, so a client can reload or retry at that version.
+            let mut body = serde_json::to_value(self.problem()).unwrap_or_default();
+            body["currentVersion"] = current.into();
+            return (
+                self.status(),
+                [(header::CONTENT_TYPE, "application/problem+json")],
+                body.to_string(),
+            )
+                .into_response();
         }
         problem_response(&self.problem())
     }

@@ -1,6 +1,7 @@
 //! AutoResume's companion: a library with a thin binary (`main.rs`).
 
 pub mod account;
+pub mod approvals;
 pub mod auth;
 pub mod config;
 pub mod error;

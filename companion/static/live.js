@@ -1,19 +1,13 @@
 // Live updates for the activity page. The page works without this script: it is rendered
 // on the server and the forms post normally. Text goes in with textContent only.
+import { ago, keepTimesFresh } from './time.js';
+
 const list = document.getElementById('events');
 const status = document.getElementById('live-status');
 
 function setStatus(state, text) {
   status.dataset.state = state;
   status.textContent = text;
-}
-
-function ago(ms) {
-  const secs = Math.max(0, Math.round((Date.now() - ms) / 1000));
-  if (secs < 45) return 'just now';
-  if (secs < 3600) return `${Math.round(secs / 60)} min ago`;
-  if (secs < 86400) return `${Math.floor(secs / 3600)} h ago`;
-  return `${Math.floor(secs / 86400)} days ago`;
 }
 
 function show(event) {
@@ -43,6 +37,4 @@ source.onopen = () => setStatus('live', 'live');
 source.onerror = () => setStatus('offline', 'reconnecting…');
 source.onmessage = (message) => show(JSON.parse(message.data));
 
-setInterval(() => {
-  for (const time of document.querySelectorAll('time[data-ms]')) time.textContent = ago(Number(time.dataset.ms));
-}, 30000);
+keepTimesFresh();

@@ -101,3 +101,15 @@ export async function putCredential(base, token, platform, envelope) {
 export async function deleteCredential(base, token, platform) {
   await request(base, `/api/v1/credentials/${encodeURIComponent(platform)}`, { token, method: 'DELETE' });
 }
+
+/** The agent's requests, optionally in one state (`pending`, ...), newest first. */
+export async function agentRequests(base, token, state) {
+  const query = state ? `?state=${encodeURIComponent(state)}` : '';
+  return (await request(base, `/api/v1/agent-requests${query}`, { token })).json();
+}
+
+/** `approve` or `decline` a request at the version the user saw; 409 if it changed. */
+export async function decideRequest(base, token, id, action, version) {
+  const path = `/api/v1/agent-requests/${encodeURIComponent(id)}/${action}`;
+  return (await request(base, path, { token, method: 'POST', body: { version } })).json();
+}

@@ -12,6 +12,34 @@ pub const VAULT_ROTATED: &str = "vault.rotated";
 pub const AGENT_PAUSED: &str = "agent.paused";
 pub const AGENT_RESUMED: &str = "agent.resumed";
 pub const PROFILE_UPDATED: &str = "profile.updated";
+pub const AGENT_REQUEST_CREATED: &str = "agent_request.created";
+pub const AGENT_REQUEST_UPDATED: &str = "agent_request.updated";
+pub const APPLICATION_CREATED: &str = "application.created";
+pub const APPLICATION_UPDATED: &str = "application.updated";
+
+/// "Google - Senior Engineer" from a request or application payload.
+fn posting(event: &AgentEvent) -> String {
+    format!(
+        "{} - {}",
+        text_field(event, "company"),
+        text_field(event, "title")
+    )
+}
+
+/// What a request's state means to the user.
+fn request_state(state: &str) -> &str {
+    match state {
+        "pending" => "waiting for your approval",
+        "approved" => "approved",
+        "applying" => "applying now",
+        "applied" => "applied",
+        "needs_you" => "needs you: open the magic link",
+        "failed" => "the apply failed",
+        "declined" => "rejected",
+        "expired" => "expired",
+        other => other,
+    }
+}
 
 fn text_field<'a>(event: &'a AgentEvent, key: &str) -> &'a str {
     event
@@ -55,6 +83,25 @@ pub fn describe(event: &AgentEvent) -> String {
             "resume_pdf" => "Resume PDF uploaded".to_owned(),
             _ => "Profile updated".to_owned(),
         },
+        AGENT_REQUEST_CREATED => {
+            let percent = event
+                .payload
+                .get("confidence")
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0)
+                * 100.0;
+            format!(
+                "Action Agent wants to apply to {}. Confidence {percent:.0}%",
+                posting(event)
+            )
+        }
+        AGENT_REQUEST_UPDATED => format!(
+            "{}: {}",
+            posting(event),
+            request_state(text_field(event, "state"))
+        ),
+        APPLICATION_CREATED => format!("Application recorded: {}", posting(event)),
+        APPLICATION_UPDATED => format!("{}: now {}", posting(event), text_field(event, "status")),
         TEST_PING => {
             let message = text_field(event, "message");
             if message.is_empty() {
@@ -98,6 +145,18 @@ mod tests {
         assert_eq!(
             describe(&event(PROFILE_UPDATED, json!({"part": "answers"}))),
             "Answer bank updated"
+            describe(&event(
+                AGENT_REQUEST_CREATED,
+                json!({"company": "Google", "title": "Senior Engineer", "confidence": 0.92})
+            )),
+            "Action Agent wants to apply to Google - Senior Engineer. Confidence 92%"
+        );
+        assert_eq!(
+            describe(&event(
+                AGENT_REQUEST_UPDATED,
+                json!({"company": "Google", "title": "SRE", "state": "needs_you"})
+            )),
+            "Google - SRE: needs you: open the magic link"
         );
         assert_eq!(
             describe(&event("job.progress", json!({"message": "50%"}))),

@@ -43,3 +43,25 @@ pub async fn accounts_script() -> impl IntoResponse {
 pub async fn profile_script() -> impl IntoResponse {
     asset(JAVASCRIPT, include_str!("../../static/profile.js"))
 }
+
+pub async fn requests_script() -> impl IntoResponse {
+    script(include_str!("../../static/agent-requests.js"))
+}
+
+pub async fn time_script() -> impl IntoResponse {
+    script(include_str!("../../static/time.js"))
+}
+
+pub async fn magic_link_script() -> impl IntoResponse {
+    script(include_str!("../../static/magic-link.js"))
+}
+
+fn script(body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+}

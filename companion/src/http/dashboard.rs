@@ -310,12 +310,34 @@ struct HomePage {
     active_devices: usize,
     events: Vec<EventView>,
     base_url: String,
+    needs: NeedsYou,
+}
+
+/// What waits for the user, on the home page.
+struct NeedsYou {
+    pending: i64,
+    needs_you: i64,
+    interviews: i64,
+}
+
+async fn needs_you(state: &AppState, user_id: i64) -> Result<NeedsYou> {
+    let requests = store::agent_requests::count_by_state(&state.store, user_id).await?;
+    let applications = store::applications::count_by_status(&state.store, user_id).await?;
+    let count = |counts: &[(String, i64)], key: &str| {
+        counts.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n)
+    };
+    Ok(NeedsYou {
+        pending: count(&requests, "pending"),
+        needs_you: count(&requests, "needs_you"),
+        interviews: count(&applications, "interviewing"),
+    })
 }
 
 pub async fn home(State(state): State<AppState>, me: DashboardUser) -> Result<Response> {
     let devices = store::devices::list(&state.store, me.user.id).await?;
     let events = store::events::recent(&state.store, me.user.id, 5).await?;
     Ok(render(&HomePage {
+        needs: needs_you(&state, me.user.id).await?,
         active_devices: devices.iter().filter(|d| d.revoked_at.is_none()).count(),
         events: events.into_iter().rev().map(Into::into).collect(),
         base_url: state.config.base_url().to_owned(),

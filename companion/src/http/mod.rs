@@ -3,6 +3,9 @@
 mod account;
 mod accounts;
 mod agent;
+mod agent_requests;
+mod applications;
+mod approval_pages;
 mod assets;
 pub mod auth;
 mod dashboard;
@@ -52,6 +55,8 @@ use crate::state::AppState;
         (name = "account", description = "Your data: export everything, delete the account"),
         (name = "agent", description = "Pause applies and limit them per platform"),
         (name = "profile", description = "The user's JSON Resume, answer bank, free-text answers and resume PDF"),
+        (name = "agent-requests", description = "The approval queue: what the agent wants to apply to"),
+        (name = "applications", description = "Every application and its timeline"),
     )
 )]
 struct ApiDoc;
@@ -94,6 +99,15 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(profile::export))
         .routes(routes!(profile::import))
+        .routes(routes!(agent_requests::list, agent_requests::propose))
+        .routes(routes!(agent_requests::get, agent_requests::edit))
+        .routes(routes!(agent_requests::approve))
+        .routes(routes!(agent_requests::decline))
+        .routes(routes!(agent_requests::mark_submitted))
+        .routes(routes!(applications::list, applications::create))
+        .routes(routes!(applications::get))
+        .routes(routes!(applications::set_status))
+        .routes(routes!(applications::timeline))
         .split_for_parts()
 }
 
@@ -196,6 +210,37 @@ pub fn router(state: AppState) -> Router {
         .route("/dashboard/profile/export", get(profile_page::export))
         .route("/dashboard/profile/import", post(profile_page::import))
         .route("/static/profile.js", get(assets::profile_script))
+        .route(
+            "/dashboard/agent-requests",
+            get(approval_pages::requests).post(approval_pages::propose),
+        )
+        .route(
+            "/dashboard/agent-requests/{id}/edit",
+            get(approval_pages::edit_page).post(approval_pages::edit),
+        )
+        .route(
+            "/dashboard/agent-requests/{id}/magic-link",
+            get(approval_pages::magic_link),
+        )
+        .route(
+            "/dashboard/agent-requests/{id}/{action}",
+            post(approval_pages::decide),
+        )
+        .route(
+            "/dashboard/applications",
+            get(approval_pages::pipeline).post(approval_pages::create_application),
+        )
+        .route(
+            "/dashboard/applications/{id}",
+            get(approval_pages::application),
+        )
+        .route(
+            "/dashboard/applications/{id}/status",
+            post(approval_pages::set_status),
+        )
+        .route("/static/agent-requests.js", get(assets::requests_script))
+        .route("/static/magic-link.js", get(assets::magic_link_script))
+        .route("/static/time.js", get(assets::time_script))
         .route("/static/wasm/{file}", get(accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))

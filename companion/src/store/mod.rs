@@ -5,6 +5,8 @@
 
 pub mod account;
 pub mod agent;
+pub mod agent_requests;
+pub mod applications;
 pub mod credentials;
 pub mod devices;
 pub mod events;

@@ -84,6 +84,25 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .expect("pause");
     assert_eq!(paused.status(), 200);
     let alice_profile = crate::profile::fill_for_cross_user(&app, &alice_client).await;
+    let alice_caller = crate::approvals::Caller {
+        client: alice_client.clone(),
+        base: app.base.clone(),
+    };
+    let alice_request = alice_caller
+        .propose(
+            "https://jobs.example.com/alice",
+            "Alice Corp",
+            "Alice's job",
+        )
+        .await["id"]
+        .clone();
+    let (_, alice_application) = alice_caller
+        .call(
+            Method::POST,
+            "/api/v1/applications",
+            Some(serde_json::json!({"company": "Alice Corp", "title": "Alice's job", "jobUrl": "https://jobs.example.com/alice"})),
+        )
+        .await;
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
@@ -121,7 +140,9 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     .replace("{id}", &alice.device.id)
                     .replace("{platform}", "linkedin")
                     .replace("{job_id}", &alice_job.to_string())
-                    .replace("{answer_id}", &alice_profile.free_answer_id.to_string()),
+                    .replace("{answer_id}", &alice_profile.free_answer_id.to_string())
+                    .replace("{request_id}", &alice_request.to_string())
+                    .replace("{application_id}", &alice_application["id"].to_string()),
             );
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             match (method.as_str(), path.as_str()) {
@@ -261,6 +282,42 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     );
                     assert_no_trace_of(&alice, &text, &context);
                 }
+                ("GET", "/api/v1/agent-requests") | ("GET", "/api/v1/applications") => {
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
+                    assert_eq!(status, 200, "{context}");
+                    // B's own (created by the POST case) may be there; A's never.
+                    assert!(!text.contains("Alice"), "{context}: {text}");
+                }
+                ("POST", "/api/v1/agent-requests") | ("POST", "/api/v1/applications") => {
+                    // Creating is scoped by construction: the new row is B's, never A's.
+                    let request = caller.request(method, &url).json(&serde_json::json!({
+                        "jobUrl": "https://jobs.example.com/bob", "company": "Bob Inc", "title": "Bob's job"
+                    }));
+                    let (status, text) = body(request.send().await.expect("request")).await;
+                    assert_eq!(status, 201, "{context}: {text}");
+                    assert!(!text.contains("Alice"), "{context}: {text}");
+                }
+                ("GET", "/api/v1/agent-requests/{request_id}")
+                | ("GET", "/api/v1/applications/{application_id}")
+                | ("GET", "/api/v1/applications/{application_id}/timeline") => {
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
+                    assert_eq!(status, 404, "{context}");
+                    assert!(!text.contains("Alice"), "{context}: {text}");
+                }
+                ("PUT", "/api/v1/agent-requests/{request_id}")
+                | ("POST", "/api/v1/agent-requests/{request_id}/approve")
+                | ("POST", "/api/v1/agent-requests/{request_id}/decline")
+                | ("POST", "/api/v1/agent-requests/{request_id}/mark-submitted")
+                | ("POST", "/api/v1/applications/{application_id}/status") => {
+                    let request = caller.request(method, &url).json(&serde_json::json!({
+                        "version": 1, "answers": [], "status": "offer"
+                    }));
+                    let (status, text) = body(request.send().await.expect("request")).await;
+                    assert_eq!(status, 404, "{context}");
+                    assert!(!text.contains("Alice"), "{context}: {text}");
+                }
                 _ => panic!("no cross-user case for {context}: add one to this test"),
             }
         }
@@ -292,4 +349,24 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .expect("A's jar is intact");
     assert_eq!(jar.cookies[0].value.expose_secret(), "alice-session");
     crate::profile::assert_intact(&app, &alice_client, &alice_profile).await;
+    let (_, request) = alice_caller
+        .call(
+            Method::GET,
+            &format!("/api/v1/agent-requests/{alice_request}"),
+            None,
+        )
+        .await;
+    assert_eq!(request["state"], "pending", "B changed A's request");
+    assert_eq!(request["version"], 1);
+    let (_, application) = alice_caller
+        .call(
+            Method::GET,
+            &format!("/api/v1/applications/{}", alice_application["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(
+        application["status"], "applied",
+        "B changed A's application"
+    );
 }

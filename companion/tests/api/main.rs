@@ -2,6 +2,8 @@
 //! PostgreSQL when COMPANION_TEST_DATABASE_URL points at a server), driven over HTTP.
 
 mod account;
+mod approval_pages;
+mod approvals;
 mod bad_input;
 mod config_file;
 mod cross_user;

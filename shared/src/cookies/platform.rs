@@ -159,6 +159,18 @@ impl Platform {
         })
     }
 
+    /// The platform an apply to a page on `host` counts against (for the per-platform limits):
+    /// a built-in platform's id when the host is one of its domains, else the host itself.
+    pub fn id_for_host(host: &str) -> String {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        KNOWN_PLATFORMS
+            .iter()
+            .filter_map(|id| Platform::lookup(id).ok())
+            .find(|platform| platform.matches_domain(&host))
+            .map(|platform| platform.id)
+            .unwrap_or_else(|| host.trim_start_matches("www.").to_owned())
+    }
+
     pub fn is_custom(&self) -> bool {
         self.id.starts_with(CUSTOM_PREFIX)
     }

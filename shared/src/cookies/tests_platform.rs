@@ -158,3 +158,17 @@ fn host_matching_respects_host_only() {
     c.host_only = true;
     assert!(!c.applies_to_host("www.example.com") && c.applies_to_host("EXAMPLE.com"));
 }
+
+#[test]
+fn applies_count_against_the_platform_of_their_host() {
+    assert_eq!(Platform::id_for_host("www.linkedin.com"), "linkedin");
+    assert_eq!(
+        Platform::id_for_host("acme.wd5.myworkdayjobs.com"),
+        "workday"
+    );
+    assert_eq!(Platform::id_for_host("WWW.Example.com."), "example.com");
+    assert_eq!(
+        Platform::id_for_host("boards.greenhouse.io"),
+        "boards.greenhouse.io"
+    );
+}

@@ -1,0 +1,289 @@
+//! Applications, whoever made them, and their timeline. Every change adds a timeline entry
+//! and emits `application.created` / `application.updated` with the whole application.
+
+use serde::{Deserialize, Serialize};
+
+use super::{AgentRequest, emit, required_text, url};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use crate::store::applications::{self as rows, ApplicationRow, NewEvent, TimelineRow};
+use crate::store::now_ms;
+
+pub const AGENT: &str = "agent";
+pub const MAGIC_LINK: &str = "magic_link";
+pub const MANUAL: &str = "manual";
+
+/// Pipeline order: the dashboard shows a column per status in this order.
+pub const STATUSES: [&str; 7] = [
+    "applied",
+    "confirmed",
+    "assessment",
+    "interviewing",
+    "offer",
+    "rejected",
+    "withdrawn",
+];
+
+pub const CREATED_EVENT: &str = shared::events::APPLICATION_CREATED;
+pub const UPDATED_EVENT: &str = shared::events::APPLICATION_UPDATED;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Application {
+    pub id: i64,
+    pub company: String,
+    pub title: String,
+    pub job_url: String,
+    /// agent, magic_link, manual or email.
+    pub source: String,
+    /// applied, confirmed, assessment, interviewing, offer, rejected or withdrawn.
+    pub status: String,
+    pub agent_request_id: Option<i64>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl From<ApplicationRow> for Application {
+    fn from(row: ApplicationRow) -> Self {
+        Application {
+            id: row.id,
+            company: row.company,
+            title: row.title,
+            job_url: row.job_url,
+            source: row.source,
+            status: row.status,
+            agent_request_id: row.agent_request_id,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// One entry of an application's timeline.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    pub id: i64,
+    /// `created` or `status`.
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: Option<String>,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
+impl From<TimelineRow> for TimelineEntry {
+    fn from(row: TimelineRow) -> Self {
+        TimelineEntry {
+            id: row.id,
+            kind: row.kind,
+            from_status: row.from_status,
+            to_status: row.to_status,
+            note: row.note,
+            at: row.at,
+        }
+    }
+}
+
+/// An application the user adds by hand (or mail parsing finds).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NewApplication {
+    pub company: String,
+    pub title: String,
+    pub job_url: String,
+    /// Defaults to applied.
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn checked_status(status: &str) -> Result<&'static str> {
+    STATUSES
+        .iter()
+        .find(|s| **s == status)
+        .copied()
+        .ok_or_else(|| {
+            url::invalid(format!(
+                "unknown status {status:?}; one of {}",
+                STATUSES.join(", ")
+            ))
+        })
+}
+
+fn checked_note(note: Option<&str>) -> Result<Option<String>> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    match note {
+        Some(note) if note.chars().count() > 2_000 => {
+            Err(url::invalid("a note is at most 2000 characters"))
+        }
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+struct Creation<'a> {
+    company: &'a str,
+    title: &'a str,
+    job_url: &'a str,
+    source: &'a str,
+    status: &'a str,
+    agent_request_id: Option<i64>,
+    note: Option<&'a str>,
+}
+
+async fn create_row(state: &AppState, user_id: i64, new: Creation<'_>) -> Result<Application> {
+    let job_url = url::parse_job_url(new.job_url)?;
+    let now = now_ms();
+    let row = rows::insert(
+        &state.store,
+        &rows::NewRow {
+            user_id,
+            company: new.company,
+            title: new.title,
+            job_url: job_url.as_str(),
+            canonical_url: &url::canonical(&job_url),
+            source: new.source,
+            status: new.status,
+            agent_request_id: new.agent_request_id,
+        },
+        now,
+    )
+    .await?;
+    rows::add_event(
+        &state.store,
+        &NewEvent {
+            application_id: row.id,
+            user_id,
+            kind: "created",
+            from_status: None,
+            to_status: Some(new.status),
+            note: new.note,
+        },
+        now,
+    )
+    .await?;
+    let application = Application::from(row);
+    emit(state, user_id, CREATED_EVENT, &application).await?;
+    Ok(application)
+}
+
+/// `POST /api/v1/applications`: an application made outside the agent.
+pub async fn create(state: &AppState, user_id: i64, new: &NewApplication) -> Result<Application> {
+    let company = required_text("company", &new.company)?;
+    let title = required_text("title", &new.title)?;
+    let status = checked_status(new.status.as_deref().unwrap_or("applied"))?;
+    let note = checked_note(new.note.as_deref())?;
+    create_row(
+        state,
+        user_id,
+        Creation {
+            company: &company,
+            title: &title,
+            job_url: &new.job_url,
+            source: MANUAL,
+            status,
+            agent_request_id: None,
+            note: Some(note.as_deref().unwrap_or("Added by you")),
+        },
+    )
+    .await
+}
+
+/// The posting's application, created for this request if the posting has none yet.
+pub(super) async fn for_request(
+    state: &AppState,
+    user_id: i64,
+    request: &AgentRequest,
+    source: &str,
+) -> Result<Application> {
+    let canonical = url::canonical(&url::parse_job_url(&request.job_url)?);
+    if let Some(existing) = rows::find_by_url(&state.store, user_id, &canonical).await? {
+        return Ok(existing.into());
+    }
+    let note = if source == MAGIC_LINK {
+        "Submitted by you through the magic link"
+    } else {
+        "Submitted by the agent"
+    };
+    create_row(
+        state,
+        user_id,
+        Creation {
+            company: &request.company,
+            title: &request.title,
+            job_url: &request.job_url,
+            source,
+            status: "applied",
+            agent_request_id: Some(request.id),
+            note: Some(note),
+        },
+    )
+    .await
+}
+
+pub async fn get(state: &AppState, user_id: i64, id: i64) -> Result<Application> {
+    rows::get(&state.store, user_id, id)
+        .await?
+        .map(Into::into)
+        .ok_or(Error::NotFound)
+}
+
+pub async fn list(
+    state: &AppState,
+    user_id: i64,
+    status: Option<&str>,
+) -> Result<Vec<Application>> {
+    let status = status.map(checked_status).transpose()?;
+    let rows = rows::list(&state.store, user_id, status, 1000).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub async fn timeline(state: &AppState, user_id: i64, id: i64) -> Result<Vec<TimelineEntry>> {
+    get(state, user_id, id).await?;
+    let rows = rows::timeline(&state.store, user_id, id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Moves an application to another status (mail and the user do; any status may follow
+/// any other, since people correct mistakes) and records it on the timeline.
+pub async fn set_status(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    status: &str,
+    note: Option<&str>,
+) -> Result<Application> {
+    let to = checked_status(status)?;
+    let note = checked_note(note)?;
+    let current = get(state, user_id, id).await?;
+    if current.status == to {
+        return Err(Error::Conflict(format!("application {id} is already {to}")));
+    }
+    let now = now_ms();
+    let row = rows::set_status(&state.store, user_id, id, &current.status, to, now)
+        .await?
+        .ok_or_else(|| {
+            Error::Conflict(format!(
+                "application {id} changed meanwhile; reload and try again"
+            ))
+        })?;
+    rows::add_event(
+        &state.store,
+        &NewEvent {
+            application_id: id,
+            user_id,
+            kind: "status",
+            from_status: Some(&current.status),
+            to_status: Some(to),
+            note: note.as_deref(),
+        },
+        now,
+    )
+    .await?;
+    let application = Application::from(row);
+    emit(state, user_id, UPDATED_EVENT, &application).await?;
+    Ok(application)
+}

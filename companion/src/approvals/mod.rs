@@ -1,0 +1,489 @@
+//! The approval queue: the agent proposes, the user decides, nothing is applied to without
+//! approval. A request only moves forward:
+//!
+//! ```text
+//! pending ──approve──> approved ──> applying ──> applied
+//!    │                    │            │    └──> needs_you ──mark submitted──> applied
+//!    ├──decline──> declined <──────────┴──────────┘ (decline from approved / needs_you)
+//!    └──expire───> expired
+//! ```
+//!
+//! Every change names the states it may leave and (optionally) the version it was based
+//! on, so a second approve, a stale page or a late job finds nothing to change and gets a
+//! 409. Every change emits `agent_request.*` / `application.*` with the whole card.
+
+pub mod applications;
+pub mod url;
+
+use serde::{Deserialize, Serialize};
+use shared::cookies::Platform;
+
+use crate::error::{Error, Result};
+use crate::jobs::{JobContext, JobError};
+use crate::state::AppState;
+use crate::store::agent_requests::{self as rows, AgentRequestRow, Change};
+use crate::store::jobs::{self, NewJob};
+use crate::store::now_ms;
+
+pub use applications::{Application, NewApplication, TimelineEntry};
+
+pub const PENDING: &str = "pending";
+pub const APPROVED: &str = "approved";
+pub const APPLYING: &str = "applying";
+pub const APPLIED: &str = "applied";
+pub const NEEDS_YOU: &str = "needs_you";
+pub const FAILED: &str = "failed";
+pub const DECLINED: &str = "declined";
+pub const EXPIRED: &str = "expired";
+pub const STATES: [&str; 8] = [
+    PENDING, APPROVED, APPLYING, APPLIED, NEEDS_YOU, FAILED, DECLINED, EXPIRED,
+];
+
+/// The job kind that applies to an approved posting.
+pub const APPLY_JOB: &str = "apply";
+
+pub const CREATED_EVENT: &str = shared::events::AGENT_REQUEST_CREATED;
+pub const UPDATED_EVENT: &str = shared::events::AGENT_REQUEST_UPDATED;
+
+/// One planned answer on the application form and where it came from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Answer {
+    /// The form field (a stable key such as `work_authorization.us` or the field's name).
+    pub field: String,
+    /// What the form calls it.
+    pub label: String,
+    pub value: String,
+    /// Where the value came from: `profile`, `answer_bank`, `you`, ...
+    pub source: String,
+}
+
+/// A request as the dashboard, the popup and the events carry it: everything a card shows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentRequest {
+    pub id: i64,
+    pub posting_id: Option<i64>,
+    pub company: String,
+    pub title: String,
+    pub job_url: String,
+    /// 0 to 1.
+    pub confidence: f64,
+    /// Why the agent is this confident, one reason a line.
+    pub confidence_reasons: Vec<String>,
+    pub answers: Vec<Answer>,
+    /// The resume to send (a file name or reference); none means the profile's resume PDF.
+    pub resume: Option<String>,
+    /// pending, approved, applying, applied, needs_you, failed, declined or expired.
+    pub state: String,
+    /// Bumped by every change; send it back to edit, approve or decline.
+    pub version: i64,
+    pub application_id: Option<i64>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+impl From<AgentRequestRow> for AgentRequest {
+    fn from(row: AgentRequestRow) -> Self {
+        AgentRequest {
+            id: row.id,
+            posting_id: row.posting_id,
+            company: row.company,
+            title: row.title,
+            job_url: row.job_url,
+            confidence: row.confidence,
+            confidence_reasons: serde_json::from_str(&row.confidence_reasons).unwrap_or_default(),
+            answers: serde_json::from_str(&row.answers).unwrap_or_default(),
+            resume: row.resume,
+            state: row.state,
+            version: row.version,
+            application_id: row.application_id,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            decided_at: row.decided_at,
+        }
+    }
+}
+
+/// What the match step (or the user) proposes.
+#[derive(Debug, Clone, Default)]
+pub struct NewAgentRequest {
+    pub posting_id: Option<i64>,
+    pub company: String,
+    pub title: String,
+    pub job_url: String,
+    /// Clamped to 0..1.
+    pub confidence: f64,
+    pub confidence_reasons: Vec<String>,
+    pub answers: Vec<Answer>,
+    pub resume: Option<String>,
+}
+
+const MAX_TEXT: usize = 300;
+const MAX_ANSWERS: usize = 200;
+const MAX_ANSWER_VALUE: usize = 10_000;
+
+/// A required one-line text: trimmed, not empty, not too long.
+pub(crate) fn required_text(name: &str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(url::invalid(format!("{name} is required")));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(url::invalid(format!(
+            "{name} is longer than {MAX_TEXT} characters"
+        )));
+    }
+    Ok(value.to_owned())
+}
+
+fn checked_answers(answers: &[Answer]) -> Result<()> {
+    if answers.len() > MAX_ANSWERS {
+        return Err(url::invalid(format!("at most {MAX_ANSWERS} answers")));
+    }
+    for answer in answers {
+        required_text("an answer's field", &answer.field)?;
+        if answer.label.chars().count() > MAX_TEXT || answer.source.chars().count() > MAX_TEXT {
+            return Err(url::invalid(format!(
+                "answer labels and sources are at most {MAX_TEXT} characters"
+            )));
+        }
+        if answer.value.chars().count() > MAX_ANSWER_VALUE {
+            return Err(url::invalid(format!(
+                "answer values are at most {MAX_ANSWER_VALUE} characters"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn checked_resume(resume: Option<&str>) -> Result<Option<String>> {
+    match resume.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(resume) => required_text("resume", resume).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Emits a change with the whole card (request or application) as its payload.
+async fn emit(state: &AppState, user_id: i64, kind: &str, card: &impl Serialize) -> Result<()> {
+    let payload = serde_json::to_value(card).map_err(|e| Error::Internal(e.to_string()))?;
+    state.bus.emit(user_id, kind, payload).await?;
+    Ok(())
+}
+
+/// Creates a pending request and tells the user's dashboard and devices. Called by the
+/// match step for postings that pass, and by `POST /api/v1/agent-requests`.
+pub async fn propose(state: &AppState, user_id: i64, new: NewAgentRequest) -> Result<AgentRequest> {
+    let job_url = url::parse_job_url(&new.job_url)?;
+    let company = required_text("company", &new.company)?;
+    let title = required_text("title", &new.title)?;
+    checked_answers(&new.answers)?;
+    let resume = checked_resume(new.resume.as_deref())?;
+    let confidence = if new.confidence.is_finite() {
+        new.confidence.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let reasons = serde_json::to_string(&new.confidence_reasons)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let answers =
+        serde_json::to_string(&new.answers).map_err(|e| Error::Internal(e.to_string()))?;
+    let row = rows::insert(
+        &state.store,
+        &rows::NewRow {
+            user_id,
+            posting_id: new.posting_id,
+            company: &company,
+            title: &title,
+            job_url: job_url.as_str(),
+            canonical_url: &url::canonical(&job_url),
+            confidence,
+            confidence_reasons: &reasons,
+            answers: &answers,
+            resume: resume.as_deref(),
+        },
+        now_ms(),
+    )
+    .await?;
+    let request = AgentRequest::from(row);
+    emit(state, user_id, CREATED_EVENT, &request).await?;
+    Ok(request)
+}
+
+pub async fn get(state: &AppState, user_id: i64, id: i64) -> Result<AgentRequest> {
+    rows::get(&state.store, user_id, id)
+        .await?
+        .map(Into::into)
+        .ok_or(Error::NotFound)
+}
+
+pub async fn list(
+    state: &AppState,
+    user_id: i64,
+    filter: Option<&str>,
+) -> Result<Vec<AgentRequest>> {
+    if let Some(filter) = filter
+        && !STATES.contains(&filter)
+    {
+        return Err(url::invalid(format!(
+            "unknown state {filter:?}; one of {}",
+            STATES.join(", ")
+        )));
+    }
+    let rows = rows::list(&state.store, user_id, filter, 500).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Applies `change` and emits the new card; a refused change becomes a 404 (not the user's),
+/// a stale-version 409 or a 409 naming the state the request is in.
+async fn apply(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    change: Change<'_>,
+    doing: &str,
+) -> Result<AgentRequest> {
+    match rows::change(&state.store, user_id, id, &change, now_ms()).await? {
+        Some(row) => {
+            let request = AgentRequest::from(row);
+            emit(state, user_id, UPDATED_EVENT, &request).await?;
+            Ok(request)
+        }
+        None => Err(refusal(state, user_id, id, &change, doing).await?),
+    }
+}
+
+async fn refusal(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    change: &Change<'_>,
+    doing: &str,
+) -> Result<Error> {
+    let Some(now) = rows::get(&state.store, user_id, id).await? else {
+        return Ok(Error::NotFound);
+    };
+    if change.version.is_some_and(|v| v != now.version) {
+        return Ok(Error::StaleVersion {
+            current: now.version,
+        });
+    }
+    Ok(Error::Conflict(format!(
+        "request {id} is {}; it cannot be {doing} (only when {})",
+        now.state,
+        change.from.join(" or ")
+    )))
+}
+
+fn moving<'a>(from: &'a [&'a str], to: &'a str, version: Option<i64>) -> Change<'a> {
+    Change {
+        from,
+        version,
+        to_state: Some(to),
+        answers: None,
+        resume: None,
+        application_id: None,
+        decides: false,
+    }
+}
+
+/// The user says yes: the request is approved and an `apply` job is queued for its
+/// posting. The job's idempotency key is the canonical URL, so approving a second request
+/// for the same posting queues nothing new.
+pub async fn approve(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    version: Option<i64>,
+) -> Result<AgentRequest> {
+    let change = Change {
+        decides: true,
+        ..moving(&[PENDING], APPROVED, version)
+    };
+    let request = apply(state, user_id, id, change, "approved").await?;
+    let canonical = rows::get(&state.store, user_id, id)
+        .await?
+        .ok_or(Error::NotFound)?
+        .canonical_url;
+    let platform = ::url::Url::parse(&canonical)
+        .ok()
+        .and_then(|url| url.host_str().map(Platform::id_for_host));
+    let key = format!("apply:{canonical}");
+    let payload = serde_json::json!({ "canonicalUrl": canonical });
+    let now = now_ms();
+    let job_id = jobs::enqueue(
+        &state.store,
+        &NewJob {
+            user_id,
+            kind: APPLY_JOB,
+            payload: &payload,
+            max_attempts: 3,
+            idempotency_key: Some(&key),
+            run_at: now,
+            platform: platform.as_deref(),
+        },
+        now,
+    )
+    .await?;
+    // The posting's job already ran for an earlier request: this one gets the same outcome
+    // now instead of waiting for a job that will not come.
+    let finished = jobs::get(&state.store, job_id)
+        .await?
+        .is_some_and(|job| job.finished_at.is_some());
+    if finished {
+        settle_approved(state, user_id, &canonical).await?;
+        return get(state, user_id, id).await;
+    }
+    Ok(request)
+}
+
+/// The user says no (from pending, or later while nothing was submitted).
+pub async fn decline(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    version: Option<i64>,
+) -> Result<AgentRequest> {
+    let change = Change {
+        decides: true,
+        ..moving(&[PENDING, APPROVED, NEEDS_YOU], DECLINED, version)
+    };
+    apply(state, user_id, id, change, "declined").await
+}
+
+/// Changes the planned answers and the resume; only at the given version, and only while
+/// they can still be used (pending, or needs_you for the magic link).
+pub async fn edit(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    version: i64,
+    answers: &[Answer],
+    resume: Option<&str>,
+) -> Result<AgentRequest> {
+    checked_answers(answers)?;
+    let resume = checked_resume(resume)?;
+    let answers = serde_json::to_string(answers).map_err(|e| Error::Internal(e.to_string()))?;
+    let change = Change {
+        from: &[PENDING, NEEDS_YOU],
+        version: Some(version),
+        to_state: None,
+        answers: Some(&answers),
+        resume: Some(resume.as_deref()),
+        application_id: None,
+        decides: false,
+    };
+    apply(state, user_id, id, change, "edited").await
+}
+
+/// The user submitted the application themselves (magic link): the request is applied and
+/// linked to the posting's application, created now (source `magic_link`) unless one
+/// exists.
+pub async fn mark_submitted(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    version: Option<i64>,
+) -> Result<AgentRequest> {
+    let change = moving(&[NEEDS_YOU, APPROVED, APPLYING], APPLIED, version);
+    let request = apply(state, user_id, id, change, "marked as submitted").await?;
+    link_application(state, user_id, request, applications::MAGIC_LINK).await
+}
+
+/// Gives an applied request its application: the posting's existing one, or a new one.
+async fn link_application(
+    state: &AppState,
+    user_id: i64,
+    request: AgentRequest,
+    source: &str,
+) -> Result<AgentRequest> {
+    let application = applications::for_request(state, user_id, &request, source).await?;
+    let change = Change {
+        application_id: Some(application.id),
+        to_state: None,
+        ..moving(&[APPLIED], APPLIED, None)
+    };
+    apply(state, user_id, request.id, change, "linked").await
+}
+
+/// Pending requests older than `max_age_ms` expire (for a scheduled job). Returns how many.
+pub async fn expire_pending(state: &AppState, max_age_ms: i64) -> Result<usize> {
+    let cutoff = now_ms().saturating_sub(max_age_ms);
+    let mut expired = 0;
+    for (user_id, id) in rows::pending_before(&state.store, cutoff).await? {
+        match apply(
+            state,
+            user_id,
+            id,
+            moving(&[PENDING], EXPIRED, None),
+            "expired",
+        )
+        .await
+        {
+            Ok(_) => expired += 1,
+            // Decided meanwhile: nothing to expire.
+            Err(Error::Conflict(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(expired)
+}
+
+/// The outcome for a posting's approved requests until the headless apply exists: already
+/// applied to (an application exists) -> applied and linked; else -> needs_you, the magic
+/// link where the user submits it themselves.
+async fn settle_approved(
+    state: &AppState,
+    user_id: i64,
+    canonical_url: &str,
+) -> Result<Vec<AgentRequest>> {
+    let existing =
+        crate::store::applications::find_by_url(&state.store, user_id, canonical_url).await?;
+    let mut settled = Vec::new();
+    for row in rows::for_url(&state.store, user_id, canonical_url, APPROVED).await? {
+        let to = if existing.is_some() {
+            APPLIED
+        } else {
+            NEEDS_YOU
+        };
+        let moved = apply(
+            state,
+            user_id,
+            row.id,
+            moving(&[APPROVED], to, None),
+            "settled",
+        )
+        .await;
+        let request = match moved {
+            Ok(request) if to == APPLIED => {
+                link_application(state, user_id, request, applications::AGENT).await?
+            }
+            Ok(request) => request,
+            // Declined or settled meanwhile.
+            Err(Error::Conflict(_)) => continue,
+            Err(other) => return Err(other),
+        };
+        settled.push(request);
+    }
+    Ok(settled)
+}
+
+/// The `apply` job's handler (register it under [`APPLY_JOB`]). Until the headless apply
+/// exists it hands every approved request for the posting to the user (needs_you).
+pub async fn run_apply(state: AppState, ctx: JobContext) -> Result<serde_json::Value, JobError> {
+    let canonical = ctx
+        .payload()
+        .get("canonicalUrl")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| JobError::Failed("the apply job has no canonicalUrl".into()))?
+        .to_owned();
+    ctx.checkpoint().await?;
+    let settled = settle_approved(&state, ctx.user_id(), &canonical).await?;
+    let outcome: Vec<_> = settled
+        .iter()
+        .map(|r| serde_json::json!({"requestId": r.id, "state": r.state}))
+        .collect();
+    Ok(serde_json::json!({ "requests": outcome }))
+}

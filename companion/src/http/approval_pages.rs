@@ -1,0 +1,458 @@
+//! Dashboard pages of the approval queue and the applications: plain forms that work
+//! without JavaScript; `static/agent-requests.js` adds live cards.
+
+use askama::Template;
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use shared::api::UserInfo;
+
+use super::agent_requests::{ProposeBody, by_hand};
+use super::dashboard::{DashboardUser, ago, render};
+use crate::approvals::applications::{self, Application, NewApplication, STATUSES};
+use crate::approvals::{self, AgentRequest, Answer, STATES};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+/// A request as a card shows it.
+pub struct CardView {
+    pub request: AgentRequest,
+    pub percent: i64,
+    pub when: String,
+}
+
+impl From<AgentRequest> for CardView {
+    fn from(request: AgentRequest) -> Self {
+        CardView {
+            // 0..=1 scaled to 0..=100: the cast cannot overflow.
+            #[allow(clippy::cast_possible_truncation)]
+            percent: (request.confidence * 100.0).round() as i64,
+            when: ago(request.created_at),
+            request,
+        }
+    }
+}
+
+impl CardView {
+    pub fn request(&self) -> &AgentRequest {
+        &self.request
+    }
+
+    pub fn state_label(&self) -> &'static str {
+        state_label(&self.request.state)
+    }
+}
+
+/// Words for a state (static/agent-requests.js has the same table for live cards).
+pub fn state_label(state: &str) -> &'static str {
+    match state {
+        "pending" => "Waiting for you",
+        "approved" => "Approved",
+        "applying" => "Applying",
+        "applied" => "Applied",
+        "needs_you" => "Needs you",
+        "failed" => "Failed",
+        "declined" => "Rejected",
+        "expired" => "Expired",
+        _ => "Unknown",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    state: Option<String>,
+    notice: Option<String>,
+}
+
+pub struct FilterView {
+    pub state: &'static str,
+    pub label: &'static str,
+    pub count: i64,
+}
+
+#[derive(Template)]
+#[template(path = "agent_requests.html")]
+struct RequestsPage {
+    user: UserInfo,
+    csrf_token: String,
+    nav: &'static str,
+    cards: Vec<CardView>,
+    filter: String,
+    filters: Vec<FilterView>,
+    total: i64,
+    notice: Option<String>,
+    last_event_id: i64,
+}
+
+pub async fn requests(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response> {
+    let filter = query
+        .state
+        .filter(|s| STATES.contains(&s.as_str()))
+        .unwrap_or_default();
+    // Read first: an event written while the page is built is then replayed, not lost.
+    let last_event_id = crate::store::events::max_id(&state.store).await?;
+    let requests = approvals::list(
+        &state,
+        me.user.id,
+        Some(filter.as_str()).filter(|f| !f.is_empty()),
+    )
+    .await?;
+    let counts = crate::store::agent_requests::count_by_state(&state.store, me.user.id).await?;
+    let count = |s: &str| counts.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
+    Ok(render(&RequestsPage {
+        cards: requests.into_iter().map(Into::into).collect(),
+        filters: STATES
+            .iter()
+            .map(|s| FilterView {
+                state: s,
+                label: state_label(s),
+                count: count(s),
+            })
+            .collect(),
+        total: counts.iter().map(|(_, n)| n).sum(),
+        last_event_id,
+        filter,
+        notice: query.notice.filter(|n| !n.is_empty()),
+        user: me.user,
+        csrf_token: me.csrf_token,
+        nav: "requests",
+    }))
+}
+
+/// After a form post: back to the list, with what went wrong in words when it did.
+fn back(outcome: Result<impl Sized>, to: &str) -> Result<Response> {
+    let notice = match outcome {
+        Ok(_) => return Ok(Redirect::to(to).into_response()),
+        Err(
+            error @ (Error::Conflict(_)
+            | Error::StaleVersion { .. }
+            | Error::Rejected { .. }
+            | Error::BadRequest(_)),
+        ) => error.to_string(),
+        Err(other) => return Err(other),
+    };
+    let separator = if to.contains('?') { '&' } else { '?' };
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("notice", &notice)
+        .finish();
+    Ok(Redirect::to(&format!("{to}{separator}{query}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ProposeForm {
+    job_url: String,
+    company: String,
+    title: String,
+}
+
+pub async fn propose(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Form(form): Form<ProposeForm>,
+) -> Result<Response> {
+    let body = ProposeBody {
+        job_url: form.job_url,
+        company: form.company,
+        title: form.title,
+    };
+    back(
+        approvals::propose(&state, me.user.id, by_hand(body)).await,
+        "/dashboard/agent-requests",
+    )
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    version: Option<i64>,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Path((id, action)): Path<(i64, String)>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response> {
+    let user_id = me.user.id;
+    let outcome = match action.as_str() {
+        "approve" => approvals::approve(&state, user_id, id, form.version).await,
+        "decline" => approvals::decline(&state, user_id, id, form.version).await,
+        "mark-submitted" => approvals::mark_submitted(&state, user_id, id, form.version).await,
+        _ => return Err(Error::NotFound),
+    };
+    if let Ok(request) = &outcome
+        && action == "mark-submitted"
+        && let Some(application_id) = request.application_id
+    {
+        return Ok(
+            Redirect::to(&format!("/dashboard/applications/{application_id}")).into_response(),
+        );
+    }
+    back(outcome, "/dashboard/agent-requests")
+}
+
+#[derive(Template)]
+#[template(path = "agent_request_edit.html")]
+struct EditPage {
+    user: UserInfo,
+    csrf_token: String,
+    nav: &'static str,
+    card: CardView,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Path(id): Path<i64>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response> {
+    let request = approvals::get(&state, me.user.id, id).await?;
+    Ok(render(&EditPage {
+        card: request.into(),
+        notice: query.notice.filter(|n| !n.is_empty()),
+        user: me.user,
+        csrf_token: me.csrf_token,
+        nav: "requests",
+    }))
+}
+
+/// The edit form: answer rows as repeated `field`/`label`/`source`/`value` inputs in order,
+/// plus an optional new answer.
+fn parse_edit_form(body: &[u8]) -> Result<(i64, Vec<Answer>, Option<String>)> {
+    let mut version = None;
+    let mut resume = None;
+    let mut answers: Vec<Answer> = Vec::new();
+    let (mut new_label, mut new_value) = (String::new(), String::new());
+    for (name, value) in url::form_urlencoded::parse(body) {
+        let value = value.into_owned();
+        match name.as_ref() {
+            "version" => version = value.parse().ok(),
+            "resume" => resume = Some(value),
+            "field" => answers.push(Answer {
+                field: value,
+                label: String::new(),
+                value: String::new(),
+                source: String::new(),
+            }),
+            "label" | "source" | "value" => {
+                let answer = answers
+                    .last_mut()
+                    .ok_or_else(|| Error::BadRequest("an answer without its field".into()))?;
+                match name.as_ref() {
+                    "label" => answer.label = value,
+                    "source" => answer.source = value,
+                    _ => answer.value = value,
+                }
+            }
+            "new_label" => new_label = value.trim().to_owned(),
+            "new_value" => new_value = value,
+            _ => {}
+        }
+    }
+    if !new_label.is_empty() {
+        let field: String = new_label
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '_' })
+            .collect();
+        answers.push(Answer {
+            field,
+            label: new_label,
+            value: new_value,
+            source: "you".into(),
+        });
+    }
+    let version = version.ok_or_else(|| Error::BadRequest("the form has no version".into()))?;
+    Ok((version, answers, resume))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response> {
+    let (version, answers, resume) = parse_edit_form(&body)?;
+    let outcome =
+        approvals::edit(&state, me.user.id, id, version, &answers, resume.as_deref()).await;
+    match outcome {
+        Ok(_) => Ok(Redirect::to("/dashboard/agent-requests").into_response()),
+        failed => back(failed, &format!("/dashboard/agent-requests/{id}/edit")),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "magic_link.html")]
+struct MagicLinkPage {
+    user: UserInfo,
+    csrf_token: String,
+    nav: &'static str,
+    card: CardView,
+}
+
+pub async fn magic_link(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let request = approvals::get(&state, me.user.id, id).await?;
+    Ok(render(&MagicLinkPage {
+        card: request.into(),
+        user: me.user,
+        csrf_token: me.csrf_token,
+        nav: "requests",
+    }))
+}
+
+// ---- applications ----
+
+pub struct ColumnView {
+    pub status: &'static str,
+    pub applications: Vec<Application>,
+}
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+struct PipelinePage {
+    user: UserInfo,
+    csrf_token: String,
+    nav: &'static str,
+    columns: Vec<ColumnView>,
+    total: usize,
+    notice: Option<String>,
+}
+
+pub async fn pipeline(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response> {
+    let all = applications::list(&state, me.user.id, None).await?;
+    let total = all.len();
+    let columns = STATUSES
+        .iter()
+        .map(|status| ColumnView {
+            status,
+            applications: all
+                .iter()
+                .filter(|a| a.status == *status)
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    Ok(render(&PipelinePage {
+        columns,
+        total,
+        notice: query.notice.filter(|n| !n.is_empty()),
+        user: me.user,
+        csrf_token: me.csrf_token,
+        nav: "applications",
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct NewApplicationForm {
+    company: String,
+    title: String,
+    job_url: String,
+}
+
+pub async fn create_application(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Form(form): Form<NewApplicationForm>,
+) -> Result<Response> {
+    let new = NewApplication {
+        company: form.company,
+        title: form.title,
+        job_url: form.job_url,
+        status: None,
+        note: None,
+    };
+    match applications::create(&state, me.user.id, &new).await {
+        Ok(created) => {
+            Ok(Redirect::to(&format!("/dashboard/applications/{}", created.id)).into_response())
+        }
+        failed => back(failed, "/dashboard/applications"),
+    }
+}
+
+pub struct EntryView {
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: Option<String>,
+    pub when: String,
+    pub at: i64,
+}
+
+#[derive(Template)]
+#[template(path = "application.html")]
+struct ApplicationPage {
+    user: UserInfo,
+    csrf_token: String,
+    nav: &'static str,
+    application: Application,
+    entries: Vec<EntryView>,
+    statuses: [&'static str; 7],
+    notice: Option<String>,
+}
+
+pub async fn application(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Path(id): Path<i64>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response> {
+    let application = applications::get(&state, me.user.id, id).await?;
+    let entries = applications::timeline(&state, me.user.id, id).await?;
+    Ok(render(&ApplicationPage {
+        application,
+        entries: entries
+            .into_iter()
+            .rev()
+            .map(|e| EntryView {
+                when: ago(e.at),
+                kind: e.kind,
+                from_status: e.from_status,
+                to_status: e.to_status,
+                note: e.note,
+                at: e.at,
+            })
+            .collect(),
+        statuses: STATUSES,
+        notice: query.notice.filter(|n| !n.is_empty()),
+        user: me.user,
+        csrf_token: me.csrf_token,
+        nav: "applications",
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Path(id): Path<i64>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response> {
+    let outcome =
+        applications::set_status(&state, me.user.id, id, &form.status, Some(&form.note)).await;
+    back(outcome, &format!("/dashboard/applications/{id}"))
+}

@@ -1,0 +1,222 @@
+//! `agent_requests`: what the agent wants to apply to, waiting for the user. Every change
+//! bumps `version` and names the states it may leave, so a change that lost a race (another
+//! device, a stale page, the apply job) changes nothing instead of going backwards.
+
+use sqlx::AssertSqlSafe;
+
+use super::Store;
+use crate::error::Result;
+
+/// A request as stored; JSON columns stay text here.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AgentRequestRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub posting_id: Option<i64>,
+    pub company: String,
+    pub title: String,
+    pub job_url: String,
+    pub canonical_url: String,
+    pub confidence: f64,
+    pub confidence_reasons: String,
+    pub answers: String,
+    pub resume: Option<String>,
+    pub state: String,
+    pub version: i64,
+    pub application_id: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, user_id, posting_id, company, title, job_url, canonical_url, \
+    confidence, confidence_reasons, answers, resume, state, version, application_id, \
+    created_at, updated_at, decided_at";
+
+pub struct NewRow<'a> {
+    pub user_id: i64,
+    pub posting_id: Option<i64>,
+    pub company: &'a str,
+    pub title: &'a str,
+    pub job_url: &'a str,
+    pub canonical_url: &'a str,
+    pub confidence: f64,
+    pub confidence_reasons: &'a str,
+    pub answers: &'a str,
+    pub resume: Option<&'a str>,
+}
+
+pub async fn insert(store: &Store, row: &NewRow<'_>, now: i64) -> Result<AgentRequestRow> {
+    let sql = format!(
+        "INSERT INTO agent_requests (user_id, posting_id, company, title, job_url, canonical_url,
+             confidence, confidence_reasons, answers, resume, state, version, created_at,
+             updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 1, $11, $11)
+         RETURNING {COLUMNS}"
+    );
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(row.user_id)
+        .bind(row.posting_id)
+        .bind(row.company)
+        .bind(row.title)
+        .bind(row.job_url)
+        .bind(row.canonical_url)
+        .bind(row.confidence)
+        .bind(row.confidence_reasons)
+        .bind(row.answers)
+        .bind(row.resume)
+        .bind(now)
+        .fetch_one(store.pool())
+        .await?)
+}
+
+pub async fn get(store: &Store, user_id: i64, id: i64) -> Result<Option<AgentRequestRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM agent_requests WHERE id = $1 AND user_id = $2");
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(store.pool())
+        .await?)
+}
+
+/// The user's requests, newest first, optionally in one state.
+pub async fn list(
+    store: &Store,
+    user_id: i64,
+    state: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AgentRequestRow>> {
+    let filter = if state.is_some() {
+        "AND state = $3"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM agent_requests WHERE user_id = $1 {filter}
+         ORDER BY id DESC LIMIT $2"
+    );
+    let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(user_id).bind(limit);
+    if let Some(state) = state {
+        query = query.bind(state);
+    }
+    Ok(query.fetch_all(store.pool()).await?)
+}
+
+/// How many of the user's requests are in each state.
+pub async fn count_by_state(store: &Store, user_id: i64) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT state, COUNT(*) FROM agent_requests WHERE user_id = $1 GROUP BY state",
+    )
+    .bind(user_id)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// One change of a request: it happens only from one of `from` and, when `version` is
+/// given, only at that version.
+pub struct Change<'a> {
+    pub from: &'a [&'a str],
+    pub version: Option<i64>,
+    pub to_state: Option<&'a str>,
+    pub answers: Option<&'a str>,
+    pub resume: Option<Option<&'a str>>,
+    pub application_id: Option<i64>,
+    /// Sets `decided_at` (approve, decline) if not yet set.
+    pub decides: bool,
+}
+
+/// Applies `change`; None when the request is not in an allowed state or not at the
+/// version (the caller reads the row to say which).
+pub async fn change(
+    store: &Store,
+    user_id: i64,
+    id: i64,
+    change: &Change<'_>,
+    now: i64,
+) -> Result<Option<AgentRequestRow>> {
+    // Only placeholders are generated; states and values are bound.
+    let mut next = 4;
+    let mut placeholder = || {
+        next += 1;
+        format!("${next}")
+    };
+    let mut sets = vec![
+        "version = version + 1".to_owned(),
+        "updated_at = $1".to_owned(),
+    ];
+    if change.to_state.is_some() {
+        sets.push(format!("state = {}", placeholder()));
+    }
+    if change.answers.is_some() {
+        sets.push(format!("answers = {}", placeholder()));
+    }
+    if change.resume.is_some() {
+        sets.push(format!("resume = {}", placeholder()));
+    }
+    if change.application_id.is_some() {
+        sets.push(format!("application_id = {}", placeholder()));
+    }
+    if change.decides {
+        sets.push("decided_at = COALESCE(decided_at, $1)".to_owned());
+    }
+    let states: Vec<String> = change.from.iter().map(|_| placeholder()).collect();
+    let sql = format!(
+        "UPDATE agent_requests SET {}
+         WHERE id = $2 AND user_id = $3 AND ($4 = 0 OR version = $4) AND state IN ({})
+         RETURNING {COLUMNS}",
+        sets.join(", "),
+        states.join(", ")
+    );
+    let mut query = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(id)
+        .bind(user_id)
+        // Versions start at 1: 0 means "whatever the version".
+        .bind(change.version.unwrap_or(0));
+    if let Some(state) = change.to_state {
+        query = query.bind(state);
+    }
+    if let Some(answers) = change.answers {
+        query = query.bind(answers);
+    }
+    if let Some(resume) = change.resume {
+        query = query.bind(resume);
+    }
+    if let Some(application_id) = change.application_id {
+        query = query.bind(application_id);
+    }
+    for state in change.from {
+        query = query.bind(*state);
+    }
+    Ok(query.fetch_optional(store.pool()).await?)
+}
+
+/// The user's requests for one posting in one of `states`.
+pub async fn for_url(
+    store: &Store,
+    user_id: i64,
+    canonical_url: &str,
+    state: &str,
+) -> Result<Vec<AgentRequestRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM agent_requests
+         WHERE user_id = $1 AND canonical_url = $2 AND state = $3 ORDER BY id"
+    );
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(canonical_url)
+        .bind(state)
+        .fetch_all(store.pool())
+        .await?)
+}
+
+/// Pending requests created at or before `cutoff`, of every user (for expiry).
+pub async fn pending_before(store: &Store, cutoff: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT user_id, id FROM agent_requests WHERE state = 'pending' AND created_at <= $1
+         ORDER BY id",
+    )
+    .bind(cutoff)
+    .fetch_all(store.pool())
+    .await?)
+}

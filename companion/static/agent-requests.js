@@ -1,0 +1,159 @@
+// Live cards for the agent requests page. The page works without this script (server-rendered
+// cards, plain forms); this adds new cards and state changes as they happen. Every text from
+// a request goes in through textContent: titles come from scraped job pages.
+import { ago, keepTimesFresh } from './time.js';
+
+const list = document.getElementById('requests');
+const empty = document.getElementById('no-requests');
+const status = document.getElementById('live-status');
+const filter = list.dataset.filter;
+const csrf = list.dataset.csrf;
+// Events up to this id are already in the page.
+const lastId = Number(list.dataset.lastId);
+
+// Same words as approval_pages::state_label.
+const STATE_LABEL = {
+  pending: 'Waiting for you',
+  approved: 'Approved',
+  applying: 'Applying',
+  applied: 'Applied',
+  needs_you: 'Needs you',
+  failed: 'Failed',
+  declined: 'Rejected',
+  expired: 'Expired',
+};
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function postForm(request, action, label, className) {
+  const form = el('form');
+  form.method = 'post';
+  form.action = `/dashboard/agent-requests/${request.id}/${action}`;
+  for (const [name, value] of [['csrf_token', csrf], ['version', String(request.version)]]) {
+    const input = el('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    form.append(input);
+  }
+  form.append(el('button', className, label));
+  form.lastChild.type = 'submit';
+  return form;
+}
+
+function link(href, className, label) {
+  const a = el('a', className, label);
+  a.href = href;
+  return a;
+}
+
+function card(request) {
+  const percent = Math.round(request.confidence * 100);
+  const item = el('li', 'request card fresh');
+  item.dataset.id = String(request.id);
+  item.dataset.state = request.state;
+  item.dataset.version = String(request.version);
+
+  const head = el('div', 'request-head');
+  const headline = el('p', 'headline', 'Action Agent wants to apply to ');
+  headline.append(el('strong', 'posting', `${request.company} - ${request.title}`), '.');
+  const confidence = el('span', 'confidence', `Confidence ${percent}%`);
+  confidence.title = 'How sure the agent is that this fits you';
+  head.append(headline, confidence);
+  const meter = el('progress', 'meter');
+  meter.max = 100;
+  meter.value = percent;
+  meter.setAttribute('aria-hidden', 'true');
+  item.append(head, meter);
+
+  if (request.confidenceReasons.length > 0) {
+    const reasons = el('ul', 'reasons');
+    for (const reason of request.confidenceReasons) reasons.append(el('li', '', reason));
+    item.append(reasons);
+  }
+
+  const meta = el('p', 'meta muted');
+  const posting = link(request.jobUrl, 'job-link', 'View posting ↗');
+  posting.target = '_blank';
+  posting.rel = 'noopener noreferrer';
+  const count = request.answers.length;
+  const time = el('time', '', ago(request.createdAt));
+  time.dataset.ms = String(request.createdAt);
+  meta.append(
+    el('span', `badge state-${request.state}`, STATE_LABEL[request.state] ?? request.state), ' ',
+    posting, ` · ${count} planned ${count === 1 ? 'answer' : 'answers'} · `, time,
+  );
+  item.append(meta);
+
+  const actions = el('div', 'actions');
+  if (request.state === 'pending') {
+    actions.append(
+      postForm(request, 'approve', 'Approve', 'primary approve'),
+      link(`/dashboard/agent-requests/${request.id}/edit`, 'button edit', 'Edit'),
+      postForm(request, 'decline', 'Reject', 'danger decline'),
+    );
+  } else if (request.state === 'needs_you') {
+    actions.append(
+      link(`/dashboard/agent-requests/${request.id}/magic-link`, 'button primary magic-link', 'Open magic link'),
+      postForm(request, 'mark-submitted', 'Mark as submitted', 'mark-submitted'),
+      postForm(request, 'decline', 'Reject', 'danger decline'),
+    );
+  } else if (request.state === 'approved' || request.state === 'applying') {
+    actions.append(
+      el('span', 'muted queued', 'Queued: the agent applies soon.'),
+      postForm(request, 'decline', 'Cancel', 'danger decline'),
+    );
+  } else if (request.applicationId != null) {
+    actions.append(link(`/dashboard/applications/${request.applicationId}`, '', 'See the application →'));
+  }
+  item.append(actions);
+  return item;
+}
+
+function bump(selector, delta) {
+  const count = document.querySelector(selector);
+  if (count) count.textContent = String(Math.max(0, Number(count.textContent) + delta));
+}
+
+const countOf = (state) => `.filters a[data-state="${CSS.escape(state)}"] .count`;
+// The state of every card we know, shown or filtered out, for the counts in the filter bar.
+const known = new Map([...list.children].map((item) => [item.dataset.id, item.dataset.state]));
+
+function show(request, created) {
+  const id = String(request.id);
+  const existing = list.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+  // A replayed or reordered event never replaces a newer card.
+  if (existing && Number(existing.dataset.version) >= request.version) return;
+  if (created) bump('.filters a:not([data-state]) .count', 1);
+  if (known.has(id)) bump(countOf(known.get(id)), -1);
+  if (created || known.has(id)) bump(countOf(request.state), 1);
+  known.set(id, request.state);
+  if (filter && filter !== request.state) existing?.remove();
+  else if (existing) existing.replaceWith(card(request));
+  else list.prepend(card(request));
+  empty.hidden = list.children.length > 0;
+}
+
+function setStatus(state, text) {
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+// EventSource sends the session cookie and resends Last-Event-ID after a drop; the replay of
+// recent events on connect is skipped by id.
+const source = new EventSource('/api/v1/events');
+source.onopen = () => setStatus('live', 'live');
+source.onerror = () => setStatus('offline', 'reconnecting…');
+source.onmessage = (message) => {
+  const event = JSON.parse(message.data);
+  if (event.id <= lastId) return;
+  if (event.type === 'agent_request.created') show(event.payload, true);
+  else if (event.type === 'agent_request.updated') show(event.payload, false);
+};
+
+keepTimesFresh();

@@ -1,0 +1,64 @@
+// The popup's approval queue: pending request cards with Approve / Reject. Rendered from
+// storage.local (the background keeps the list fresh from the event stream); every text goes
+// in through textContent, since titles come from scraped job pages.
+import { ext } from './lib/ext.js';
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function say(text) {
+  $('requests-error').textContent = text;
+  $('requests-error').hidden = !text;
+}
+
+async function decide(request, action, card) {
+  say('');
+  for (const button of card.querySelectorAll('button')) button.disabled = true;
+  const result = await ext.runtime.sendMessage({ type: 'request-decide', id: request.id, action, version: request.version });
+  if (!result?.ok) {
+    say(result?.error ?? 'The background did not answer.');
+    for (const button of card.querySelectorAll('button')) button.disabled = false;
+  }
+}
+
+function card(request) {
+  const item = el('li', 'request');
+  item.dataset.id = String(request.id);
+  item.dataset.version = String(request.version);
+  const headline = el('p', 'headline', 'Action Agent wants to apply to ');
+  headline.append(el('strong', 'posting', `${request.company} - ${request.title}`));
+  const percent = Math.round(request.confidence * 100);
+  const confidence = el('p', 'confidence muted small', `Confidence ${percent}%`);
+  if (request.confidenceReasons?.length) confidence.title = request.confidenceReasons.join('\n');
+  const actions = el('div', 'row');
+  const approve = el('button', 'primary small-button approve', 'Approve');
+  const reject = el('button', 'small-button decline', 'Reject');
+  approve.type = 'button';
+  reject.type = 'button';
+  approve.addEventListener('click', () => decide(request, 'approve', item));
+  reject.addEventListener('click', () => decide(request, 'decline', item));
+  actions.append(approve, reject);
+  item.append(headline, confidence, actions);
+  return item;
+}
+
+function render(pending = []) {
+  $('requests').replaceChildren(...pending.map(card));
+  $('requests-empty').hidden = pending.length > 0;
+  $('requests-count').textContent = String(pending.length);
+  $('requests-count').hidden = pending.length === 0;
+}
+
+export async function setUpRequests() {
+  ext.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && 'pendingRequests' in changes) render(changes.pendingRequests.newValue);
+  });
+  const { pendingRequests } = await ext.storage.local.get('pendingRequests');
+  render(pendingRequests);
+}
