@@ -51,6 +51,21 @@ pub struct Config {
     /// How long a claimed job stays owned without a heartbeat; a worker that dies mid-job
     /// has its job taken over after this. `COMPANION_JOB_LEASE_SECS`.
     pub job_lease_secs: u64,
+    /// `host:port` entries the fetcher may reach although they resolve to a private or
+    /// loopback address (a self-hosted board, a test server). Empty by default.
+    /// `COMPANION_FETCH_ALLOW_HOSTS` (comma-separated).
+    #[serde(deserialize_with = "list_or_csv")]
+    pub fetch_allow_hosts: Vec<String>,
+    /// Seconds before a fetch of a job page or board gives up. `COMPANION_FETCH_TIMEOUT_SECS`.
+    pub fetch_timeout_secs: u64,
+    /// Largest page or board answer read, in bytes. `COMPANION_FETCH_MAX_BYTES`.
+    pub fetch_max_bytes: usize,
+    /// Greenhouse job-board API base. `COMPANION_GREENHOUSE_API_URL`.
+    pub greenhouse_api_url: String,
+    /// Lever postings API base. `COMPANION_LEVER_API_URL`.
+    pub lever_api_url: String,
+    /// Ashby job-board API base. `COMPANION_ASHBY_API_URL`.
+    pub ashby_api_url: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -92,6 +107,12 @@ impl Default for Config {
             master_key_file: String::new(),
             wasm_dir: PathBuf::from("dist/chrome/pkg"),
             job_lease_secs: 30,
+            fetch_allow_hosts: Vec::new(),
+            fetch_timeout_secs: 15,
+            fetch_max_bytes: 5 * 1024 * 1024,
+            greenhouse_api_url: "https://boards-api.greenhouse.io".into(),
+            lever_api_url: "https://api.lever.co".into(),
+            ashby_api_url: "https://api.ashbyhq.com".into(),
         }
     }
 }
@@ -115,7 +136,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 20] = [
     "bind",
     "data_dir",
     "database_url",
@@ -130,6 +151,12 @@ const ENV_KEYS: [&str; 14] = [
     "master_key_file",
     "wasm_dir",
     "job_lease_secs",
+    "fetch_allow_hosts",
+    "fetch_timeout_secs",
+    "fetch_max_bytes",
+    "greenhouse_api_url",
+    "lever_api_url",
+    "ashby_api_url",
 ];
 
 impl Config {
@@ -186,10 +213,24 @@ impl Config {
         if self.job_lease_secs == 0 {
             return Err(Error::Config("job_lease_secs must be at least 1".into()));
         }
+        if self.fetch_timeout_secs == 0 {
+            return Err(Error::Config("fetch_timeout_secs must be at least 1".into()));
+        }
+        for base in [&self.greenhouse_api_url, &self.lever_api_url, &self.ashby_api_url] {
+            url::Url::parse(base).map_err(|e| Error::Config(format!("{base:?}: {e}")))?;
+        }
         if self.max_body_bytes < 1024 {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
         }
         Ok(self)
+    }
+
+    pub fn fetch_policy(&self) -> crate::fetch::FetchPolicy {
+        crate::fetch::FetchPolicy {
+            allow_hosts: self.fetch_allow_hosts.clone(),
+            timeout: std::time::Duration::from_secs(self.fetch_timeout_secs),
+            max_bytes: self.fetch_max_bytes,
+        }
     }
 
     /// The public URL without a trailing slash.

@@ -4,8 +4,10 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod fetch;
 pub mod http;
 pub mod identity;
+pub mod intake;
 pub mod jobs;
 pub mod pairing;
 pub mod state;
@@ -67,6 +69,7 @@ impl App {
         let identity = Identity::load_or_create(&store, &master).await?;
         let vault = Vault::new(master, store.clone());
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let fetcher = crate::fetch::Fetcher::new(config.fetch_policy())?;
         let state = AppState {
             auth_limiter: AttemptLimiter::per_minute(config.auth_attempts_per_minute),
             config: Arc::new(config),
@@ -78,6 +81,7 @@ impl App {
             setup: SetupToken::default(),
             metrics: metrics_handle()?,
             shutdown: shutdown_rx,
+            fetcher,
         };
         let notifications = state.bus.listen(&state.config.database_url).await?;
         Ok(App {

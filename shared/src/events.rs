@@ -9,6 +9,8 @@ pub const TEST_PING: &str = "test.ping";
 pub const CREDENTIALS_UPDATED: &str = "credentials.updated";
 pub const CREDENTIALS_REMOVED: &str = "credentials.removed";
 pub const VAULT_ROTATED: &str = "vault.rotated";
+pub const POSTING_SAVED: &str = "posting.saved";
+pub const POSTING_MATCHED: &str = "posting.matched";
 
 fn text_field<'a>(event: &'a AgentEvent, key: &str) -> &'a str {
     event
@@ -39,6 +41,25 @@ pub fn describe(event: &AgentEvent) -> String {
         }
         CREDENTIALS_REMOVED => format!("{} disconnected", text_field(event, "platform")),
         VAULT_ROTATED => "The vault key was rotated".to_owned(),
+        POSTING_SAVED => format!(
+            "Posting saved: {} - {}",
+            text_field(event, "company"),
+            text_field(event, "title")
+        ),
+        POSTING_MATCHED => {
+            let score = event.payload.get("score").and_then(|v| v.as_f64()).unwrap_or(0.0);
+            let verdict = if event.payload.get("passed").and_then(|v| v.as_bool()) == Some(true) {
+                "passes your filters"
+            } else {
+                "filtered out"
+            };
+            format!(
+                "{} - {} {verdict} (score {:.0}%)",
+                text_field(event, "company"),
+                text_field(event, "title"),
+                score * 100.0
+            )
+        }
         TEST_PING => {
             let message = text_field(event, "message");
             if message.is_empty() {
@@ -79,6 +100,13 @@ mod tests {
             "hello"
         );
         assert_eq!(describe(&event("job.progress", json!({}))), "job progress");
+        assert_eq!(
+            describe(&event(
+                POSTING_MATCHED,
+                json!({"company": "Acme", "title": "Engineer", "passed": true, "score": 0.7})
+            )),
+            "Acme - Engineer passes your filters (score 70%)"
+        );
         assert_eq!(
             describe(&event("job.progress", json!({"message": "50%"}))),
             "50%"

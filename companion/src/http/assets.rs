@@ -32,3 +32,13 @@ pub async fn accounts_script() -> impl IntoResponse {
         include_str!("../../static/accounts.js"),
     )
 }
+
+pub async fn postings_script() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        include_str!("../../static/postings.js"),
+    )
+}

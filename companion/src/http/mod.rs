@@ -8,9 +8,13 @@ mod devices;
 mod events;
 pub mod guard;
 mod health;
+mod intake_pages;
+mod intake_settings;
 mod jobs;
 mod pairing;
+mod postings;
 mod vault;
+mod watchlist;
 
 use std::sync::Arc;
 
@@ -44,6 +48,7 @@ use crate::state::AppState;
         (name = "events", description = "The live event log"),
         (name = "vault", description = "Job-site sessions sealed in the browser"),
         (name = "jobs", description = "Durable background jobs"),
+        (name = "postings", description = "Job intake: postings, the watchlist and intake settings"),
     )
 )]
 struct ApiDoc;
@@ -66,6 +71,13 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::cancel))
         .routes(routes!(jobs::retry))
+        .routes(routes!(postings::create, postings::list))
+        .routes(routes!(postings::get, postings::delete))
+        .routes(routes!(postings::import))
+        .routes(routes!(intake_settings::get, intake_settings::put))
+        .routes(routes!(watchlist::list, watchlist::add))
+        .routes(routes!(watchlist::remove))
+        .routes(routes!(watchlist::poll))
         .split_for_parts()
 }
 
@@ -117,6 +129,25 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/accounts/{platform}/disconnect",
             post(accounts::disconnect),
         )
+        .route(
+            "/dashboard/postings",
+            get(intake_pages::postings).post(intake_pages::add_posting),
+        )
+        .route(
+            "/dashboard/postings/import",
+            post(intake_pages::import_csv),
+        )
+        .route(
+            "/dashboard/settings",
+            get(intake_pages::settings).post(intake_pages::save_settings),
+        )
+        .route("/dashboard/watchlist", post(intake_pages::add_watch))
+        .route(
+            "/dashboard/watchlist/{id}/remove",
+            post(intake_pages::remove_watch),
+        )
+        .route("/dashboard/watchlist/poll", post(intake_pages::poll_now))
+        .route("/static/postings.js", get(assets::postings_script))
         .route("/static/wasm/{file}", get(accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))

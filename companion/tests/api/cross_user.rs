@@ -74,6 +74,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .expect("json");
     let alice_key_id = alice_key["keyId"].as_str().expect("key id").to_owned();
     let alice_job = crate::jobs_api::enqueue(&app, alice_user.id, "noop").await;
+    let alice_intake = crate::intake::seed_for_cross_user(&app, &alice_client).await;
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
@@ -110,7 +111,9 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                 &path
                     .replace("{id}", &alice.device.id)
                     .replace("{platform}", "linkedin")
-                    .replace("{job_id}", &alice_job.to_string()),
+                    .replace("{job_id}", &alice_job.to_string())
+                    .replace("{posting_id}", &alice_intake.posting_id.to_string())
+                    .replace("{watch_id}", &alice_intake.watch_id.to_string()),
             );
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             match (method.as_str(), path.as_str()) {
@@ -199,6 +202,20 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     assert_eq!(status, 404, "{context}");
                     assert_no_trace_of(&alice, &text, &context);
                 }
+                (method_name, path) if path.starts_with("/api/v1/postings")
+                    || path.starts_with("/api/v1/watchlist")
+                    || path == "/api/v1/settings/intake" =>
+                {
+                    let method_name = method_name.to_owned();
+                    crate::intake::cross_user_case(
+                        caller.request(method, &url),
+                        &method_name,
+                        path,
+                        &alice_intake,
+                        &context,
+                    )
+                    .await;
+                }
                 _ => panic!("no cross-user case for {context}: add one to this test"),
             }
         }
@@ -217,4 +234,5 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .await
         .expect("A's jar is intact");
     assert_eq!(jar.cookies[0].value.expose_secret(), "alice-session");
+    crate::intake::assert_untouched(&app, &alice_client, &alice_intake).await;
 }
