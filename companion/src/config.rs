@@ -214,9 +214,15 @@ impl Config {
             return Err(Error::Config("job_lease_secs must be at least 1".into()));
         }
         if self.fetch_timeout_secs == 0 {
-            return Err(Error::Config("fetch_timeout_secs must be at least 1".into()));
+            return Err(Error::Config(
+                "fetch_timeout_secs must be at least 1".into(),
+            ));
         }
-        for base in [&self.greenhouse_api_url, &self.lever_api_url, &self.ashby_api_url] {
+        for base in [
+            &self.greenhouse_api_url,
+            &self.lever_api_url,
+            &self.ashby_api_url,
+        ] {
             url::Url::parse(base).map_err(|e| Error::Config(format!("{base:?}: {e}")))?;
         }
         if self.max_body_bytes < 1024 {

@@ -193,14 +193,14 @@ impl Resolve for CheckedResolver {
         let host = name.as_str().to_ascii_lowercase();
         let allowed = self.allowed_names.contains(&host);
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             if !allowed && let Some(bad) = addrs.iter().find(|a| is_forbidden(a.ip())) {
                 return Err(Box::new(RefusedAddress(format!(
                     "{host} resolves to {}, a private or reserved address",
                     bad.ip()
-                ))) as Box<dyn std::error::Error + Send + Sync>);
+                )))
+                    as Box<dyn std::error::Error + Send + Sync>);
             }
             let addrs: Addrs = Box::new(addrs.into_iter());
             Ok(addrs)
@@ -413,8 +413,16 @@ mod tests {
         assert!(resolved.is_err());
         // Through the client the refusal stays a refusal (a 4xx), not an upstream failure.
         let url = Url::parse("http://localhost:9/").expect("url");
-        let error = fetcher.client.get(url.clone()).send().await.expect_err("refused");
-        assert!(matches!(describe(&url, &error), FetchError::Refused(_)), "{error:?}");
+        let error = fetcher
+            .client
+            .get(url.clone())
+            .send()
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(describe(&url, &error), FetchError::Refused(_)),
+            "{error:?}"
+        );
         assert!(matches!(
             fetcher.get("http://127.0.0.1:9/", "*/*").await,
             Err(FetchError::Refused(_))

@@ -47,7 +47,11 @@ pub fn describe(event: &AgentEvent) -> String {
             text_field(event, "title")
         ),
         POSTING_MATCHED => {
-            let score = event.payload.get("score").and_then(|v| v.as_f64()).unwrap_or(0.0);
+            let score = event
+                .payload
+                .get("score")
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0);
             let verdict = if event.payload.get("passed").and_then(|v| v.as_bool()) == Some(true) {
                 "passes your filters"
             } else {

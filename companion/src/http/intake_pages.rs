@@ -36,7 +36,11 @@ impl From<PostingInfo> for PostingView {
     fn from(posting: PostingInfo) -> Self {
         let mut location = posting.location.unwrap_or_default();
         if posting.remote {
-            location = if location.is_empty() { "Remote".into() } else { format!("{location} · remote") };
+            location = if location.is_empty() {
+                "Remote".into()
+            } else {
+                format!("{location} · remote")
+            };
         }
         PostingView {
             id: posting.id,
@@ -51,7 +55,10 @@ impl From<PostingInfo> for PostingView {
                 .map(|m| format!("{:.0}%", m.score * 100.0))
                 .unwrap_or_default(),
             passed: posting.outcome.as_ref().map(|m| m.passed),
-            reasons: posting.outcome.map(|m| m.reasons.join("; ")).unwrap_or_default(),
+            reasons: posting
+                .outcome
+                .map(|m| m.reasons.join("; "))
+                .unwrap_or_default(),
             added: ago(posting.created_at),
         }
     }
@@ -89,7 +96,9 @@ async fn postings_page(
 }
 
 pub async fn postings(State(state): State<AppState>, me: DashboardUser) -> Result<Response> {
-    Ok(render(&postings_page(&state, me, String::new(), String::new()).await?))
+    Ok(render(
+        &postings_page(&state, me, String::new(), String::new()).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -149,8 +158,7 @@ pub async fn import_csv(
     me: DashboardUser,
     Form(form): Form<ImportForm>,
 ) -> Result<Response> {
-    let (notice, error) = match csv_import::import(&state, me.user.id, form.csv.as_bytes()).await
-    {
+    let (notice, error) = match csv_import::import(&state, me.user.id, form.csv.as_bytes()).await {
         Ok(report) => {
             let rejected: Vec<String> = report
                 .rejected
@@ -313,7 +321,9 @@ pub async fn save_settings(
         Err(error) => Err(error),
     };
     match saved {
-        Ok(_) => Ok(render(&settings_page(&state, me, "Saved.", String::new()).await?)),
+        Ok(_) => Ok(render(
+            &settings_page(&state, me, "Saved.", String::new()).await?,
+        )),
         Err(error) if error.status().is_client_error() => {
             let status = error.status();
             let page = settings_page(&state, me, "", error.to_string()).await?;
@@ -337,7 +347,9 @@ pub async fn add_watch(
     let vendor = Vendor::parse(&form.vendor)
         .ok_or_else(|| Error::BadRequest("vendor is greenhouse, lever or ashby".into()));
     let added = match vendor {
-        Ok(vendor) => watch(&state, me.user.id, vendor, &form.board).await.map(|_| ()),
+        Ok(vendor) => watch(&state, me.user.id, vendor, &form.board)
+            .await
+            .map(|_| ()),
         Err(error) => Err(error),
     };
     match added {
@@ -363,5 +375,7 @@ pub async fn remove_watch(
 pub async fn poll_now(State(state): State<AppState>, me: DashboardUser) -> Result<Response> {
     let job_id = enqueue_poll(&state, me.user.id).await?;
     let notice = format!("Poll queued as job {job_id}; new postings appear on the Postings page.");
-    Ok(render(&settings_page(&state, me, &notice, String::new()).await?))
+    Ok(render(
+        &settings_page(&state, me, &notice, String::new()).await?,
+    ))
 }

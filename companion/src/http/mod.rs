@@ -133,10 +133,7 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/postings",
             get(intake_pages::postings).post(intake_pages::add_posting),
         )
-        .route(
-            "/dashboard/postings/import",
-            post(intake_pages::import_csv),
-        )
+        .route("/dashboard/postings/import", post(intake_pages::import_csv))
         .route(
             "/dashboard/settings",
             get(intake_pages::settings).post(intake_pages::save_settings),

@@ -143,7 +143,11 @@ pub async fn create(
 /// Reads whichever shape the body has; shared with the dashboard's forms.
 pub async fn raw_posting(state: &AppState, body: Value, from_device: bool) -> Result<RawPosting> {
     if let Some(posting) = jsonld::find_job_posting(&body) {
-        let source = if from_device { Source::Extension } else { Source::Url };
+        let source = if from_device {
+            Source::Extension
+        } else {
+            Source::Url
+        };
         return Ok(jsonld::to_raw(posting, source));
     }
     let request: PostingRequest = serde_json::from_value(body).map_err(|e| Error::Rejected {
@@ -158,8 +162,17 @@ pub async fn posting_from_request(
     request: PostingRequest,
     from_device: bool,
 ) -> Result<RawPosting> {
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-    let (title, company, text) = (given(&request.title), given(&request.company), given(&request.text));
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let (title, company, text) = (
+        given(&request.title),
+        given(&request.company),
+        given(&request.text),
+    );
     let mut raw = if let Some(text) = text {
         RawPosting::pasted(&text, title.as_deref(), company.as_deref())
     } else if title.is_none() && company.is_none() && request.description.is_none() {
@@ -172,7 +185,11 @@ pub async fn posting_from_request(
             title: title.unwrap_or_default(),
             company: company.unwrap_or_default(),
             description_html: request.description.unwrap_or_default(),
-            ..RawPosting::new(if from_device { Source::Extension } else { Source::Url })
+            ..RawPosting::new(if from_device {
+                Source::Extension
+            } else {
+                Source::Url
+            })
         }
     };
     raw.url = given(&request.url);

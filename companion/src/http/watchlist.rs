@@ -88,7 +88,12 @@ pub async fn add(
     ))
 }
 
-pub async fn watch(state: &AppState, user_id: i64, vendor: Vendor, board: &str) -> Result<WatchRow> {
+pub async fn watch(
+    state: &AppState,
+    user_id: i64,
+    vendor: Vendor,
+    board: &str,
+) -> Result<WatchRow> {
     let board = boards::check_board(board)?;
     store::watchlist::add(&state.store, user_id, vendor.as_str(), board, now_ms()).await
 }

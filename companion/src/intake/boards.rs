@@ -81,8 +81,9 @@ pub fn check_board(board: &str) -> Result<&str> {
 
 /// The postings in one board's API answer.
 pub fn parse_board(vendor: Vendor, board: &str, body: &[u8]) -> Result<Vec<RawPosting>> {
-    let document: Value = serde_json::from_slice(body)
-        .map_err(|e| Error::BadRequest(format!("the {} answer is not JSON: {e}", vendor.as_str())))?;
+    let document: Value = serde_json::from_slice(body).map_err(|e| {
+        Error::BadRequest(format!("the {} answer is not JSON: {e}", vendor.as_str()))
+    })?;
     let postings = match vendor {
         Vendor::Greenhouse => document
             .get("jobs")
@@ -91,14 +92,15 @@ pub fn parse_board(vendor: Vendor, board: &str, body: &[u8]) -> Result<Vec<RawPo
         Vendor::Lever => document
             .as_array()
             .map(|jobs| jobs.iter().map(|j| lever(j, board)).collect()),
-        Vendor::Ashby => document
-            .get("jobs")
-            .and_then(Value::as_array)
-            .map(|jobs| jobs.iter().filter(|j| j.get("isListed") != Some(&json!(false))).map(|j| ashby(j, board)).collect()),
+        Vendor::Ashby => document.get("jobs").and_then(Value::as_array).map(|jobs| {
+            jobs.iter()
+                .filter(|j| j.get("isListed") != Some(&json!(false)))
+                .map(|j| ashby(j, board))
+                .collect()
+        }),
     };
-    postings.ok_or_else(|| {
-        Error::BadRequest(format!("the {} answer has no job list", vendor.as_str()))
-    })
+    postings
+        .ok_or_else(|| Error::BadRequest(format!("the {} answer has no job list", vendor.as_str())))
 }
 
 fn string(value: &Value, pointer: &str) -> Option<String> {
@@ -238,7 +240,9 @@ async fn poll_job(state: AppState, ctx: JobContext) -> Result<Value, JobError> {
         ctx.progress(percent, &format!("{} {}", watch.vendor, watch.board))
             .await?;
     }
-    Ok(json!({"added": added, "duplicates": duplicates, "skipped": skipped, "failedBoards": failed}))
+    Ok(
+        json!({"added": added, "duplicates": duplicates, "skipped": skipped, "failedBoards": failed}),
+    )
 }
 
 #[derive(Default)]

@@ -4,8 +4,20 @@ use url::Url;
 
 /// Query parameters that only say where a click came from.
 const TRACKING_PARAMS: [&str; 14] = [
-    "gh_src", "gh_jid_src", "lever-source", "lever-origin", "ref", "referrer", "source", "src",
-    "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "trk",
+    "gh_src",
+    "gh_jid_src",
+    "lever-source",
+    "lever-origin",
+    "ref",
+    "referrer",
+    "source",
+    "src",
+    "fbclid",
+    "gclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "trk",
 ];
 
 /// Lowercase scheme and host (the URL parser does that), no fragment, no default port, no
@@ -42,7 +54,12 @@ pub fn canonical_url(url: &Url) -> String {
 /// "Acme Inc" / "senior engineer" meet. Legal suffixes are dropped from the company.
 pub fn dedupe_key(company: &str, title: &str) -> String {
     let company: Vec<String> = words(company)
-        .filter(|w| !matches!(w.as_str(), "inc" | "llc" | "ltd" | "gmbh" | "corp" | "co" | "sa" | "ag" | "plc"))
+        .filter(|w| {
+            !matches!(
+                w.as_str(),
+                "inc" | "llc" | "ltd" | "gmbh" | "corp" | "co" | "sa" | "ag" | "plc"
+            )
+        })
         .collect();
     let title: Vec<String> = words(title).collect();
     format!("{}|{}", company.join(" "), title.join(" "))
@@ -83,7 +100,10 @@ mod tests {
             canon("https://boards.example.com/x?gh_jid=42&utm_campaign=z"),
             "https://boards.example.com/x?gh_jid=42"
         );
-        assert_eq!(canon("http://example.com:8080/a/"), "http://example.com:8080/a");
+        assert_eq!(
+            canon("http://example.com:8080/a/"),
+            "http://example.com:8080/a"
+        );
         assert_eq!(canon("https://example.com/"), "https://example.com");
     }
 
@@ -93,6 +113,9 @@ mod tests {
             dedupe_key("ACME, Inc.", "Senior  Engineer (Rust)"),
             dedupe_key("Acme Inc", "senior engineer - rust")
         );
-        assert_ne!(dedupe_key("Acme", "C++ Engineer"), dedupe_key("Acme", "C Engineer"));
+        assert_ne!(
+            dedupe_key("Acme", "C++ Engineer"),
+            dedupe_key("Acme", "C Engineer")
+        );
     }
 }

@@ -56,11 +56,14 @@ pub fn row_to_posting(row: &HashMap<&str, &str>) -> Result<RawPosting, String> {
             .transpose()
     };
     Ok(RawPosting {
-        url: field("job_url_direct").or_else(|| field("job_url")).map(str::to_owned),
+        url: field("job_url_direct")
+            .or_else(|| field("job_url"))
+            .map(str::to_owned),
         company: field("company").unwrap_or_default().to_owned(),
         title: field("title").unwrap_or_default().to_owned(),
         location: field("location").map(str::to_owned),
-        remote: field("is_remote").is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")),
+        remote: field("is_remote")
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")),
         salary_min: amount("min_amount")?,
         salary_max: amount("max_amount")?,
         salary_currency: field("currency").map(str::to_owned),
@@ -78,7 +81,10 @@ pub async fn import(state: &AppState, user_id: i64, body: &[u8]) -> Result<Impor
         .headers()
         .map_err(|e| Error::BadRequest(format!("the CSV header cannot be read: {e}")))?
         .clone();
-    let names: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+    let names: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
     for required in ["title", "company"] {
         if !names.iter().any(|n| n == required) {
             return Err(Error::BadRequest(format!(

@@ -112,7 +112,10 @@ fn place(value: &Value) -> Option<String> {
 }
 
 fn is_remote(posting: &Value) -> bool {
-    let telecommute = |v: &Value| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("TELECOMMUTE"));
+    let telecommute = |v: &Value| {
+        v.as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("TELECOMMUTE"))
+    };
     match posting.get("jobLocationType") {
         Some(Value::Array(items)) => items.iter().any(telecommute),
         Some(single) => telecommute(single),
@@ -130,7 +133,9 @@ fn salary(value: Option<&Value>) -> (Option<i64>, Option<i64>, Option<String>) {
     let quantity = amount.get("value").unwrap_or(amount);
     let number = |v: Option<&Value>| -> Option<i64> {
         let v = v?;
-        let n = v.as_f64().or_else(|| v.as_str()?.replace(',', "").trim().parse().ok())?;
+        let n = v
+            .as_f64()
+            .or_else(|| v.as_str()?.replace(',', "").trim().parse().ok())?;
         (n.is_finite() && n >= 0.0).then(|| n.round() as i64)
     };
     let (min, max) = match quantity {
@@ -187,7 +192,10 @@ mod tests {
         assert_eq!(raw.company, "Acme");
         assert_eq!(raw.location.as_deref(), Some("Berlin, DE; Paris"));
         assert!(raw.remote);
-        assert_eq!((raw.salary_min, raw.salary_max), (Some(80_000), Some(95_000)));
+        assert_eq!(
+            (raw.salary_min, raw.salary_max),
+            (Some(80_000), Some(95_000))
+        );
         assert_eq!(raw.salary_currency.as_deref(), Some("EUR"));
         assert_eq!(raw.posted_at, Some(1_793_491_200_000));
         assert_eq!(raw.url.as_deref(), Some("https://jobs.example.com/1"));
@@ -196,8 +204,12 @@ mod tests {
 
     #[test]
     fn lists_and_type_arrays_are_searched() {
-        let document = json!([{"@type": "Organization"}, {"@type": ["Thing", "JobPosting"], "title": "X"}]);
-        assert_eq!(find_job_posting(&document).and_then(|p| p.get("title")), Some(&json!("X")));
+        let document =
+            json!([{"@type": "Organization"}, {"@type": ["Thing", "JobPosting"], "title": "X"}]);
+        assert_eq!(
+            find_job_posting(&document).and_then(|p| p.get("title")),
+            Some(&json!("X"))
+        );
         assert!(find_job_posting(&json!({"@type": "Organization"})).is_none());
     }
 

@@ -48,7 +48,11 @@ fn hard_filter_failures(posting: &NewPosting, settings: &IntakeSettings) -> Vec<
     let mut failures = Vec::new();
     let title = posting.title.to_lowercase();
     let company = posting.company.trim().to_lowercase();
-    let location = posting.location.as_deref().unwrap_or_default().to_lowercase();
+    let location = posting
+        .location
+        .as_deref()
+        .unwrap_or_default()
+        .to_lowercase();
 
     if settings.remote_only && !posting.remote {
         failures.push("not remote, and you want remote only".to_owned());
@@ -119,7 +123,11 @@ fn relevance(posting: &NewPosting, resume: &Value, reasons: &mut Vec<String>) ->
     if matched.is_empty() {
         reasons.push("mentions none of your skills".to_owned());
     } else {
-        let named: Vec<&str> = matched.iter().take(NAMED_SKILLS).map(|s| s.as_str()).collect();
+        let named: Vec<&str> = matched
+            .iter()
+            .take(NAMED_SKILLS)
+            .map(|s| s.as_str())
+            .collect();
         let more = matched.len().saturating_sub(NAMED_SKILLS);
         let mut list = named.join(", ");
         if more > 0 {
@@ -132,9 +140,9 @@ fn relevance(posting: &NewPosting, resume: &Value, reasons: &mut Vec<String>) ->
         ));
     }
     let posting_title = posting.title.to_lowercase();
-    let title_match = titles.iter().find(|held| {
-        significant_words(held).any(|word| contains_term(&posting_title, &word))
-    });
+    let title_match = titles
+        .iter()
+        .find(|held| significant_words(held).any(|word| contains_term(&posting_title, &word)));
     if let Some(held) = title_match {
         reasons.push(format!("title is close to your {held:?}"));
     }
@@ -263,32 +271,50 @@ mod tests {
         let resume = resume();
         let cases: Vec<(IntakeSettings, NewPosting, &str)> = vec![
             (
-                IntakeSettings { remote_only: true, ..IntakeSettings::default() },
+                IntakeSettings {
+                    remote_only: true,
+                    ..IntakeSettings::default()
+                },
                 posting("Engineer", "Acme", "Berlin", false),
                 "not remote",
             ),
             (
-                IntakeSettings { locations: vec!["Paris".into()], ..IntakeSettings::default() },
+                IntakeSettings {
+                    locations: vec!["Paris".into()],
+                    ..IntakeSettings::default()
+                },
                 posting("Engineer", "Acme", "Berlin", false),
                 "location \"Berlin\" is not one of yours",
             ),
             (
-                IntakeSettings { salary_floor: Some(200_000), ..IntakeSettings::default() },
+                IntakeSettings {
+                    salary_floor: Some(200_000),
+                    ..IntakeSettings::default()
+                },
                 posting("Engineer", "Acme", "Berlin", false),
                 "below your floor",
             ),
             (
-                IntakeSettings { title_include: vec!["designer".into()], ..IntakeSettings::default() },
+                IntakeSettings {
+                    title_include: vec!["designer".into()],
+                    ..IntakeSettings::default()
+                },
                 posting("Engineer", "Acme", "Berlin", false),
                 "none of your keywords",
             ),
             (
-                IntakeSettings { title_exclude: vec!["manager".into()], ..IntakeSettings::default() },
+                IntakeSettings {
+                    title_exclude: vec!["manager".into()],
+                    ..IntakeSettings::default()
+                },
                 posting("Engineering Manager", "Acme", "Berlin", false),
                 "excluded \"manager\"",
             ),
             (
-                IntakeSettings { company_blocklist: vec![" acme ".into()], ..IntakeSettings::default() },
+                IntakeSettings {
+                    company_blocklist: vec![" acme ".into()],
+                    ..IntakeSettings::default()
+                },
                 posting("Engineer", "ACME", "Berlin", false),
                 "blocklist",
             ),
@@ -296,24 +322,39 @@ mod tests {
         for (settings, posting, reason) in cases {
             let outcome = evaluate(&posting, &resume, &settings);
             assert!(!outcome.passed, "{reason}: {outcome:?}");
-            assert!(outcome.reasons.iter().any(|r| r.contains(reason)), "{reason}: {outcome:?}");
+            assert!(
+                outcome.reasons.iter().any(|r| r.contains(reason)),
+                "{reason}: {outcome:?}"
+            );
         }
     }
 
     #[test]
     fn remote_postings_pass_the_location_filter_when_remote_is_allowed() {
-        let settings = IntakeSettings { locations: vec!["Paris".into()], ..IntakeSettings::default() };
+        let settings = IntakeSettings {
+            locations: vec!["Paris".into()],
+            ..IntakeSettings::default()
+        };
         let remote = posting("Engineer", "Acme", "Anywhere", true);
         assert!(evaluate(&remote, &Value::Null, &settings).passed);
-        let strict = IntakeSettings { remote_allowed: false, ..settings };
+        let strict = IntakeSettings {
+            remote_allowed: false,
+            ..settings
+        };
         assert!(!evaluate(&remote, &Value::Null, &strict).passed);
     }
 
     #[test]
     fn unknown_salary_passes_the_floor_but_lowers_the_score() {
-        let settings = IntakeSettings { salary_floor: Some(100_000), ..IntakeSettings::default() };
+        let settings = IntakeSettings {
+            salary_floor: Some(100_000),
+            ..IntakeSettings::default()
+        };
         let known = posting("Senior Rust Engineer", "Acme", "Berlin", false);
-        let unknown = NewPosting { salary_max: None, ..known.clone() };
+        let unknown = NewPosting {
+            salary_max: None,
+            ..known.clone()
+        };
         let known = evaluate(&known, &resume(), &settings);
         let unknown = evaluate(&unknown, &resume(), &settings);
         assert!(unknown.passed);

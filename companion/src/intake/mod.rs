@@ -90,8 +90,12 @@ impl RawPosting {
     /// A pasted description: title and company from its first two lines unless given.
     pub fn pasted(text: &str, title: Option<&str>, company: Option<&str>) -> RawPosting {
         let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-        let title = title.map(str::to_owned).or_else(|| lines.next().map(str::to_owned));
-        let company = company.map(str::to_owned).or_else(|| lines.next().map(str::to_owned));
+        let title = title
+            .map(str::to_owned)
+            .or_else(|| lines.next().map(str::to_owned));
+        let company = company
+            .map(str::to_owned)
+            .or_else(|| lines.next().map(str::to_owned));
         RawPosting {
             title: title.unwrap_or_default(),
             company: company.unwrap_or_default(),

@@ -41,9 +41,10 @@ fn job_posting_json_ld(document: &Html) -> Option<serde_json::Value> {
 
 fn from_meta(document: &Html, page_url: &Url) -> RawPosting {
     let meta = |property: &str| -> Option<String> {
-        let selector =
-            Selector::parse(&format!("meta[property=\"{property}\"], meta[name=\"{property}\"]"))
-                .ok()?;
+        let selector = Selector::parse(&format!(
+            "meta[property=\"{property}\"], meta[name=\"{property}\"]"
+        ))
+        .ok()?;
         document
             .select(&selector)
             .find_map(|m| m.value().attr("content"))
@@ -86,8 +87,14 @@ mod tests {
                 "hiringOrganization":{"name":"Acme"},"description":"&lt;p&gt;Hi&lt;/p&gt;"}]}
             </script></head></html>"#;
         let raw = extract(html, &url());
-        assert_eq!((raw.title.as_str(), raw.company.as_str()), ("Rust Engineer", "Acme"));
-        assert_eq!(raw.url.as_deref(), Some("https://jobs.example.com/acme/1?utm_source=x"));
+        assert_eq!(
+            (raw.title.as_str(), raw.company.as_str()),
+            ("Rust Engineer", "Acme")
+        );
+        assert_eq!(
+            raw.url.as_deref(),
+            Some("https://jobs.example.com/acme/1?utm_source=x")
+        );
     }
 
     #[test]
@@ -105,6 +112,9 @@ mod tests {
     fn broken_json_ld_falls_back() {
         let html = r#"<title>T</title><script type="application/ld+json">{nope</script>"#;
         let raw = extract(html, &url());
-        assert_eq!((raw.title.as_str(), raw.company.as_str()), ("T", "jobs.example.com"));
+        assert_eq!(
+            (raw.title.as_str(), raw.company.as_str()),
+            ("T", "jobs.example.com")
+        );
     }
 }

@@ -62,7 +62,8 @@ impl IntakeSettings {
             ("titleExclude", &mut self.title_exclude),
             ("companyBlocklist", &mut self.company_blocklist),
         ] {
-            list.iter_mut().for_each(|entry| *entry = entry.trim().to_owned());
+            list.iter_mut()
+                .for_each(|entry| *entry = entry.trim().to_owned());
             list.retain(|entry| !entry.is_empty());
             if list.len() > MAX_ENTRIES || list.iter().any(|e| e.chars().count() > MAX_ENTRY_CHARS)
             {
@@ -79,7 +80,9 @@ impl IntakeSettings {
             let parsed = url::Url::parse(&base_url)
                 .map_err(|e| Error::BadRequest(format!("model.baseUrl: {e}")))?;
             if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(Error::BadRequest("model.baseUrl must be http or https".into()));
+                return Err(Error::BadRequest(
+                    "model.baseUrl must be http or https".into(),
+                ));
             }
         }
         self.model.base_url = base_url;
@@ -90,5 +93,9 @@ impl IntakeSettings {
 
 /// Each list as one entry per line, the form the settings page uses.
 pub fn lines(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }

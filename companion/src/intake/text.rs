@@ -8,9 +8,35 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::empty();
     builder
         .add_tags([
-            "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u", "h1", "h2", "h3", "h4",
-            "h5", "h6", "blockquote", "pre", "code", "a", "span", "div", "table", "thead",
-            "tbody", "tr", "th", "td", "hr",
+            "p",
+            "br",
+            "ul",
+            "ol",
+            "li",
+            "strong",
+            "b",
+            "em",
+            "i",
+            "u",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "pre",
+            "code",
+            "a",
+            "span",
+            "div",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "hr",
         ])
         .add_tag_attributes("a", ["href"])
         .clean_content_tags(["script", "style", "template", "noscript"].into())
@@ -32,7 +58,12 @@ pub fn sanitise_html(html: &str) -> String {
 
 /// The visible text of an HTML fragment, whitespace collapsed, blocks on their own lines.
 pub fn text_of(html: &str) -> String {
-    let fragment = scraper::Html::parse_fragment(&html.replace("</p>", "</p>\n").replace("<br", "\n<br").replace("</li>", "</li>\n"));
+    let fragment = scraper::Html::parse_fragment(
+        &html
+            .replace("</p>", "</p>\n")
+            .replace("<br", "\n<br")
+            .replace("</li>", "</li>\n"),
+    );
     let raw: String = fragment.root_element().text().collect();
     raw.lines()
         .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -43,7 +74,10 @@ pub fn text_of(html: &str) -> String {
 
 /// Entity-decoded text without any structure.
 fn plain_text_of(html: &str) -> String {
-    scraper::Html::parse_fragment(html).root_element().text().collect()
+    scraper::Html::parse_fragment(html)
+        .root_element()
+        .text()
+        .collect()
 }
 
 /// Plain text as paragraphs of escaped HTML.

@@ -12,7 +12,12 @@ pub async fn get(store: &Store, user_id: i64) -> Result<Option<String>> {
     Ok(row.map(|(settings,)| settings))
 }
 
-pub async fn put(store: &Store, user_id: i64, settings: &serde_json::Value, now: i64) -> Result<()> {
+pub async fn put(
+    store: &Store,
+    user_id: i64,
+    settings: &serde_json::Value,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO intake_settings (user_id, settings, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (user_id) DO UPDATE SET settings = excluded.settings,

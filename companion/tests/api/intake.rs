@@ -41,7 +41,10 @@ async fn a_json_ld_posting_is_saved_sanitised_matched_and_deduplicated() {
         .await
         .expect("events");
 
-    let posting = job_posting("https://jobs.example.com/acme/1?utm_source=li", "Rust Engineer");
+    let posting = job_posting(
+        "https://jobs.example.com/acme/1?utm_source=li",
+        "Rust Engineer",
+    );
     let (status, saved) = post_json(&client, app.url("/api/v1/postings"), &posting).await;
     assert_eq!(status, 201, "{saved}");
     assert_eq!(saved["duplicate"], false);
@@ -50,19 +53,29 @@ async fn a_json_ld_posting_is_saved_sanitised_matched_and_deduplicated() {
     assert_eq!(stored["company"], "Acme");
     assert_eq!(stored["location"], "Berlin, DE");
     assert_eq!(stored["remote"], true);
-    assert_eq!((stored["salaryMin"].as_i64(), stored["salaryMax"].as_i64()), (Some(80_000), Some(95_000)));
+    assert_eq!(
+        (stored["salaryMin"].as_i64(), stored["salaryMax"].as_i64()),
+        (Some(80_000), Some(95_000))
+    );
     assert_eq!(stored["canonicalUrl"], "https://jobs.example.com/acme/1");
     assert_eq!(stored["descriptionHtml"], "<p>Rust and PostgreSQL</p>");
     assert_eq!(stored["descriptionText"], "Rust and PostgreSQL");
     assert_eq!(stored["match"]["passed"], true);
-    assert!(stored["match"]["reasons"].as_array().is_some_and(|r| !r.is_empty()));
+    assert!(
+        stored["match"]["reasons"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
     let id = stored["id"].as_i64().expect("id");
 
     let text = read_sse_until(events, |t| t.contains("posting.matched")).await;
     assert!(text.contains("posting.saved"), "{text}");
 
     // The same posting by another spelling of its URL, then by company and title alone.
-    let again = job_posting("HTTPS://Jobs.Example.com:443/acme/1/#apply", "Rust Engineer");
+    let again = job_posting(
+        "HTTPS://Jobs.Example.com:443/acme/1/#apply",
+        "Rust Engineer",
+    );
     let (status, duplicate) = post_json(&client, app.url("/api/v1/postings"), &again).await;
     assert_eq!((status, duplicate["duplicate"].clone()), (200, json!(true)));
     assert_eq!(duplicate["posting"]["id"], id);
@@ -72,20 +85,38 @@ async fn a_json_ld_posting_is_saved_sanitised_matched_and_deduplicated() {
         &json!({"url": "https://other.example.org/x", "title": " rust  ENGINEER ", "company": "ACME, Inc."}),
     )
     .await;
-    assert_eq!((status, duplicate["posting"]["id"].clone()), (200, json!(id)));
+    assert_eq!(
+        (status, duplicate["posting"]["id"].clone()),
+        (200, json!(id))
+    );
 
-    let list: Value = client.get(app.url("/api/v1/postings")).send().await.expect("list").json().await.expect("json");
+    let list: Value = client
+        .get(app.url("/api/v1/postings"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list.as_array().map(Vec::len), Some(1));
-    let response = client.request(Method::DELETE, app.url(&format!("/api/v1/postings/{id}"))).send().await.expect("delete");
+    let response = client
+        .request(Method::DELETE, app.url(&format!("/api/v1/postings/{id}")))
+        .send()
+        .await
+        .expect("delete");
     assert_eq!(response.status(), 204);
-    let response = client.get(app.url(&format!("/api/v1/postings/{id}"))).send().await.expect("get");
+    let response = client
+        .get(app.url(&format!("/api/v1/postings/{id}")))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(response.status(), 404);
 }
 
 #[tokio::test]
 async fn a_script_title_is_stored_as_text_and_rendered_escaped() {
     let app = TestApp::spawn().await;
-    let alice = app.create_user("alice").await;
+    app.create_user("alice").await;
     let browser = app.login("alice").await;
     let title = "<img src=x onerror=alert(1)>";
     let response = browser
@@ -98,10 +129,21 @@ async fn a_script_title_is_stored_as_text_and_rendered_escaped() {
     let saved: Value = response.json().await.expect("json");
     assert_eq!(saved["posting"]["title"], title);
     assert_eq!(saved["posting"]["descriptionHtml"], "hi");
-    let _ = alice;
 
-    let page = browser.client.get(app.url("/dashboard/postings")).send().await.expect("page").text().await.expect("html");
-    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "{page}");
+    let page = browser
+        .client
+        .get(app.url("/dashboard/postings"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    // askama escapes `<` as `&#60;`.
+    assert!(
+        page.contains("&#60;img src=x onerror=alert(1)&#62;"),
+        "{page}"
+    );
     assert!(!page.contains("<img src=x"), "{page}");
     assert!(!page.contains("<b>Evil"), "{page}");
 }
@@ -119,10 +161,21 @@ async fn pasted_text_takes_title_and_company_from_its_first_lines() {
     .await;
     assert_eq!(status, 201, "{saved}");
     let posting = &saved["posting"];
-    assert_eq!((posting["title"].as_str(), posting["company"].as_str()), (Some("Data Engineer"), Some("Initech")));
+    assert_eq!(
+        (posting["title"].as_str(), posting["company"].as_str()),
+        (Some("Data Engineer"), Some("Initech"))
+    );
     assert_eq!(posting["source"], "paste");
-    assert!(posting["descriptionHtml"].as_str().is_some_and(|h| h.contains("&lt;SQL&gt;")), "{posting}");
-    assert_eq!(posting["match"]["reasons"][0], "no resume in your profile yet: relevance unknown");
+    assert!(
+        posting["descriptionHtml"]
+            .as_str()
+            .is_some_and(|h| h.contains("&lt;SQL&gt;")),
+        "{posting}"
+    );
+    assert_eq!(
+        posting["match"]["reasons"][0],
+        "no resume in your profile yet: relevance unknown"
+    );
 }
 
 #[tokio::test]
@@ -131,7 +184,12 @@ async fn a_url_is_fetched_through_redirects_and_read() {
     let app = intake_site::companion_for(site).await;
     let alice = app.create_user("alice").await;
     let client = app.device_client(&app.pair(alice.id, "Chrome").await.token);
-    let (status, saved) = post_json(&client, app.url("/api/v1/postings"), &json!({"url": format!("http://{site}/go")})).await;
+    let (status, saved) = post_json(
+        &client,
+        app.url("/api/v1/postings"),
+        &json!({"url": format!("http://{site}/go")}),
+    )
+    .await;
     assert_eq!(status, 201, "{saved}");
     let posting = &saved["posting"];
     assert_eq!(posting["title"], "Platform Engineer");
@@ -160,9 +218,13 @@ async fn private_metadata_and_non_http_urls_are_refused_with_4xx() {
         format!("http://{site}/to-loopback"),
         format!("http://{site}/to-file"),
     ] {
-        let (status, problem) = post_json(&client, app.url("/api/v1/postings"), &json!({"url": url})).await;
+        let (status, problem) =
+            post_json(&client, app.url("/api/v1/postings"), &json!({"url": url})).await;
         assert_eq!(status, 400, "{url}: {problem}");
-        assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{problem}");
+        assert!(
+            problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{problem}"
+        );
     }
     // A posting that is not fetched still may not point at such a URL.
     let (status, _) = post_json(
@@ -173,10 +235,22 @@ async fn private_metadata_and_non_http_urls_are_refused_with_4xx() {
     .await;
     assert_eq!(status, 400);
     for path in ["/loop", "/huge"] {
-        let (status, problem) = post_json(&client, app.url("/api/v1/postings"), &json!({"url": format!("http://{site}{path}")})).await;
+        let (status, problem) = post_json(
+            &client,
+            app.url("/api/v1/postings"),
+            &json!({"url": format!("http://{site}{path}")}),
+        )
+        .await;
         assert_eq!(status, 502, "{path}: {problem}");
     }
-    let list: Value = client.get(app.url("/api/v1/postings")).send().await.expect("list").json().await.expect("json");
+    let list: Value = client
+        .get(app.url("/api/v1/postings"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list, json!([]));
 }
 
@@ -191,7 +265,10 @@ async fn bad_posting_bodies_are_clear_4xx() {
         (json!({"@type": "JobPosting", "title": "No company"}), 400),
         (json!({"unknown": 1}), 422),
         (json!([1, 2]), 422),
-        (json!({"title": "x".repeat(10), "company": "c", "description": "d".repeat(300_000)}), 413),
+        (
+            json!({"title": "x".repeat(10), "company": "c", "description": "d".repeat(300_000)}),
+            413,
+        ),
     ] {
         let (status, problem) = post_json(&client, app.url("/api/v1/postings"), &body).await;
         assert_eq!(status, expected, "{problem}");
@@ -218,28 +295,58 @@ async fn a_jobspy_csv_is_imported_with_a_report_by_line() {
         .expect("import");
     assert_eq!(response.status(), 200);
     let report: Value = response.json().await.expect("json");
-    assert_eq!(report["imported"].as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(
+        report["imported"].as_array().map(Vec::len),
+        Some(1),
+        "{report}"
+    );
     assert_eq!(report["imported"][0]["line"], 2);
     assert_eq!(report["duplicates"][0]["line"], 5, "{report}");
-    assert_eq!(report["duplicates"][0]["postingId"], report["imported"][0]["postingId"]);
+    assert_eq!(
+        report["duplicates"][0]["postingId"],
+        report["imported"][0]["postingId"]
+    );
     let rejected: Vec<(i64, String)> = report["rejected"]
         .as_array()
         .expect("rejected")
         .iter()
-        .map(|r| (r["line"].as_i64().unwrap_or(0), r["reason"].as_str().unwrap_or("").to_owned()))
+        .map(|r| {
+            (
+                r["line"].as_i64().unwrap_or(0),
+                r["reason"].as_str().unwrap_or("").to_owned(),
+            )
+        })
         .collect();
     assert_eq!(rejected.len(), 2, "{report}");
     assert_eq!(rejected[0].0, 6);
-    assert!(rejected[0].1.contains("title and a company"), "{rejected:?}");
+    assert!(
+        rejected[0].1.contains("title and a company"),
+        "{rejected:?}"
+    );
     assert_eq!(rejected[1].0, 7);
     assert!(rejected[1].1.contains("min_amount"), "{rejected:?}");
 
     let id = report["imported"][0]["postingId"].as_i64().expect("id");
-    let posting: Value = client.get(app.url(&format!("/api/v1/postings/{id}"))).send().await.expect("get").json().await.expect("json");
+    let posting: Value = client
+        .get(app.url(&format!("/api/v1/postings/{id}")))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(posting["source"], "csv");
-    assert_eq!(posting["url"], "https://careers.acme.com/jobs/1?utm_source=indeed");
+    assert_eq!(
+        posting["url"],
+        "https://careers.acme.com/jobs/1?utm_source=indeed"
+    );
     assert_eq!(posting["salaryMax"], 90_000);
-    assert!(!posting["descriptionHtml"].as_str().unwrap_or("<script").contains("<script"));
+    assert!(
+        !posting["descriptionHtml"]
+            .as_str()
+            .unwrap_or("<script")
+            .contains("<script")
+    );
 }
 
 #[tokio::test]
@@ -254,13 +361,28 @@ async fn csv_import_refuses_other_types_missing_columns_and_oversized_bodies() {
             .body(body)
             .send()
     };
-    assert_eq!(send("application/json", "{}".into()).await.expect("send").status(), 415);
-    assert_eq!(send("text/csv", "name,url\nx,y\n".into()).await.expect("send").status(), 400);
+    assert_eq!(
+        send("application/json", "{}".into())
+            .await
+            .expect("send")
+            .status(),
+        415
+    );
+    assert_eq!(
+        send("text/csv", "name,url\nx,y\n".into())
+            .await
+            .expect("send")
+            .status(),
+        400
+    );
     let huge = format!("title,company\n{}", "Engineer,Acme\n".repeat(100_000));
     let response = send("text/csv", huge).await.expect("send");
     assert_eq!(response.status(), 413);
     assert_eq!(
-        response.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/problem+json")
     );
 }
@@ -270,14 +392,41 @@ async fn settings_are_validated_and_drive_the_match_step() {
     let app = TestApp::spawn().await;
     let alice = app.create_user("alice").await;
     let client = app.device_client(&app.pair(alice.id, "Chrome").await.token);
-    let defaults: Value = client.get(app.url("/api/v1/settings/intake")).send().await.expect("get").json().await.expect("json");
+    let defaults: Value = client
+        .get(app.url("/api/v1/settings/intake"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(defaults["remoteAllowed"], true);
     assert_eq!(defaults["companyBlocklist"], json!([]));
 
-    let put = |body: Value| client.put(app.url("/api/v1/settings/intake")).json(&body).send();
-    assert_eq!(put(json!({"salaryFloor": -1})).await.expect("put").status(), 400);
-    assert_eq!(put(json!({"model": {"baseUrl": "ftp://x"}})).await.expect("put").status(), 400);
-    assert_eq!(put(json!({"apiKey": "sk-secret"})).await.expect("put").status(), 422);
+    let put = |body: Value| {
+        client
+            .put(app.url("/api/v1/settings/intake"))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        put(json!({"salaryFloor": -1})).await.expect("put").status(),
+        400
+    );
+    assert_eq!(
+        put(json!({"model": {"baseUrl": "ftp://x"}}))
+            .await
+            .expect("put")
+            .status(),
+        400
+    );
+    assert_eq!(
+        put(json!({"apiKey": "sk-secret"}))
+            .await
+            .expect("put")
+            .status(),
+        422
+    );
     let response = put(json!({
         "companyBlocklist": [" Globex ", ""],
         "salaryFloor": 100000,
@@ -290,12 +439,31 @@ async fn settings_are_validated_and_drive_the_match_step() {
     let stored: Value = response.json().await.expect("json");
     assert_eq!(stored["companyBlocklist"], json!(["Globex"]));
 
-    let (_, blocked) = post_json(&client, app.url("/api/v1/postings"), &json!({"title": "Engineer", "company": "globex"})).await;
+    let (_, blocked) = post_json(
+        &client,
+        app.url("/api/v1/postings"),
+        &json!({"title": "Engineer", "company": "globex"}),
+    )
+    .await;
     assert_eq!(blocked["posting"]["match"]["passed"], false);
-    assert!(blocked["posting"]["match"]["reasons"][0].as_str().is_some_and(|r| r.contains("blocklist")), "{blocked}");
-    let (_, fine) = post_json(&client, app.url("/api/v1/postings"), &json!({"title": "Engineer", "company": "Acme"})).await;
+    assert!(
+        blocked["posting"]["match"]["reasons"][0]
+            .as_str()
+            .is_some_and(|r| r.contains("blocklist")),
+        "{blocked}"
+    );
+    let (_, fine) = post_json(
+        &client,
+        app.url("/api/v1/postings"),
+        &json!({"title": "Engineer", "company": "Acme"}),
+    )
+    .await;
     assert_eq!(fine["posting"]["match"]["passed"], true, "{fine}");
-    assert!(fine["posting"]["match"]["reasons"].to_string().contains("salary unknown"));
+    assert!(
+        fine["posting"]["match"]["reasons"]
+            .to_string()
+            .contains("salary unknown")
+    );
 }
 
 /// What user A owns in job intake, for the cross-user walk.
@@ -368,7 +536,10 @@ pub async fn cross_user_case(
         _ => &[200],
     };
     assert!(expected.contains(&status), "{context}: {status} {text}");
-    assert!(!text.contains(ALICE_BLOCKED), "{context}: A's settings leaked: {text}");
+    assert!(
+        !text.contains(ALICE_BLOCKED),
+        "{context}: A's settings leaked: {text}"
+    );
     let Ok(body) = serde_json::from_str::<Value>(&text) else {
         return;
     };
@@ -379,19 +550,51 @@ pub async fn cross_user_case(
     } else {
         (&body["posting"]["id"], alice.posting_id)
     };
-    assert_ne!(own_id, &json!(alice_id), "{context}: A's row reached: {text}");
+    assert_ne!(
+        own_id,
+        &json!(alice_id),
+        "{context}: A's row reached: {text}"
+    );
     if let Some(rows) = body.as_array() {
-        assert!(rows.iter().all(|row| row["id"] != alice_id), "{context}: {text}");
+        assert!(
+            rows.iter().all(|row| row["id"] != alice_id),
+            "{context}: {text}"
+        );
     }
 }
 
 /// A's posting, watchlist entry and settings are as A left them.
 pub async fn assert_untouched(app: &TestApp, alice: &reqwest::Client, seed: &IntakeSeed) {
-    let posting = alice.get(app.url(&format!("/api/v1/postings/{}", seed.posting_id))).send().await.expect("get");
+    let posting = alice
+        .get(app.url(&format!("/api/v1/postings/{}", seed.posting_id)))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(posting.status(), 200, "B deleted A's posting");
-    let watchlist: Value = alice.get(app.url("/api/v1/watchlist")).send().await.expect("list").json().await.expect("json");
-    assert!(watchlist.as_array().expect("list").iter().any(|w| w["id"] == seed.watch_id), "B removed A's board");
-    let settings: Value = alice.get(app.url("/api/v1/settings/intake")).send().await.expect("get").json().await.expect("json");
+    let watchlist: Value = alice
+        .get(app.url("/api/v1/watchlist"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        watchlist
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|w| w["id"] == seed.watch_id),
+        "B removed A's board"
+    );
+    let settings: Value = alice
+        .get(app.url("/api/v1/settings/intake"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(settings["companyBlocklist"], json!([ALICE_BLOCKED]));
     assert_eq!(settings["titleExclude"], json!([]));
 }

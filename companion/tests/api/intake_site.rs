@@ -18,7 +18,7 @@ pub const JOB_PAGE: &str = r#"<!doctype html><html><head><title>Careers at Acme<
   "hiringOrganization":{"@type":"Organization","name":"Acme"},
   "jobLocation":{"@type":"Place","address":{"@type":"PostalAddress","addressLocality":"Berlin","addressCountry":"DE"}},
   "baseSalary":{"@type":"MonetaryAmount","currency":"EUR","value":{"@type":"QuantitativeValue","minValue":70000,"maxValue":90000,"unitText":"YEAR"}},
-  "description":"<p>Run Rust services.</p><script>alert(1)</script>"}]}</script>
+  "description":"<p>Run Rust services.<\/p><script>alert(1)<\/script>"}]}</script>
 </head><body><h1>Platform Engineer</h1></body></html>"#;
 
 /// The Job Board API's `GET /v1/boards/{token}/jobs?content=true` answer: `content` is
@@ -117,16 +117,37 @@ pub async fn start() -> SocketAddr {
     let router = Router::new()
         .route("/jobs/platform", get(|| async { Html(JOB_PAGE) }))
         .route("/go", get(redirect("/hop/1".into())))
-        .route("/hop/1", get(redirect(format!("http://{addr}/jobs/platform"))))
+        .route(
+            "/hop/1",
+            get(redirect(format!("http://{addr}/jobs/platform"))),
+        )
         .route("/loop", get(redirect("/loop".into())))
-        .route("/to-metadata", get(redirect("http://169.254.169.254/latest/meta-data/".into())))
-        .route("/to-loopback", get(redirect("http://127.0.0.1:9/admin".into())))
+        .route(
+            "/to-metadata",
+            get(redirect("http://169.254.169.254/latest/meta-data/".into())),
+        )
+        .route(
+            "/to-loopback",
+            get(redirect("http://127.0.0.1:9/admin".into())),
+        )
         .route("/to-file", get(redirect("file:///etc/passwd".into())))
         .route("/huge", get(|| async { "x".repeat(300_000) }))
-        .route("/v1/boards/acme/jobs", get(|| async { Json(greenhouse_jobs()) }))
-        .route("/v0/postings/globex", get(|| async { Json(lever_postings()) }))
-        .route("/posting-api/job-board/initech", get(|| async { Json(ashby_board()) }))
-        .route("/v1/boards/broken/jobs", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }));
+        .route(
+            "/v1/boards/acme/jobs",
+            get(|| async { Json(greenhouse_jobs()) }),
+        )
+        .route(
+            "/v0/postings/globex",
+            get(|| async { Json(lever_postings()) }),
+        )
+        .route(
+            "/posting-api/job-board/initech",
+            get(|| async { Json(ashby_board()) }),
+        )
+        .route(
+            "/v1/boards/broken/jobs",
+            get(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
+        );
     tokio::spawn(async move {
         axum::serve(listener, router).await.expect("site serves");
     });
