@@ -56,13 +56,7 @@ fn hard_filter_failures(posting: &NewPosting, settings: &IntakeSettings) -> Vec<
 
     if settings.remote_only && !posting.remote {
         failures.push("not remote, and you want remote only".to_owned());
-    } else if !settings.locations.is_empty()
-        && !(posting.remote && settings.remote_allowed)
-        && !settings
-            .locations
-            .iter()
-            .any(|wanted| location.contains(&wanted.to_lowercase()))
-    {
+    } else if !location_fits(posting, &location, settings) {
         failures.push(format!(
             "location {:?} is not one of yours",
             posting.location.as_deref().unwrap_or("unknown")
@@ -98,6 +92,19 @@ fn hard_filter_failures(posting: &NewPosting, settings: &IntakeSettings) -> Vec<
         failures.push(format!("{} is on your company blocklist", posting.company));
     }
     failures
+}
+
+/// Any location when none is set; a remote posting when remote is allowed; else one of the
+/// user's locations must appear in the posting's.
+fn location_fits(posting: &NewPosting, location: &str, settings: &IntakeSettings) -> bool {
+    let remote_ok = posting.remote && settings.remote_allowed;
+    let named = || {
+        settings
+            .locations
+            .iter()
+            .any(|wanted| location.contains(&wanted.to_lowercase()))
+    };
+    settings.locations.is_empty() || remote_ok || named()
 }
 
 /// Share of the resume's skills the posting mentions (three-quarters of the score) and
