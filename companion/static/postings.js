@@ -28,7 +28,12 @@ function show(payload) {
   const small = document.createElement('small');
   small.textContent = (payload.reasons || []).join('; ');
   reasons.append(small);
-  row.append(cell(payload.title, 'title'), cell(payload.company), cell(''), cell(payload.source || ''),
+  const sourceCell = cell('');
+  const sourceBadge = document.createElement('span');
+  sourceBadge.className = 'badge';
+  sourceBadge.textContent = payload.source || '';
+  sourceCell.append(sourceBadge);
+  row.append(cell(payload.title, 'title'), cell(payload.company), cell(''), sourceCell,
     scoreCell, reasons, cell('just now'));
   body.prepend(row);
 }

@@ -13,6 +13,12 @@ async fn post_json(client: &reqwest::Client, url: String, body: &Value) -> (u16,
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+pub async fn get_json(client: &reqwest::Client, url: String) -> Value {
+    let response = client.get(url).send().await.expect("request");
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("json")
+}
+
 fn job_posting(url: &str, title: &str) -> Value {
     json!({
         "@context": "https://schema.org",
@@ -90,14 +96,7 @@ async fn a_json_ld_posting_is_saved_sanitised_matched_and_deduplicated() {
         (200, json!(id))
     );
 
-    let list: Value = client
-        .get(app.url("/api/v1/postings"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = get_json(&client, app.url("/api/v1/postings")).await;
     assert_eq!(list.as_array().map(Vec::len), Some(1));
     let response = client
         .request(Method::DELETE, app.url(&format!("/api/v1/postings/{id}")))
@@ -243,14 +242,7 @@ async fn private_metadata_and_non_http_urls_are_refused_with_4xx() {
         .await;
         assert_eq!(status, 502, "{path}: {problem}");
     }
-    let list: Value = client
-        .get(app.url("/api/v1/postings"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = get_json(&client, app.url("/api/v1/postings")).await;
     assert_eq!(list, json!([]));
 }
 
@@ -327,14 +319,7 @@ async fn a_jobspy_csv_is_imported_with_a_report_by_line() {
     assert!(rejected[1].1.contains("min_amount"), "{rejected:?}");
 
     let id = report["imported"][0]["postingId"].as_i64().expect("id");
-    let posting: Value = client
-        .get(app.url(&format!("/api/v1/postings/{id}")))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let posting: Value = get_json(&client, app.url(&format!("/api/v1/postings/{id}"))).await;
     assert_eq!(posting["source"], "csv");
     assert_eq!(
         posting["url"],
@@ -392,14 +377,7 @@ async fn settings_are_validated_and_drive_the_match_step() {
     let app = TestApp::spawn().await;
     let alice = app.create_user("alice").await;
     let client = app.device_client(&app.pair(alice.id, "Chrome").await.token);
-    let defaults: Value = client
-        .get(app.url("/api/v1/settings/intake"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let defaults: Value = get_json(&client, app.url("/api/v1/settings/intake")).await;
     assert_eq!(defaults["remoteAllowed"], true);
     assert_eq!(defaults["companyBlocklist"], json!([]));
 
@@ -571,14 +549,7 @@ pub async fn assert_untouched(app: &TestApp, alice: &reqwest::Client, seed: &Int
         .await
         .expect("get");
     assert_eq!(posting.status(), 200, "B deleted A's posting");
-    let watchlist: Value = alice
-        .get(app.url("/api/v1/watchlist"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let watchlist: Value = get_json(&alice, app.url("/api/v1/watchlist")).await;
     assert!(
         watchlist
             .as_array()
@@ -587,14 +558,129 @@ pub async fn assert_untouched(app: &TestApp, alice: &reqwest::Client, seed: &Int
             .any(|w| w["id"] == seed.watch_id),
         "B removed A's board"
     );
-    let settings: Value = alice
-        .get(app.url("/api/v1/settings/intake"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let settings: Value = get_json(&alice, app.url("/api/v1/settings/intake")).await;
     assert_eq!(settings["companyBlocklist"], json!([ALICE_BLOCKED]));
     assert_eq!(settings["titleExclude"], json!([]));
+}
+
+#[tokio::test]
+async fn the_dashboard_forms_work_without_javascript() {
+    let app = TestApp::spawn().await;
+    app.create_user("alice").await;
+    let browser = app.login("alice").await;
+    let form = |path: &str, fields: &[(&str, &str)]| {
+        let mut fields: Vec<(&str, &str)> = fields.to_vec();
+        fields.push(("csrf_token", &browser.csrf));
+        browser
+            .client
+            .post(app.url(path))
+            .header("origin", &browser.origin)
+            .form(&fields)
+            .send()
+    };
+
+    let response = form(
+        "/dashboard/postings",
+        &[("text", "Rust Developer\nHooli\n\nSystems work.")],
+    )
+    .await
+    .expect("add");
+    assert_eq!(response.status(), 303);
+    let response = form("/dashboard/postings", &[("url", "javascript:alert(1)")])
+        .await
+        .expect("add");
+    assert_eq!(response.status(), 400);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("html")
+            .contains("only http and https")
+    );
+    let page = form(
+        "/dashboard/postings/import",
+        &[("csv", "title,company\nGo Developer,Hooli\n,Nobody\n")],
+    )
+    .await
+    .expect("import")
+    .text()
+    .await
+    .expect("html");
+    assert!(
+        page.contains("Imported 1, 0 already saved, 1 rejected."),
+        "{page}"
+    );
+    assert!(
+        page.contains("line 3: a posting needs a title and a company"),
+        "{page}"
+    );
+    assert!(page.contains("Rust Developer") && page.contains("Go Developer"));
+
+    let page = form(
+        "/dashboard/settings",
+        &[
+            ("locations", "Berlin\n\nParis"),
+            ("remote_allowed", "on"),
+            ("salary_floor", "90,000"),
+            ("company_blocklist", "Globex"),
+        ],
+    )
+    .await
+    .expect("save")
+    .text()
+    .await
+    .expect("html");
+    assert!(page.contains("Saved."), "{page}");
+    let settings: Value = get_json(&browser.client, app.url("/api/v1/settings/intake")).await;
+    assert_eq!(settings["locations"], json!(["Berlin", "Paris"]));
+    assert_eq!(
+        (
+            settings["remoteAllowed"].as_bool(),
+            settings["remoteOnly"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    assert_eq!(settings["salaryFloor"], 90_000);
+    let response = form("/dashboard/settings", &[("salary_floor", "lots")])
+        .await
+        .expect("save");
+    assert_eq!(response.status(), 400);
+
+    let response = form(
+        "/dashboard/watchlist",
+        &[("vendor", "lever"), ("board", "hooli")],
+    )
+    .await
+    .expect("watch");
+    assert_eq!(response.status(), 303);
+    let response = form(
+        "/dashboard/watchlist",
+        &[("vendor", "lever"), ("board", "../x")],
+    )
+    .await
+    .expect("watch");
+    assert_eq!(response.status(), 400);
+    let page = form("/dashboard/watchlist/poll", &[])
+        .await
+        .expect("poll")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Poll queued as job"), "{page}");
+    let watchlist: Value = get_json(&browser.client, app.url("/api/v1/watchlist")).await;
+    let id = watchlist[0]["id"].as_i64().expect("id");
+    let response = form(&format!("/dashboard/watchlist/{id}/remove"), &[])
+        .await
+        .expect("remove");
+    assert_eq!(response.status(), 303);
+    let page = browser
+        .client
+        .get(app.url("/dashboard/settings"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("No board is watched yet."), "{page}");
 }

@@ -5,6 +5,7 @@ use companion::intake::boards;
 use companion::jobs::Worker;
 use serde_json::{Value, json};
 
+use crate::intake::get_json;
 use crate::intake_site;
 
 #[tokio::test]
@@ -36,14 +37,7 @@ async fn watched_boards_are_polled_by_a_job_and_only_new_postings_are_added() {
         .json()
         .await
         .expect("json");
-    let watchlist: Value = client
-        .get(app.url("/api/v1/watchlist"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let watchlist: Value = get_json(&client, app.url("/api/v1/watchlist")).await;
     assert_eq!(watchlist.as_array().map(Vec::len), Some(4));
     assert!(
         watchlist
@@ -63,14 +57,11 @@ async fn watched_boards_are_polled_by_a_job_and_only_new_postings_are_added() {
         assert_eq!(response.status(), 202);
         let queued: Value = response.json().await.expect("json");
         assert!(worker.run_once().await.expect("run"), "round {round}");
-        let job: Value = client
-            .get(app.url(&format!("/api/v1/jobs/{}", queued["jobId"])))
-            .send()
-            .await
-            .expect("job")
-            .json()
-            .await
-            .expect("json");
+        let job: Value = get_json(
+            &client,
+            app.url(&format!("/api/v1/jobs/{}", queued["jobId"])),
+        )
+        .await;
         assert_eq!(job["state"], "succeeded", "{job}");
         let stored =
             companion::store::jobs::get(&app.state.store, queued["jobId"].as_i64().expect("id"))
@@ -87,14 +78,7 @@ async fn watched_boards_are_polled_by_a_job_and_only_new_postings_are_added() {
         assert_eq!(result, expected, "round {round}");
     }
 
-    let postings: Value = client
-        .get(app.url("/api/v1/postings"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let postings: Value = get_json(&client, app.url("/api/v1/postings")).await;
     let by_source = |source: &str| {
         postings
             .as_array()
@@ -145,14 +129,7 @@ async fn watched_boards_are_polled_by_a_job_and_only_new_postings_are_added() {
     );
     assert!(!postings.to_string().contains("Secret role"));
 
-    let watchlist: Value = client
-        .get(app.url("/api/v1/watchlist"))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let watchlist: Value = get_json(&client, app.url("/api/v1/watchlist")).await;
     let broken = watchlist
         .as_array()
         .expect("list")
