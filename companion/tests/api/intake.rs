@@ -549,7 +549,7 @@ pub async fn assert_untouched(app: &TestApp, alice: &reqwest::Client, seed: &Int
         .await
         .expect("get");
     assert_eq!(posting.status(), 200, "B deleted A's posting");
-    let watchlist: Value = get_json(&alice, app.url("/api/v1/watchlist")).await;
+    let watchlist: Value = get_json(alice, app.url("/api/v1/watchlist")).await;
     assert!(
         watchlist
             .as_array()
@@ -558,7 +558,7 @@ pub async fn assert_untouched(app: &TestApp, alice: &reqwest::Client, seed: &Int
             .any(|w| w["id"] == seed.watch_id),
         "B removed A's board"
     );
-    let settings: Value = get_json(&alice, app.url("/api/v1/settings/intake")).await;
+    let settings: Value = get_json(alice, app.url("/api/v1/settings/intake")).await;
     assert_eq!(settings["companyBlocklist"], json!([ALICE_BLOCKED]));
     assert_eq!(settings["titleExclude"], json!([]));
 }
