@@ -64,6 +64,21 @@ pub struct Config {
     /// Largest resume PDF accepted, in bytes; its upload routes alone may exceed
     /// `max_body_bytes`. `COMPANION_RESUME_PDF_MAX_BYTES`.
     pub resume_pdf_max_bytes: usize,
+    /// `host:port` entries the fetcher may reach although they resolve to a private or
+    /// loopback address (a self-hosted board, a test server). Empty by default.
+    /// `COMPANION_FETCH_ALLOW_HOSTS` (comma-separated).
+    #[serde(deserialize_with = "list_or_csv")]
+    pub fetch_allow_hosts: Vec<String>,
+    /// Seconds before a fetch of a job page or board gives up. `COMPANION_FETCH_TIMEOUT_SECS`.
+    pub fetch_timeout_secs: u64,
+    /// Largest page or board answer read, in bytes. `COMPANION_FETCH_MAX_BYTES`.
+    pub fetch_max_bytes: usize,
+    /// Greenhouse job-board API base. `COMPANION_GREENHOUSE_API_URL`.
+    pub greenhouse_api_url: String,
+    /// Lever postings API base. `COMPANION_LEVER_API_URL`.
+    pub lever_api_url: String,
+    /// Ashby job-board API base. `COMPANION_ASHBY_API_URL`.
+    pub ashby_api_url: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -109,6 +124,12 @@ impl Default for Config {
             apply_max_concurrent_per_platform: ApplyLimits::DEFAULT_MAX_CONCURRENT,
             apply_per_hour_per_platform: ApplyLimits::DEFAULT_PER_HOUR,
             resume_pdf_max_bytes: 5 * 1024 * 1024,
+            fetch_allow_hosts: Vec::new(),
+            fetch_timeout_secs: 15,
+            fetch_max_bytes: 5 * 1024 * 1024,
+            greenhouse_api_url: "https://boards-api.greenhouse.io".into(),
+            lever_api_url: "https://api.lever.co".into(),
+            ashby_api_url: "https://api.ashbyhq.com".into(),
         }
     }
 }
@@ -132,7 +153,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 18] = [
+const ENV_KEYS: [&str; 24] = [
     "bind",
     "data_dir",
     "database_url",
@@ -151,6 +172,12 @@ const ENV_KEYS: [&str; 18] = [
     "apply_max_concurrent_per_platform",
     "apply_per_hour_per_platform",
     "resume_pdf_max_bytes",
+    "fetch_allow_hosts",
+    "fetch_timeout_secs",
+    "fetch_max_bytes",
+    "greenhouse_api_url",
+    "lever_api_url",
+    "ashby_api_url",
 ];
 
 impl Config {
@@ -207,6 +234,18 @@ impl Config {
         if self.job_lease_secs == 0 {
             return Err(Error::Config("job_lease_secs must be at least 1".into()));
         }
+        if self.fetch_timeout_secs == 0 {
+            return Err(Error::Config(
+                "fetch_timeout_secs must be at least 1".into(),
+            ));
+        }
+        for base in [
+            &self.greenhouse_api_url,
+            &self.lever_api_url,
+            &self.ashby_api_url,
+        ] {
+            url::Url::parse(base).map_err(|e| Error::Config(format!("{base:?}: {e}")))?;
+        }
         if self.max_body_bytes < 1024 {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
         }
@@ -234,6 +273,15 @@ impl Config {
                 .max(self.resume_pdf_max_bytes.saturating_add(64 * 1024))
         } else {
             self.max_body_bytes
+        }
+    }
+
+    /// What the fetcher may reach, how long it waits and how much it reads.
+    pub fn fetch_policy(&self) -> crate::fetch::FetchPolicy {
+        crate::fetch::FetchPolicy {
+            allow_hosts: self.fetch_allow_hosts.clone(),
+            timeout: std::time::Duration::from_secs(self.fetch_timeout_secs),
+            max_bytes: self.fetch_max_bytes,
         }
     }
 

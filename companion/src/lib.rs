@@ -6,8 +6,10 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod fetch;
 pub mod http;
 pub mod identity;
+pub mod intake;
 pub mod jobs;
 pub mod pairing;
 pub mod profile;
@@ -61,6 +63,7 @@ async fn open_state(config: Config, shutdown: watch::Receiver<bool>) -> Result<A
     let master = MasterKey::load(&store, config.master_key_source()).await?;
     let identity = Identity::load_or_create(&store, &master).await?;
     let vault = Vault::new(master, store.clone());
+    let fetcher = crate::fetch::Fetcher::new(config.fetch_policy())?;
     Ok(AppState {
         auth_limiter: AttemptLimiter::per_minute(config.auth_attempts_per_minute),
         config: Arc::new(config),
@@ -72,6 +75,7 @@ async fn open_state(config: Config, shutdown: watch::Receiver<bool>) -> Result<A
         setup: SetupToken::default(),
         metrics: metrics_handle()?,
         shutdown,
+        fetcher,
     })
 }
 

@@ -26,6 +26,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Flips to true on shutdown so that endless SSE streams end and the server can stop.
     pub shutdown: watch::Receiver<bool>,
+    /// The one way to fetch a URL someone else chose (SSRF-checked).
+    pub fetcher: crate::fetch::Fetcher,
 }
 
 /// The one-time secret in the first-run setup URL, held only in memory and only while no

@@ -40,6 +40,8 @@ fn request_state(state: &str) -> &str {
         other => other,
     }
 }
+pub const POSTING_SAVED: &str = "posting.saved";
+pub const POSTING_MATCHED: &str = "posting.matched";
 
 fn text_field<'a>(event: &'a AgentEvent, key: &str) -> &'a str {
     event
@@ -102,6 +104,29 @@ pub fn describe(event: &AgentEvent) -> String {
         ),
         APPLICATION_CREATED => format!("Application recorded: {}", posting(event)),
         APPLICATION_UPDATED => format!("{}: now {}", posting(event), text_field(event, "status")),
+        POSTING_SAVED => format!(
+            "Posting saved: {} - {}",
+            text_field(event, "company"),
+            text_field(event, "title")
+        ),
+        POSTING_MATCHED => {
+            let score = event
+                .payload
+                .get("score")
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0);
+            let verdict = if event.payload.get("passed").and_then(|v| v.as_bool()) == Some(true) {
+                "passes your filters"
+            } else {
+                "filtered out"
+            };
+            format!(
+                "{} - {} {verdict} (score {:.0}%)",
+                text_field(event, "company"),
+                text_field(event, "title"),
+                score * 100.0
+            )
+        }
         TEST_PING => {
             let message = text_field(event, "message");
             if message.is_empty() {
@@ -145,6 +170,8 @@ mod tests {
         assert_eq!(
             describe(&event(PROFILE_UPDATED, json!({"part": "answers"}))),
             "Answer bank updated"
+        );
+        assert_eq!(
             describe(&event(
                 AGENT_REQUEST_CREATED,
                 json!({"company": "Google", "title": "Senior Engineer", "confidence": 0.92})
@@ -157,6 +184,13 @@ mod tests {
                 json!({"company": "Google", "title": "SRE", "state": "needs_you"})
             )),
             "Google - SRE: needs you: open the magic link"
+        );
+        assert_eq!(
+            describe(&event(
+                POSTING_MATCHED,
+                json!({"company": "Acme", "title": "Engineer", "passed": true, "score": 0.7})
+            )),
+            "Acme - Engineer passes your filters (score 70%)"
         );
         assert_eq!(
             describe(&event("job.progress", json!({"message": "50%"}))),

@@ -65,3 +65,13 @@ fn script(body: &'static str) -> impl IntoResponse {
         body,
     )
 }
+
+pub async fn postings_script() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        include_str!("../../static/postings.js"),
+    )
+}

@@ -13,13 +13,17 @@ mod devices;
 mod events;
 pub mod guard;
 mod health;
+mod intake_pages;
+mod intake_settings;
 mod jobs;
 mod jobs_page;
 mod pairing;
+mod postings;
 mod profile;
 mod profile_forms;
 mod profile_page;
 mod vault;
+mod watchlist;
 
 use std::sync::Arc;
 
@@ -57,6 +61,7 @@ use crate::state::AppState;
         (name = "profile", description = "The user's JSON Resume, answer bank, free-text answers and resume PDF"),
         (name = "agent-requests", description = "The approval queue: what the agent wants to apply to"),
         (name = "applications", description = "Every application and its timeline"),
+        (name = "postings", description = "Job intake: postings, the watchlist and intake settings"),
     )
 )]
 struct ApiDoc;
@@ -108,6 +113,13 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(applications::get))
         .routes(routes!(applications::set_status))
         .routes(routes!(applications::timeline))
+        .routes(routes!(postings::create, postings::list))
+        .routes(routes!(postings::get, postings::delete))
+        .routes(routes!(postings::import))
+        .routes(routes!(intake_settings::get, intake_settings::put))
+        .routes(routes!(watchlist::list, watchlist::add))
+        .routes(routes!(watchlist::remove))
+        .routes(routes!(watchlist::poll))
         .split_for_parts()
 }
 
@@ -241,6 +253,22 @@ pub fn router(state: AppState) -> Router {
         .route("/static/agent-requests.js", get(assets::requests_script))
         .route("/static/magic-link.js", get(assets::magic_link_script))
         .route("/static/time.js", get(assets::time_script))
+        .route(
+            "/dashboard/postings",
+            get(intake_pages::postings).post(intake_pages::add_posting),
+        )
+        .route("/dashboard/postings/import", post(intake_pages::import_csv))
+        .route(
+            "/dashboard/settings",
+            get(intake_pages::settings).post(intake_pages::save_settings),
+        )
+        .route("/dashboard/watchlist", post(intake_pages::add_watch))
+        .route(
+            "/dashboard/watchlist/{id}/remove",
+            post(intake_pages::remove_watch),
+        )
+        .route("/dashboard/watchlist/poll", post(intake_pages::poll_now))
+        .route("/static/postings.js", get(assets::postings_script))
         .route("/static/wasm/{file}", get(accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))

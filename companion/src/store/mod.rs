@@ -11,13 +11,16 @@ pub mod credentials;
 pub mod devices;
 pub mod events;
 pub mod identity;
+pub mod intake_settings;
 pub mod jobs;
 pub mod pairing;
+pub mod postings;
 pub mod profile;
 pub mod schedules;
 pub mod sessions;
 pub mod users;
 pub mod vault;
+pub mod watchlist;
 
 use std::str::FromStr;
 use std::sync::Arc;

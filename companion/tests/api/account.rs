@@ -141,7 +141,13 @@ async fn export_holds_the_users_data_and_no_secrets() {
 #[tokio::test]
 async fn every_credential_like_column_is_classified() {
     let app = TestApp::spawn().await;
-    let exported_on_purpose = ["key_id", "public_key", "idempotency_key", "platform"];
+    let exported_on_purpose = [
+        "key_id",
+        "public_key",
+        "idempotency_key",
+        "platform",
+        "dedupe_key",
+    ];
     for table in account::user_tables(&app.state.store)
         .await
         .expect("tables")

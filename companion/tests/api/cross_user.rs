@@ -103,6 +103,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
             Some(serde_json::json!({"company": "Alice Corp", "title": "Alice's job", "jobUrl": "https://jobs.example.com/alice"})),
         )
         .await;
+    let alice_intake = crate::intake::seed_for_cross_user(&app, &alice_client).await;
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
@@ -142,7 +143,9 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     .replace("{job_id}", &alice_job.to_string())
                     .replace("{answer_id}", &alice_profile.free_answer_id.to_string())
                     .replace("{request_id}", &alice_request.to_string())
-                    .replace("{application_id}", &alice_application["id"].to_string()),
+                    .replace("{application_id}", &alice_application["id"].to_string())
+                    .replace("{posting_id}", &alice_intake.posting_id.to_string())
+                    .replace("{watch_id}", &alice_intake.watch_id.to_string()),
             );
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             match (method.as_str(), path.as_str()) {
@@ -221,7 +224,13 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     let (status, text) =
                         body(caller.request(method, &url).send().await.expect("request")).await;
                     assert_eq!(status, 200, "{context}");
-                    assert_eq!(text, "[]", "{context}: B sees only B's jobs");
+                    // B may have jobs of its own (a watchlist poll), never A's.
+                    let jobs: Vec<serde_json::Value> =
+                        serde_json::from_str(&text).expect("job list");
+                    assert!(
+                        jobs.iter().all(|job| job["id"] != alice_job),
+                        "{context}: B sees only B's jobs: {text}"
+                    );
                 }
                 ("GET", "/api/v1/jobs/{job_id}")
                 | ("POST", "/api/v1/jobs/{job_id}/cancel")
@@ -318,6 +327,21 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     assert_eq!(status, 404, "{context}");
                     assert!(!text.contains("Alice"), "{context}: {text}");
                 }
+                (method_name, path)
+                    if path.starts_with("/api/v1/postings")
+                        || path.starts_with("/api/v1/watchlist")
+                        || path == "/api/v1/settings/intake" =>
+                {
+                    let method_name = method_name.to_owned();
+                    crate::intake::cross_user_case(
+                        caller.request(method, &url),
+                        &method_name,
+                        path,
+                        &alice_intake,
+                        &context,
+                    )
+                    .await;
+                }
                 _ => panic!("no cross-user case for {context}: add one to this test"),
             }
         }
@@ -369,4 +393,5 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         application["status"], "applied",
         "B changed A's application"
     );
+    crate::intake::assert_untouched(&app, &alice_client, &alice_intake).await;
 }
