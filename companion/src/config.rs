@@ -64,6 +64,10 @@ pub struct Config {
     /// Largest resume PDF accepted, in bytes; its upload routes alone may exceed
     /// `max_body_bytes`. `COMPANION_RESUME_PDF_MAX_BYTES`.
     pub resume_pdf_max_bytes: usize,
+    /// When watched job boards are polled (cron, UTC). `COMPANION_BOARD_POLL_CRON`.
+    pub board_poll_cron: String,
+    /// Days after which a request nobody approved expires. `COMPANION_REQUEST_EXPIRY_DAYS`.
+    pub request_expiry_days: u32,
     /// `host:port` entries the fetcher may reach although they resolve to a private or
     /// loopback address (a self-hosted board, a test server). Empty by default.
     /// `COMPANION_FETCH_ALLOW_HOSTS` (comma-separated).
@@ -124,6 +128,8 @@ impl Default for Config {
             apply_max_concurrent_per_platform: ApplyLimits::DEFAULT_MAX_CONCURRENT,
             apply_per_hour_per_platform: ApplyLimits::DEFAULT_PER_HOUR,
             resume_pdf_max_bytes: 5 * 1024 * 1024,
+            board_poll_cron: "17 */4 * * *".into(),
+            request_expiry_days: 14,
             fetch_allow_hosts: Vec::new(),
             fetch_timeout_secs: 15,
             fetch_max_bytes: 5 * 1024 * 1024,
@@ -153,7 +159,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 24] = [
+const ENV_KEYS: [&str; 26] = [
     "bind",
     "data_dir",
     "database_url",
@@ -172,6 +178,8 @@ const ENV_KEYS: [&str; 24] = [
     "apply_max_concurrent_per_platform",
     "apply_per_hour_per_platform",
     "resume_pdf_max_bytes",
+    "board_poll_cron",
+    "request_expiry_days",
     "fetch_allow_hosts",
     "fetch_timeout_secs",
     "fetch_max_bytes",

@@ -41,6 +41,9 @@ pub const STATES: [&str; 8] = [
 
 /// The job kind that applies to an approved posting.
 pub const APPLY_JOB: &str = "apply";
+pub const EXPIRE_JOB: &str = "agent_requests.expire";
+/// Daily, at a quiet hour: stale requests expire.
+const EXPIRY_CRON: &str = "0 4 * * *";
 
 pub const CREATED_EVENT: &str = shared::events::AGENT_REQUEST_CREATED;
 pub const UPDATED_EVENT: &str = shared::events::AGENT_REQUEST_UPDATED;
@@ -209,6 +212,17 @@ pub async fn propose(state: &AppState, user_id: i64, new: NewAgentRequest) -> Re
     .await?;
     let request = AgentRequest::from(row);
     emit(state, user_id, CREATED_EVENT, &request).await?;
+    // A user with requests gets the daily expiry of the stale ones.
+    crate::store::schedules::upsert(
+        &state.store,
+        user_id,
+        "expire stale requests",
+        EXPIRY_CRON,
+        EXPIRE_JOB,
+        &serde_json::json!({}),
+        now_ms(),
+    )
+    .await?;
     Ok(request)
 }
 
@@ -408,11 +422,11 @@ async fn link_application(
     apply(state, user_id, request.id, change, "linked").await
 }
 
-/// Pending requests older than `max_age_ms` expire (for a scheduled job). Returns how many.
-pub async fn expire_pending(state: &AppState, max_age_ms: i64) -> Result<usize> {
+/// The user's pending requests older than `max_age_ms` expire. Returns how many.
+pub async fn expire_pending(state: &AppState, user_id: i64, max_age_ms: i64) -> Result<usize> {
     let cutoff = now_ms().saturating_sub(max_age_ms);
     let mut expired = 0;
-    for (user_id, id) in rows::pending_before(&state.store, cutoff).await? {
+    for id in rows::pending_before(&state.store, user_id, cutoff).await? {
         match apply(
             state,
             user_id,
@@ -472,6 +486,13 @@ async fn settle_approved(
 
 /// The `apply` job's handler (register it under [`APPLY_JOB`]). Until the headless apply
 /// exists it hands every approved request for the posting to the user (needs_you).
+/// The scheduled expiry of one user's stale requests (`request_expiry_days`).
+pub async fn run_expire(state: AppState, ctx: JobContext) -> Result<serde_json::Value, JobError> {
+    let days = i64::from(state.config.request_expiry_days);
+    let expired = expire_pending(&state, ctx.user_id(), days * 86_400_000).await?;
+    Ok(serde_json::json!({ "expired": expired }))
+}
+
 pub async fn run_apply(state: AppState, ctx: JobContext) -> Result<serde_json::Value, JobError> {
     let canonical = ctx
         .payload()

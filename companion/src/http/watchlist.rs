@@ -95,7 +95,20 @@ pub async fn watch(
     board: &str,
 ) -> Result<WatchRow> {
     let board = boards::check_board(board)?;
-    store::watchlist::add(&state.store, user_id, vendor.as_str(), board, now_ms()).await
+    let watched =
+        store::watchlist::add(&state.store, user_id, vendor.as_str(), board, now_ms()).await?;
+    // Watching a board turns on the user's scheduled poll (one schedule for all boards).
+    store::schedules::upsert(
+        &state.store,
+        user_id,
+        "poll watched boards",
+        &state.config.board_poll_cron,
+        boards::POLL_BOARDS,
+        &serde_json::json!({}),
+        now_ms(),
+    )
+    .await?;
+    Ok(watched)
 }
 
 /// Stop watching a board.

@@ -14,11 +14,13 @@ pub mod text;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::approvals::NewAgentRequest;
 use crate::error::{Error, Result};
 use crate::fetch::check_url;
 use crate::state::AppState;
 use crate::store::postings::{NewPosting, PostingRow};
 use crate::store::{self, now_ms};
+use matching::MatchOutcome;
 use settings::IntakeSettings;
 
 const MAX_TITLE_CHARS: usize = 300;
@@ -208,6 +210,9 @@ pub async fn save(state: &AppState, user_id: i64, raw: RawPosting) -> Result<Sav
             }),
         )
         .await?;
+    if outcome.passed {
+        propose(state, &row, &outcome).await?;
+    }
     let posting = store::postings::get(&state.store, user_id, row.id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -217,10 +222,32 @@ pub async fn save(state: &AppState, user_id: i64, raw: RawPosting) -> Result<Sav
     })
 }
 
-/// SEAM for the profile capability: the user's JSON Resume. Until the profile store is
-/// merged there is none, and the match step scores relevance as unknown.
-pub async fn resume_for_matching(_state: &AppState, _user_id: i64) -> Result<Value> {
-    Ok(Value::Null)
+/// A posting that passed the user's filters becomes an agent request waiting for approval.
+/// One without a link (a pasted description) cannot be applied to and stays a posting.
+async fn propose(state: &AppState, row: &PostingRow, outcome: &MatchOutcome) -> Result<()> {
+    let Some(job_url) = row.url.clone() else {
+        return Ok(());
+    };
+    let resume = crate::profile::pdf::info(&state.store, row.user_id)
+        .await?
+        .map(|pdf| pdf.name);
+    let request = NewAgentRequest {
+        posting_id: Some(row.id),
+        company: row.company.clone(),
+        title: row.title.clone(),
+        job_url,
+        confidence: outcome.score,
+        confidence_reasons: outcome.reasons.clone(),
+        answers: Vec::new(),
+        resume,
+    };
+    crate::approvals::propose(state, row.user_id, request).await?;
+    Ok(())
+}
+
+/// The user's JSON Resume, which the relevance score reads (null when none is stored).
+pub async fn resume_for_matching(state: &AppState, user_id: i64) -> Result<Value> {
+    Ok(crate::profile::resume(&state.store, user_id).await?.resume)
 }
 
 pub async fn load_settings(state: &AppState, user_id: i64) -> Result<IntakeSettings> {

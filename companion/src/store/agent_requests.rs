@@ -211,12 +211,14 @@ pub async fn for_url(
 }
 
 /// Pending requests created at or before `cutoff`, of every user (for expiry).
-pub async fn pending_before(store: &Store, cutoff: i64) -> Result<Vec<(i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT user_id, id FROM agent_requests WHERE state = 'pending' AND created_at <= $1
-         ORDER BY id",
+pub async fn pending_before(store: &Store, user_id: i64, cutoff: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM agent_requests WHERE user_id = $1 AND state = 'pending'
+         AND created_at <= $2 ORDER BY id",
     )
+    .bind(user_id)
     .bind(cutoff)
     .fetch_all(store.pool())
-    .await?)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }

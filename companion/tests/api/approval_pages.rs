@@ -28,7 +28,7 @@ async fn post_form(browser: &Browser, url: String, fields: &[(&str, &str)]) -> r
 
 #[tokio::test]
 async fn requests_are_decided_with_plain_forms() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (_, alice) = user_with_device(&app, "alice").await;
     let browser = app.login("alice").await;
     let hostile = "<img src=x onerror=alert(1)>";
@@ -96,7 +96,7 @@ async fn requests_are_decided_with_plain_forms() {
 
 #[tokio::test]
 async fn magic_link_edit_and_pipeline_pages() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (_, alice) = user_with_device(&app, "alice").await;
     let browser = app.login("alice").await;
     let request = alice

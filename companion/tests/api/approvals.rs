@@ -37,7 +37,7 @@ impl Caller {
         request
     }
 
-    async fn act(&self, id: &Value, action: &str, version: Option<i64>) -> (u16, Value) {
+    pub async fn act(&self, id: &Value, action: &str, version: Option<i64>) -> (u16, Value) {
         let body = match version {
             Some(v) => json!({"version": v}),
             None => json!({}),
@@ -83,7 +83,7 @@ async fn state_of(caller: &Caller, id: &Value) -> String {
 
 #[tokio::test]
 async fn requests_only_move_forward() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (_, alice) = user_with_device(&app, "alice").await;
     let request = alice
         .propose("https://jobs.example.com/acme/1", "Acme", "Engineer")
@@ -161,7 +161,7 @@ async fn requests_only_move_forward() {
 
 #[tokio::test]
 async fn a_stale_version_is_refused_with_the_current_one() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (_, alice) = user_with_device(&app, "alice").await;
     let request = alice
         .propose("https://jobs.example.com/acme/1", "Acme", "Engineer")
@@ -203,7 +203,7 @@ async fn a_stale_version_is_refused_with_the_current_one() {
 
 #[tokio::test]
 async fn one_posting_is_applied_to_once() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (alice_id, alice) = user_with_device(&app, "alice").await;
     let first = alice
         .propose(
@@ -255,7 +255,7 @@ async fn one_posting_is_applied_to_once() {
 
 #[tokio::test]
 async fn changes_are_events_on_the_stream() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (_, alice) = user_with_device(&app, "alice").await;
     let title = "<img src=x onerror=alert(1)>";
     let request = alice
@@ -301,7 +301,7 @@ async fn changes_are_events_on_the_stream() {
 
 #[tokio::test]
 async fn bad_input_is_a_clear_4xx() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (_, alice) = user_with_device(&app, "alice").await;
     for url in [
         "javascript:alert(1)",
@@ -346,7 +346,7 @@ async fn bad_input_is_a_clear_4xx() {
 
 #[tokio::test]
 async fn applications_have_a_timeline_of_status_changes() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (_, alice) = user_with_device(&app, "alice").await;
     let (status, application) = alice
         .call(
@@ -422,8 +422,8 @@ async fn applications_have_a_timeline_of_status_changes() {
 
 #[tokio::test]
 async fn old_pending_requests_expire() {
-    let app = TestApp::spawn().await;
-    let (_, alice) = user_with_device(&app, "alice").await;
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
+    let (alice_id, alice) = user_with_device(&app, "alice").await;
     let pending = alice
         .propose("https://jobs.example.com/a", "Acme", "Engineer")
         .await;
@@ -431,7 +431,7 @@ async fn old_pending_requests_expire() {
         .propose("https://jobs.example.com/b", "Acme", "Manager")
         .await;
     alice.act(&approved["id"], "approve", None).await;
-    let expired = approvals::expire_pending(&app.state, 0)
+    let expired = approvals::expire_pending(&app.state, alice_id, 0)
         .await
         .expect("expire");
     assert_eq!(expired, 1);

@@ -295,8 +295,22 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     let (status, text) =
                         body(caller.request(method, &url).send().await.expect("request")).await;
                     assert_eq!(status, 200, "{context}");
-                    // B's own (created by the POST case) may be there; A's never.
-                    assert!(!text.contains("Alice"), "{context}: {text}");
+                    // B's own (created by the POST cases, and by B's postings that pass
+                    // the match step) may be there; A's never.
+                    assert!(!text.contains("Alice Corp"), "{context}: {text}");
+                    let rows: serde_json::Value = serde_json::from_str(&text).expect("json");
+                    let ids: Vec<&serde_json::Value> = rows
+                        .as_array()
+                        .expect("list")
+                        .iter()
+                        .map(|r| &r["id"])
+                        .collect();
+                    let alice_row = if path.ends_with("agent-requests") {
+                        &alice_request
+                    } else {
+                        &alice_application["id"]
+                    };
+                    assert!(!ids.contains(&alice_row), "{context}: {text}");
                 }
                 ("POST", "/api/v1/agent-requests") | ("POST", "/api/v1/applications") => {
                     // Creating is scoped by construction: the new row is B's, never A's.

@@ -163,6 +163,8 @@ pub async fn companion_for(site: SocketAddr) -> TestApp {
         config.greenhouse_api_url = format!("http://{site}");
         config.lever_api_url = format!("http://{site}/");
         config.ashby_api_url = format!("http://{site}");
+        // The poll tests run their jobs themselves, one at a time.
+        config.workers = 0;
     })
     .await
 }

@@ -22,6 +22,7 @@ mod leak;
 mod login;
 mod master_key;
 mod pairing;
+mod pipeline;
 mod profile;
 mod schema;
 mod secrets_in_logs;
