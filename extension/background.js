@@ -74,6 +74,8 @@ async function handle(message) {
       return { ok: true };
     case 'request-decide':
       return requestMessage(message);
+    case 'save-job':
+      return saveJobMessage(message);
     default:
       return { ok: false, error: 'unknown message' };
   }
@@ -82,6 +84,19 @@ async function handle(message) {
 async function received(events, lastEventId) {
   await store.appendEvents(events, lastEventId);
   await requests.follow(events);
+}
+
+async function saveJobMessage(message) {
+  const saved = await store.load();
+  if (!saved.pairing || !saved.token) return { ok: false, error: 'Not paired' };
+  if (!message.posting || typeof message.posting !== 'object') {
+    return { ok: false, error: 'Nothing readable on this page' };
+  }
+  try {
+    return { ok: true, saved: await api.savePosting(saved.pairing.companionUrl, saved.token, message.posting) };
+  } catch (error) {
+    return { ok: false, error: error.message };
+  }
 }
 
 async function requestMessage(message) {

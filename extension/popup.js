@@ -4,6 +4,7 @@ import init, * as core from './pkg/extension_core.js';
 import { ext } from './lib/ext.js';
 import { refreshAccounts, setUpAccounts } from './popup-accounts.js';
 import { setUpRequests } from './popup-requests.js';
+import { setUpSaveJob } from './popup-save-job.js';
 import { State } from './lib/store.js';
 import { PROBLEM_TEXT, STATUS_TEXT, ago } from './lib/view.js';
 
@@ -117,6 +118,7 @@ $('unpair').addEventListener('click', unpair);
 $('repair').addEventListener('click', unpair);
 setUpAccounts(core);
 setUpRequests();
+setUpSaveJob();
 
 ext.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !KEYS.some((key) => key in changes)) return;

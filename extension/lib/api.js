@@ -113,3 +113,9 @@ export async function decideRequest(base, token, id, action, version) {
   const path = `/api/v1/agent-requests/${encodeURIComponent(id)}/${action}`;
   return (await request(base, path, { token, method: 'POST', body: { version } })).json();
 }
+
+/** Saves a job posting (a JSON-LD JobPosting or `{url, title, company, description}`). */
+export async function savePosting(base, token, posting) {
+  const response = await request(base, '/api/v1/postings', { token, method: 'POST', body: posting });
+  return response.json();
+}

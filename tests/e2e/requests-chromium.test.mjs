@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
 import { Companion } from './lib/companion.mjs';
 import { artifacts, dist } from './lib/paths.mjs';
@@ -178,5 +179,41 @@ describe('Chromium: agent requests in the dashboard and the popup', () => {
     await form.locator('#notice').waitFor();
     await form.goto(`${companion.url}/dashboard`);
     await form.screenshot({ path: join(artifacts, 'dashboard-home.png'), fullPage: true });
+  });
+
+  test('"Save this job" reads the tab\'s JobPosting and asks for approval', async () => {
+    // A job page on loopback, which the extension may script (its companion host permission).
+    const posting = {
+      '@context': 'https://schema.org',
+      '@graph': [{ '@type': 'WebPage', name: 'Careers' }, {
+        // The posting's own link: the loopback page address would be refused as private.
+        '@type': 'JobPosting', title: 'Platform Engineer', url: 'https://careers.hooli.example/jobs/42',
+        hiringOrganization: { '@type': 'Organization', name: 'Hooli' },
+        description: '<p>Rust and PostgreSQL</p>',
+      }],
+    };
+    const site = createServer((request, response) => {
+      response.setHeader('Content-Type', 'text/html; charset=utf-8');
+      response.end(`<!doctype html><title>Hooli careers</title>
+        <script type="application/ld+json">${JSON.stringify(posting)}</script>
+        <h1>Platform Engineer</h1>`);
+    });
+    await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const jobPage = await context.newPage();
+    try {
+      await jobPage.goto(`http://127.0.0.1:${site.address().port}/jobs/42`);
+      await jobPage.bringToFront();
+      await popup.click('#save-job');
+      const status = popup.locator('#save-job-status:not([data-state=busy])');
+      await status.waitFor();
+      assert.match(await status.textContent(), /^Saved Hooli - Platform Engineer: .*approval requested/);
+      await popup.locator('#requests li.request', { hasText: 'Hooli - Platform Engineer' }).waitFor();
+      await popup.click('#save-job');
+      await popup.locator('#save-job-status', { hasText: 'Already saved' }).waitFor();
+      await popup.locator('body').screenshot({ path: join(artifacts, 'popup-save-job.png') });
+    } finally {
+      await jobPage.close();
+      site.close();
+    }
   });
 });
