@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use tokio::sync::{mpsc, watch};
+
 use crate::error::Result;
 use crate::store::agent::ApplyLimits;
 use crate::store::jobs::{self, ClaimRequest, NewJob};
@@ -22,6 +24,19 @@ pub struct Phase {
 impl Phase {
     pub fn per_second(&self) -> f64 {
         self.jobs as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Enqueue-to-start times of jobs enqueued one at a time into an idle queue, sorted.
+pub struct Latency {
+    pub samples: Vec<Duration>,
+}
+
+impl Latency {
+    pub fn percentile(&self, p: f64) -> Duration {
+        let last = self.samples.len().saturating_sub(1);
+        let index = ((last as f64) * p).round() as usize;
+        self.samples.get(index).copied().unwrap_or_default()
     }
 }
 
@@ -90,4 +105,54 @@ async fn drain(store: Store, worker: String) -> Result<usize> {
         done += 1;
     }
     Ok(done)
+}
+
+/// With `workers` real workers idle and waiting (woken by the enqueue, and on PostgreSQL by
+/// NOTIFY), enqueues `samples` jobs one after another and times each from the enqueue call
+/// to its handler starting.
+pub async fn latency(store: &Store, workers: usize, samples: usize) -> Result<Latency> {
+    let user = users::create(store, &format!("bench-latency-{}", now_ms()), "!").await?;
+    let bus = crate::events::EventBus::new(store.clone())?;
+    let (started_tx, mut started_rx) = mpsc::unbounded_channel::<Instant>();
+    let (stop, stopped) = watch::channel(false);
+    let mut running = Vec::new();
+    for n in 0..workers.max(1) {
+        let started_tx = started_tx.clone();
+        let worker = super::Worker::new(
+            store.clone(),
+            bus.clone(),
+            format!("bench-latency-{n}"),
+            Duration::from_secs(60),
+        )
+        .register(KIND, move |_ctx| {
+            let _ = started_tx.send(Instant::now());
+            async { Ok(serde_json::Value::Null) }
+        });
+        running.push(tokio::spawn(worker.run(stopped.clone())));
+    }
+    let payload = serde_json::json!({});
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let job = NewJob {
+            user_id: user.id,
+            kind: KIND,
+            payload: &payload,
+            max_attempts: 1,
+            idempotency_key: None,
+            run_at: 0,
+            platform: None,
+        };
+        let enqueued = Instant::now();
+        jobs::enqueue(store, &job, now_ms()).await?;
+        let Some(started) = started_rx.recv().await else {
+            break;
+        };
+        times.push(started.saturating_duration_since(enqueued));
+    }
+    let _ = stop.send(true);
+    for task in running {
+        let _ = task.await;
+    }
+    times.sort();
+    Ok(Latency { samples: times })
 }
