@@ -334,6 +334,11 @@ async fn claim_postgres(
     });
     let recheck = format!("SELECT j.id FROM jobs j WHERE j.id = $6 AND {GOVERNED}");
     let take = format!("UPDATE jobs SET {TAKE} WHERE id = $6 RETURNING {COLUMNS}");
+    // The recheck and the take bind the job id as `$6`, where the kinds were.
+    let by_id = ClaimRequest {
+        kinds: &[],
+        ..*request
+    };
     // A failed recheck means another claim just used the limit; the next pick skips the job.
     for _ in 0..3 {
         let mut tx = store.pool().begin().await?;
@@ -354,32 +359,19 @@ async fn claim_postgres(
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            let still: Option<(i64,)> = bind_claim(
-                sqlx::query_as(AssertSqlSafe(recheck.clone())),
-                &ClaimRequest {
-                    kinds: &[],
-                    ..*request
-                },
-                now,
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let still: Option<(i64,)> =
+                bind_claim(sqlx::query_as(AssertSqlSafe(recheck.clone())), &by_id, now)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if still.is_none() {
                 continue;
             }
         }
-        let job: Job = bind_claim(
-            sqlx::query_as(AssertSqlSafe(take.clone())),
-            &ClaimRequest {
-                kinds: &[],
-                ..*request
-            },
-            now,
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let job: Job = bind_claim(sqlx::query_as(AssertSqlSafe(take.clone())), &by_id, now)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
         return Ok(Some(job));
     }
