@@ -166,6 +166,7 @@ mod tests {
             describe(&event(TEST_PING, json!({"message": "hello"}))),
             "hello"
         );
+        assert_eq!(describe(&event(AGENT_RESUMED, json!({}))), "Agent resumed");
         assert_eq!(describe(&event("job.progress", json!({}))), "job progress");
         assert_eq!(
             describe(&event(PROFILE_UPDATED, json!({"part": "answers"}))),

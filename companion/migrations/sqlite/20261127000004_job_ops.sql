@@ -5,6 +5,13 @@ ALTER TABLE jobs ADD COLUMN platform TEXT;
 -- started in the last hour.
 ALTER TABLE jobs ADD COLUMN started_at BIGINT;
 CREATE INDEX jobs_platform ON jobs (user_id, platform, state);
+-- Claims walk these in their ORDER BY (time, id) and stop at the first match, instead of
+-- sorting every due job on each claim.
+DROP INDEX jobs_claim;
+CREATE INDEX jobs_claim ON jobs (state, run_at, id);
+DROP INDEX jobs_lease;
+CREATE INDEX jobs_lease ON jobs (state, lease_until, id);
+CREATE INDEX jobs_platform_started ON jobs (user_id, platform, started_at);
 
 -- The user's pause switch for applies; no row means running.
 CREATE TABLE agent_controls (

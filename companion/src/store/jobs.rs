@@ -197,14 +197,30 @@ const GOVERNED: &str = "(j.platform IS NULL OR (
         < COALESCE((SELECT l.per_hour FROM platform_limits l
                     WHERE l.user_id = j.user_id AND l.platform = j.platform), $5)))";
 
-/// Jobs `j` that may be claimed now: queued and due, or running with a lapsed lease
-/// (takeover); of the kinds bound from `$6` on; within the apply limits.
-fn claimable(kinds: usize) -> String {
+/// Which jobs a claim looks at; each is one index range, walked in order.
+#[derive(Clone, Copy)]
+enum Pool {
+    /// Running jobs whose lease ran out (takeover), by `jobs_lease`.
+    Lapsed,
+    /// Queued jobs that are due, by `jobs_claim`.
+    Due,
+}
+
+/// Selects `columns` of the first job `j` of `pool` that may be claimed now: of the kinds
+/// bound from `$6` on, within the apply limits.
+fn first_claimable(pool: Pool, columns: &str, kinds: usize) -> String {
     // Only placeholders are generated; the kinds themselves are bound.
     let placeholders: Vec<String> = (0..kinds).map(|i| format!("${}", i + 6)).collect();
+    let (range, order) = match pool {
+        Pool::Lapsed => (
+            "j.state = 'running' AND j.lease_until < $1",
+            "j.lease_until",
+        ),
+        Pool::Due => ("j.state = 'queued' AND j.run_at <= $1", "j.run_at"),
+    };
     format!(
-        "((j.state = 'queued' AND j.run_at <= $1) OR (j.state = 'running' AND j.lease_until < $1))
-         AND j.kind IN ({}) AND {GOVERNED}",
+        "SELECT {columns} FROM jobs j WHERE {range} AND j.kind IN ({}) AND {GOVERNED}
+         ORDER BY {order}, j.id LIMIT 1",
         placeholders.join(", ")
     )
 }
@@ -285,12 +301,15 @@ fn bind_claim<'q, O>(
 
 /// SQLite runs one writer at a time and an UPDATE takes the write lock before it reads,
 /// so choosing the job, checking the limits and taking it is atomic, across processes too.
+/// Lapsed jobs go first: they were started before anything still queued.
 async fn claim_sqlite(store: &Store, request: &ClaimRequest<'_>, now: i64) -> Result<Option<Job>> {
+    let kinds = request.kinds.len();
     let sql = format!(
         "UPDATE jobs SET {TAKE}
-         WHERE id = (SELECT j.id FROM jobs j WHERE {} ORDER BY j.run_at, j.id LIMIT 1)
+         WHERE id = COALESCE(({}), ({}))
          RETURNING {COLUMNS}",
-        claimable(request.kinds.len())
+        first_claimable(Pool::Lapsed, "j.id", kinds),
+        first_claimable(Pool::Due, "j.id", kinds)
     );
     Ok(bind_claim(sqlx::query_as(AssertSqlSafe(sql)), request, now)
         .fetch_optional(store.pool())
@@ -306,20 +325,32 @@ async fn claim_postgres(
     request: &ClaimRequest<'_>,
     now: i64,
 ) -> Result<Option<Job>> {
-    let pick = format!(
-        "SELECT j.id, j.user_id, j.platform FROM jobs j WHERE {}
-         ORDER BY j.run_at, j.id LIMIT 1 FOR UPDATE SKIP LOCKED",
-        claimable(request.kinds.len())
-    );
+    let picks = [Pool::Lapsed, Pool::Due].map(|pool| {
+        let columns = "j.id, j.user_id, j.platform";
+        format!(
+            "{} FOR UPDATE SKIP LOCKED",
+            first_claimable(pool, columns, request.kinds.len())
+        )
+    });
     let recheck = format!("SELECT j.id FROM jobs j WHERE j.id = $6 AND {GOVERNED}");
     let take = format!("UPDATE jobs SET {TAKE} WHERE id = $6 RETURNING {COLUMNS}");
+    // The recheck and the take bind the job id as `$6`, where the kinds were.
+    let by_id = ClaimRequest {
+        kinds: &[],
+        ..*request
+    };
     // A failed recheck means another claim just used the limit; the next pick skips the job.
     for _ in 0..3 {
         let mut tx = store.pool().begin().await?;
-        let picked: Option<(i64, i64, Option<String>)> =
-            bind_claim(sqlx::query_as(AssertSqlSafe(pick.clone())), request, now)
+        let mut picked: Option<(i64, i64, Option<String>)> = None;
+        for pick in &picks {
+            picked = bind_claim(sqlx::query_as(AssertSqlSafe(pick.clone())), request, now)
                 .fetch_optional(&mut *tx)
                 .await?;
+            if picked.is_some() {
+                break;
+            }
+        }
         let Some((id, user_id, platform)) = picked else {
             return Ok(None);
         };
@@ -328,32 +359,19 @@ async fn claim_postgres(
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            let still: Option<(i64,)> = bind_claim(
-                sqlx::query_as(AssertSqlSafe(recheck.clone())),
-                &ClaimRequest {
-                    kinds: &[],
-                    ..*request
-                },
-                now,
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let still: Option<(i64,)> =
+                bind_claim(sqlx::query_as(AssertSqlSafe(recheck.clone())), &by_id, now)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if still.is_none() {
                 continue;
             }
         }
-        let job: Job = bind_claim(
-            sqlx::query_as(AssertSqlSafe(take.clone())),
-            &ClaimRequest {
-                kinds: &[],
-                ..*request
-            },
-            now,
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let job: Job = bind_claim(sqlx::query_as(AssertSqlSafe(take.clone())), &by_id, now)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
         return Ok(Some(job));
     }

@@ -235,6 +235,26 @@ fn running_on(worker: &str) -> impl Fn(&Job) -> bool + '_ {
     move |job| job.state == jobs::RUNNING && job.worker.as_deref() == Some(worker)
 }
 
+/// Starts a second worker, waits until it has taken the job over (attempt 2), lets it go
+/// on and waits until the job succeeded.
+async fn second_worker_finishes(store: &Store, id: i64, url: &str) -> (WorkerProcess, Job) {
+    let second = WorkerProcess::start(url, "second");
+    let taken = wait_for_job(
+        store,
+        id,
+        "the second worker takes it over",
+        running_on("second"),
+    )
+    .await;
+    assert_eq!(taken.attempt, 2);
+    release(store).await;
+    let done = wait_for_job(store, id, "the job succeeds", |j| {
+        j.state == jobs::SUCCEEDED
+    })
+    .await;
+    (second, done)
+}
+
 #[tokio::test]
 async fn a_sigkilled_workers_job_is_taken_over_by_another_process() {
     let app = TestApp::spawn().await;
@@ -251,20 +271,7 @@ async fn a_sigkilled_workers_job_is_taken_over_by_another_process() {
     .await;
     first.kill();
 
-    let _second = WorkerProcess::start(&url, "second");
-    let taken = wait_for_job(
-        &store,
-        id,
-        "the second worker takes it over",
-        running_on("second"),
-    )
-    .await;
-    assert_eq!(taken.attempt, 2);
-    release(&store).await;
-    let done = wait_for_job(&store, id, "the job succeeds", |j| {
-        j.state == jobs::SUCCEEDED
-    })
-    .await;
+    let (_second, done) = second_worker_finishes(&store, id, &url).await;
     assert_eq!(done.result.as_deref(), Some(r#"{"by":"second"}"#));
     assert_eq!(
         side_effects(&store).await,
@@ -288,20 +295,7 @@ async fn a_stopped_workers_late_write_is_refused_after_a_takeover() {
     .await;
     stalled.signal("STOP");
 
-    let _second = WorkerProcess::start(&url, "second");
-    let taken = wait_for_job(
-        &store,
-        id,
-        "the second worker takes it over",
-        running_on("second"),
-    )
-    .await;
-    assert_eq!(taken.attempt, 2);
-    release(&store).await;
-    let done = wait_for_job(&store, id, "the job succeeds", |j| {
-        j.state == jobs::SUCCEEDED
-    })
-    .await;
+    let (_second, done) = second_worker_finishes(&store, id, &url).await;
 
     stalled.signal("CONT");
     stalled.wait_for_log("result dropped").await;
