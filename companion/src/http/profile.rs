@@ -206,6 +206,22 @@ pub async fn delete_free_answer(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Raw-body routes check the media type themselves (no extractor does): 415 otherwise.
+fn require_content_type(headers: &HeaderMap, expected: &str, what: &str) -> Result<()> {
+    let matches = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with(expected));
+    if matches {
+        Ok(())
+    } else {
+        Err(Error::Rejected {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            detail: format!("send {what} with Content-Type: {expected}"),
+        })
+    }
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PdfQuery {
     /// The file name to keep (default `resume.pdf`).
@@ -230,16 +246,7 @@ pub async fn put_resume_pdf(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<ResumePdfInfo>> {
-    let is_pdf = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with(pdf::CONTENT_TYPE));
-    if !is_pdf {
-        return Err(Error::Rejected {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            detail: "send the file itself with Content-Type: application/pdf".into(),
-        });
-    }
+    require_content_type(&headers, pdf::CONTENT_TYPE, "the file itself")?;
     let max = state.config.resume_pdf_max_bytes;
     let bytes = axum::body::to_bytes(body, max)
         .await
@@ -346,20 +353,7 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode> {
-    let is_json = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
-    if !is_json {
-        return Err(Error::Rejected {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            detail: "send the export file with Content-Type: application/json".into(),
-        });
-    }
+    require_content_type(&headers, "application/json", "the export file")?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| Error::BadRequest("the import file is not UTF-8 text".into()))?;
     profile::import(&state.store, &state.bus, principal.user_id(), text).await?;

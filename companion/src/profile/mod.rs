@@ -180,13 +180,6 @@ fn checked(answer: FreeAnswer) -> Result<(FreeAnswer, String)> {
     Ok((answer, tags))
 }
 
-async fn own_free_answer(store: &Store, user_id: i64, id: i64) -> Result<FreeAnswerInfo> {
-    rows::free_answer(store, user_id, id)
-        .await?
-        .map(Into::into)
-        .ok_or(Error::NotFound)
-}
-
 pub async fn add_free_answer(
     store: &Store,
     bus: &EventBus,
@@ -194,9 +187,10 @@ pub async fn add_free_answer(
     answer: FreeAnswer,
 ) -> Result<FreeAnswerInfo> {
     let (answer, tags) = checked(answer)?;
-    let id = rows::add_free_answer(store, user_id, &answer.question, &answer.answer, &tags).await?;
+    let added =
+        rows::add_free_answer(store, user_id, &answer.question, &answer.answer, &tags).await?;
     announce(bus, user_id, "free_answers", None).await?;
-    own_free_answer(store, user_id, id).await
+    Ok(added.into())
 }
 
 pub async fn update_free_answer(
@@ -207,13 +201,12 @@ pub async fn update_free_answer(
     answer: FreeAnswer,
 ) -> Result<FreeAnswerInfo> {
     let (answer, tags) = checked(answer)?;
-    if !rows::update_free_answer(store, user_id, id, &answer.question, &answer.answer, &tags)
-        .await?
-    {
-        return Err(Error::NotFound);
-    }
+    let updated =
+        rows::update_free_answer(store, user_id, id, &answer.question, &answer.answer, &tags)
+            .await?
+            .ok_or(Error::NotFound)?;
     announce(bus, user_id, "free_answers", None).await?;
-    own_free_answer(store, user_id, id).await
+    Ok(updated.into())
 }
 
 pub async fn delete_free_answer(

@@ -116,12 +116,13 @@ pub async fn store(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    rows::put_file(
+    let name = clean_name(name);
+    let created_at = rows::put_file(
         store,
         user_id,
         &NewFile {
             kind: RESUME_PDF,
-            name: &clean_name(name),
+            name: &name,
             content_type: CONTENT_TYPE,
             sha256: &sha256,
             bytes,
@@ -134,7 +135,14 @@ pub async fn store(
         serde_json::json!({"part": "resume_pdf", "sha256": sha256}),
     )
     .await?;
-    info(store, user_id).await?.ok_or(Error::NotFound)
+    // Built from what was written, not read back: a concurrent delete may follow at once.
+    Ok(ResumePdfInfo {
+        name,
+        content_type: CONTENT_TYPE.into(),
+        size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+        sha256,
+        created_at,
+    })
 }
 
 pub async fn remove(store: &Store, bus: &EventBus, user_id: i64) -> Result<()> {

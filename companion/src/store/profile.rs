@@ -107,48 +107,40 @@ pub struct FreeAnswerRow {
 }
 
 pub async fn free_answers(store: &Store, user_id: i64) -> Result<Vec<FreeAnswerRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, question, answer, tags, created_at, updated_at FROM free_answers
-         WHERE user_id = $1 ORDER BY id",
-    )
-    .bind(user_id)
-    .fetch_all(store.pool())
-    .await?)
+    let sql =
+        format!("SELECT {FREE_ANSWER_COLUMNS} FROM free_answers WHERE user_id = $1 ORDER BY id");
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(user_id)
+        .fetch_all(store.pool())
+        .await?)
 }
 
-pub async fn free_answer(store: &Store, user_id: i64, id: i64) -> Result<Option<FreeAnswerRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, question, answer, tags, created_at, updated_at FROM free_answers
-         WHERE user_id = $1 AND id = $2",
-    )
-    .bind(user_id)
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?)
-}
+const FREE_ANSWER_COLUMNS: &str = "id, question, answer, tags, created_at, updated_at";
 
+/// Adds an answer and returns it as stored (read in the same statement: a concurrent
+/// import may replace all answers right after).
 pub async fn add_free_answer(
     store: &Store,
     user_id: i64,
     question: &str,
     answer: &str,
     tags: &str,
-) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+) -> Result<FreeAnswerRow> {
+    let sql = format!(
         "INSERT INTO free_answers (user_id, question, answer, tags, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-    )
-    .bind(user_id)
-    .bind(question)
-    .bind(answer)
-    .bind(tags)
-    .bind(now_ms())
-    .fetch_one(store.pool())
-    .await?;
-    Ok(id)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING {FREE_ANSWER_COLUMNS}"
+    );
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(question)
+        .bind(answer)
+        .bind(tags)
+        .bind(now_ms())
+        .fetch_one(store.pool())
+        .await?)
 }
 
-/// False: no such answer of this user.
+/// The answer as stored after the change; None: no such answer of this user.
 pub async fn update_free_answer(
     store: &Store,
     user_id: i64,
@@ -156,20 +148,20 @@ pub async fn update_free_answer(
     question: &str,
     answer: &str,
     tags: &str,
-) -> Result<bool> {
-    let done = sqlx::query(
+) -> Result<Option<FreeAnswerRow>> {
+    let sql = format!(
         "UPDATE free_answers SET question = $3, answer = $4, tags = $5, updated_at = $6
-         WHERE user_id = $1 AND id = $2",
-    )
-    .bind(user_id)
-    .bind(id)
-    .bind(question)
-    .bind(answer)
-    .bind(tags)
-    .bind(now_ms())
-    .execute(store.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
+         WHERE user_id = $1 AND id = $2 RETURNING {FREE_ANSWER_COLUMNS}"
+    );
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(id)
+        .bind(question)
+        .bind(answer)
+        .bind(tags)
+        .bind(now_ms())
+        .fetch_optional(store.pool())
+        .await?)
 }
 
 pub async fn delete_free_answer(store: &Store, user_id: i64, id: i64) -> Result<bool> {
@@ -236,7 +228,7 @@ pub struct NewFile<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Stores the user's file of this kind, replacing the previous one.
+/// Stores the user's file of this kind, replacing the previous one; returns its time.
 pub async fn put_file(store: &Store, user_id: i64, file: &NewFile<'_>) -> Result<i64> {
     let now = now_ms();
     sqlx::query(
