@@ -162,6 +162,7 @@ macro_rules! decision {
                 (status = 404, description = "No such request of this user", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = $from, body = Problem, content_type = "application/problem+json"),
                 (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "A body of the wrong shape (version not an integer)", body = Problem, content_type = "application/problem+json"),
             ))]
         pub async fn $name(
             State(state): State<AppState>,
