@@ -484,8 +484,6 @@ async fn settle_approved(
     Ok(settled)
 }
 
-/// The `apply` job's handler (register it under [`APPLY_JOB`]). Until the headless apply
-/// exists it hands every approved request for the posting to the user (needs_you).
 /// The scheduled expiry of one user's stale requests (`request_expiry_days`).
 pub async fn run_expire(state: AppState, ctx: JobContext) -> Result<serde_json::Value, JobError> {
     let days = i64::from(state.config.request_expiry_days);
@@ -493,6 +491,8 @@ pub async fn run_expire(state: AppState, ctx: JobContext) -> Result<serde_json::
     Ok(serde_json::json!({ "expired": expired }))
 }
 
+/// The `apply` job's handler (register it under [`APPLY_JOB`]). Until the headless apply
+/// exists it hands every approved request for the posting to the user (needs_you).
 pub async fn run_apply(state: AppState, ctx: JobContext) -> Result<serde_json::Value, JobError> {
     let canonical = ctx
         .payload()
