@@ -13,6 +13,7 @@ pub mod intake;
 pub mod jobs;
 pub mod pairing;
 pub mod profile;
+pub mod sse_bench;
 pub mod state;
 pub mod store;
 pub mod users;

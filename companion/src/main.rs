@@ -80,6 +80,12 @@ enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Open N event streams on a throwaway companion and time one event from its insert to
+    /// its arrival at all of them (raise `ulimit -n` above 2 x N first).
+    Sse {
+        #[arg(long, default_value_t = 2000)]
+        clients: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -403,6 +409,30 @@ async fn run(cli: Cli) -> Result<()> {
                     database_url,
                 },
         } => bench_queue(jobs, workers, database_url).await,
+        Command::Bench {
+            command: BenchCommand::Sse { clients },
+        } => {
+            let figures = companion::sse_bench::run(clients).await?;
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+            println!(
+                "{} streams connected and subscribed in {:.2} s",
+                figures.clients,
+                figures.connect.as_secs_f64()
+            );
+            println!(
+                "event insert to arrival at every stream: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                ms(figures.percentile(0.5)),
+                ms(figures.percentile(0.99)),
+                ms(figures.percentile(1.0))
+            );
+            if let Some(bytes) = figures.rss_per_stream_bytes {
+                println!(
+                    "memory per open stream: {:.1} KiB (client and server in one process)",
+                    bytes / 1024.0
+                );
+            }
+            Ok(())
+        }
         Command::Pair { user } => {
             let store = open_store(&config).await?;
             let user_id = find_user(&store, &user).await?;
