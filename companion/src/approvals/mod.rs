@@ -341,12 +341,13 @@ pub async fn approve(
         now,
     )
     .await?;
-    // The posting's job already ran for an earlier request: this one gets the same outcome
-    // now instead of waiting for a job that will not come.
-    let finished = jobs::get(&state.store, job_id)
+    // The posting's job already ran, or is running and may have settled its requests
+    // before this approval: this one gets the job's outcome now instead of waiting for a job
+    // that will not look again.
+    let taken = jobs::get(&state.store, job_id)
         .await?
-        .is_some_and(|job| job.finished_at.is_some());
-    if finished {
+        .is_some_and(|job| job.state != jobs::QUEUED);
+    if taken {
         settle_approved(state, user_id, &canonical).await?;
         return get(state, user_id, id).await;
     }

@@ -253,6 +253,36 @@ async fn one_posting_is_applied_to_once() {
     assert_eq!(applications.as_array().map(Vec::len), Some(1));
 }
 
+/// Approved while the posting's apply job runs: the job may already have settled its
+/// requests, so the approval settles this one itself rather than stay `approved` for ever.
+#[tokio::test]
+async fn an_approval_during_the_postings_running_apply_is_settled() {
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
+    let (_, alice) = user_with_device(&app, "alice").await;
+    let first = alice
+        .propose("https://jobs.example.com/acme/7", "Acme", "Engineer")
+        .await;
+    alice.act(&first["id"], "approve", None).await;
+    let running = store::jobs::claim(
+        &app.state.store,
+        "elsewhere",
+        &[APPLY_JOB],
+        60_000,
+        store::now_ms(),
+    )
+    .await
+    .expect("claim")
+    .expect("the apply job");
+    assert_eq!(running.state, "running");
+
+    let second = alice
+        .propose("https://jobs.example.com/acme/7", "Acme", "Engineer")
+        .await;
+    let (status, approved) = alice.act(&second["id"], "approve", None).await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["state"], "needs_you");
+}
+
 #[tokio::test]
 async fn changes_are_events_on_the_stream() {
     let app = TestApp::spawn_with(|config| config.workers = 0).await;
