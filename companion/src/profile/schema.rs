@@ -77,7 +77,10 @@ mod tests {
             dotted_path("/basics/profiles/0/url"),
             "basics.profiles[0].url"
         );
-        assert_eq!(dotted_path("/work/1/highlights/0"), "work[1].highlights[0]");
+        assert_eq!(
+            dotted_path("/education/1/courses/0"),
+            "education[1].courses[0]"
+        );
         assert_eq!(dotted_path("/a~1b/c~0d"), "a/b.c~d");
     }
 
