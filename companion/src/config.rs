@@ -55,6 +55,12 @@ pub struct Config {
     /// Job workers `companion serve` runs beside the server; 0 leaves the jobs to
     /// `companion worker` processes. `COMPANION_WORKERS`.
     pub workers: u32,
+    /// Jobs each worker runs at once. `COMPANION_JOB_CONCURRENCY`.
+    pub job_concurrency: usize,
+    /// Jobs each worker claims ahead of those it runs, into a local queue: faster for many
+    /// short jobs, unfair for long ones (they wait there instead of on another worker).
+    /// `COMPANION_JOB_PREFETCH`.
+    pub job_prefetch: usize,
     /// Applies (jobs for a job site) a user may have running at once on one platform,
     /// unless the user set their own limit. `COMPANION_APPLY_MAX_CONCURRENT_PER_PLATFORM`.
     pub apply_max_concurrent_per_platform: u32,
@@ -125,6 +131,8 @@ impl Default for Config {
             wasm_dir: PathBuf::from("dist/chrome/pkg"),
             job_lease_secs: 30,
             workers: 2,
+            job_concurrency: 1,
+            job_prefetch: 0,
             apply_max_concurrent_per_platform: ApplyLimits::DEFAULT_MAX_CONCURRENT,
             apply_per_hour_per_platform: ApplyLimits::DEFAULT_PER_HOUR,
             resume_pdf_max_bytes: 5 * 1024 * 1024,
@@ -159,7 +167,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 26] = [
+const ENV_KEYS: [&str; 28] = [
     "bind",
     "data_dir",
     "database_url",
@@ -175,6 +183,8 @@ const ENV_KEYS: [&str; 26] = [
     "wasm_dir",
     "job_lease_secs",
     "workers",
+    "job_concurrency",
+    "job_prefetch",
     "apply_max_concurrent_per_platform",
     "apply_per_hour_per_platform",
     "resume_pdf_max_bytes",
@@ -241,6 +251,9 @@ impl Config {
         }
         if self.job_lease_secs == 0 {
             return Err(Error::Config("job_lease_secs must be at least 1".into()));
+        }
+        if self.job_concurrency == 0 {
+            return Err(Error::Config("job_concurrency must be at least 1".into()));
         }
         if self.fetch_timeout_secs == 0 {
             return Err(Error::Config(

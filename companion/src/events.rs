@@ -50,16 +50,31 @@ impl EventBus {
         payload: serde_json::Value,
     ) -> Result<AgentEvent> {
         let event = store::events::insert(&self.store, user_id, kind, &payload).await?;
-        metrics::counter!("companion_events_emitted_total").increment(1);
-        if self.store.backend() == Backend::Postgres {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(format!("{} {user_id} {}", self.origin, event.id))
-                .execute(self.store.pool())
-                .await?;
-        }
-        self.publish(user_id, event.clone());
+        self.announce(&[(user_id, event.clone())]).await?;
         Ok(event)
+    }
+
+    /// Tells other companions (NOTIFY, one statement) and this process's streams about
+    /// events written with `store::events::insert_many`, once their transaction committed.
+    pub async fn announce(&self, written: &[(i64, AgentEvent)]) -> Result<()> {
+        metrics::counter!("companion_events_emitted_total").increment(written.len() as u64);
+        if self.store.backend() == Backend::Postgres {
+            for chunk in written.chunks(1_000) {
+                let calls: Vec<String> = (0..chunk.len())
+                    .map(|i| format!("pg_notify($1, ${})", i + 2))
+                    .collect();
+                let sql = format!("SELECT {}", calls.join(", "));
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(CHANNEL);
+                for (user_id, event) in chunk {
+                    query = query.bind(format!("{} {user_id} {}", self.origin, event.id));
+                }
+                query.execute(self.store.pool()).await?;
+            }
+        }
+        for (user_id, event) in written {
+            self.publish(*user_id, event.clone());
+        }
+        Ok(())
     }
 
     fn publish(&self, user_id: i64, event: AgentEvent) {

@@ -69,16 +69,27 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchCommand {
-    /// Enqueue N jobs, then claim and complete them with W workers; print jobs/s per phase.
+    /// Enqueue N no-op jobs and run them with real workers (jobs/s per phase), then time
+    /// single jobs from enqueue to start (p50/p99); beside graphile-worker with --graphile.
     Queue {
         #[arg(long, default_value_t = 10_000)]
         jobs: usize,
-        #[arg(long, default_value_t = 4)]
+        #[arg(long, default_value_t = 1)]
         workers: usize,
+        /// Jobs each worker runs at once.
+        #[arg(long, default_value_t = 10)]
+        concurrency: usize,
+        /// Jobs each worker claims ahead into its local queue.
+        #[arg(long, default_value_t = 490)]
+        prefetch: usize,
         /// A database to measure (it gets a bench user and its jobs); default: a throwaway
         /// SQLite file in the temporary folder.
         #[arg(long)]
         database_url: Option<String>,
+        /// tests/bench/graphile-queue.mjs: also run graphile-worker (npm) with matching
+        /// settings on the same PostgreSQL server and print the ratio.
+        #[arg(long)]
+        graphile: Option<PathBuf>,
     },
     /// Open N event streams on a throwaway companion and time one event from its insert to
     /// its arrival at all of them (raise `ulimit -n` above 2 x N first).
@@ -336,40 +347,18 @@ async fn user_command(config: &Config, command: UserCommand) -> Result<()> {
     Ok(())
 }
 
-async fn bench_queue(jobs: usize, workers: usize, database_url: Option<String>) -> Result<()> {
+async fn bench_queue(
+    jobs: usize,
+    settings: companion::jobs::bench::Settings,
+    database_url: Option<String>,
+    graphile: Option<PathBuf>,
+) -> Result<()> {
     let scratch = std::env::temp_dir().join(format!("companion-bench-{}", std::process::id()));
     let url = database_url
         .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.join("bench.db").display()));
-    let store = Store::connect(&url).await?;
-    store.migrate().await?;
-    let phases = companion::jobs::bench::queue(&store, jobs, workers).await;
-    let latency = companion::jobs::bench::latency(&store, workers, 500).await;
-    store.close().await;
+    let measured = companion::jobs::bench::report(&url, jobs, settings, graphile.as_deref()).await;
     let _ = std::fs::remove_dir_all(&scratch);
-    let kind = if url.starts_with("postgres") {
-        "postgres"
-    } else {
-        "sqlite"
-    };
-    println!("{jobs} jobs, {workers} workers, {kind}");
-    for phase in phases? {
-        println!(
-            "{:>18}: {:>8} jobs in {:>7.3} s = {:>9.0} jobs/s",
-            phase.name,
-            phase.jobs,
-            phase.elapsed.as_secs_f64(),
-            phase.per_second()
-        );
-    }
-    let latency = latency?;
-    println!(
-        "{:>18}: p50 {:.2} ms, p99 {:.2} ms ({} jobs enqueued one at a time to idle workers)",
-        "enqueue to start",
-        latency.percentile(0.5).as_secs_f64() * 1000.0,
-        latency.percentile(0.99).as_secs_f64() * 1000.0,
-        latency.samples.len()
-    );
-    Ok(())
+    measured
 }
 
 async fn open_store(config: &Config) -> Result<Store> {
@@ -406,9 +395,19 @@ async fn run(cli: Cli) -> Result<()> {
                 BenchCommand::Queue {
                     jobs,
                     workers,
+                    concurrency,
+                    prefetch,
                     database_url,
+                    graphile,
                 },
-        } => bench_queue(jobs, workers, database_url).await,
+        } => {
+            let settings = companion::jobs::bench::Settings {
+                workers,
+                concurrency,
+                prefetch,
+            };
+            bench_queue(jobs, settings, database_url, graphile).await
+        }
         Command::Bench {
             command: BenchCommand::Sse { clients },
         } => {

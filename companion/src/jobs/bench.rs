@@ -1,14 +1,16 @@
-//! `companion bench queue`: how fast the queue enqueues, and claims and completes with
-//! several workers, on the database it is given (by default a throwaway SQLite file).
+//! `companion bench queue`: how fast the queue enqueues, and runs no-op jobs with real
+//! workers, on the database it is given (by default a throwaway SQLite file); on
+//! PostgreSQL beside graphile-worker on the same server.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::error::Result;
-use crate::store::agent::ApplyLimits;
-use crate::store::jobs::{self, ClaimRequest, NewJob};
-use crate::store::{Backend, Store, now_ms, users};
+use crate::events::EventBus;
+use crate::store::jobs::{self, NewJob};
+use crate::store::{Store, now_ms, users};
 
 const KIND: &str = "bench.noop";
 /// Jobs per enqueue transaction, as a feed poll would add them.
@@ -40,21 +42,34 @@ impl Latency {
     }
 }
 
-/// Enqueues `count` jobs for a new user of its own, then claims and completes them all with
-/// `workers` concurrent workers.
-pub async fn queue(store: &Store, count: usize, workers: usize) -> Result<Vec<Phase>> {
-    // A password hash no password matches: the bench user cannot log in.
-    let user = users::create(store, &format!("bench-{}", now_ms()), "!").await?;
+/// How the measured workers run: `workers` of them, each running `concurrency` jobs at once
+/// and claiming `prefetch` more ahead.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub workers: usize,
+    pub concurrency: usize,
+    pub prefetch: usize,
+}
+
+impl Settings {
+    fn worker(&self, store: &Store, bus: &EventBus, n: usize) -> super::Worker {
+        super::Worker::new(
+            store.clone(),
+            bus.clone(),
+            format!("bench-{}-{n}", now_ms()),
+            Duration::from_secs(60),
+        )
+        .concurrency(self.concurrency)
+        .prefetch(self.prefetch)
+    }
+}
+
+/// Enqueues `count` jobs for a new user of its own, then runs them all with real workers
+/// (a no-op handler): claims, handler starts, completions and their events.
+pub async fn queue(store: &Store, count: usize, settings: Settings) -> Result<Vec<Phase>> {
+    let user = bench_user(store, "bench").await?;
     let payload = serde_json::json!({});
-    let job = NewJob {
-        user_id: user.id,
-        kind: KIND,
-        payload: &payload,
-        max_attempts: 1,
-        idempotency_key: None,
-        run_at: 0,
-        platform: None,
-    };
+    let job = noop_job(user, &payload);
     let started = Instant::now();
     let mut left = count;
     while left > 0 {
@@ -67,64 +82,89 @@ pub async fn queue(store: &Store, count: usize, workers: usize) -> Result<Vec<Ph
         jobs: count,
         elapsed: started.elapsed(),
     };
-    if store.backend() == Backend::Postgres {
+    if store.backend() == crate::store::Backend::Postgres {
         sqlx::query("ANALYZE jobs").execute(store.pool()).await?;
     }
 
+    let bus = EventBus::new(store.clone())?;
+    // Every event on this bus is a bench job's `job.state`: counting them counts the jobs
+    // recorded as done (a lagging receiver is told how many it missed).
+    let mut recorded = bus.subscribe();
+    let (stop, stopped) = watch::channel(false);
     let started = Instant::now();
-    let tasks: Vec<_> = (0..workers.max(1))
-        .map(|n| tokio::spawn(drain(store.clone(), format!("bench-{n}"))))
+    let running: Vec<_> = (0..settings.workers.max(1))
+        .map(|n| {
+            let worker = settings
+                .worker(store, &bus, n)
+                .register(KIND, |_ctx| async { Ok(serde_json::Value::Null) });
+            tokio::spawn(worker.run(stopped.clone()))
+        })
         .collect();
     let mut done = 0;
-    for task in tasks {
-        done += task
-            .await
-            .map_err(|e| crate::error::Error::Internal(format!("bench worker: {e}")))??;
+    while done < count {
+        done += match recorded.recv().await {
+            Ok(_) => 1,
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                usize::try_from(missed).unwrap_or(usize::MAX)
+            }
+            Err(broadcast::error::RecvError::Closed) => break,
+        };
+    }
+    let _ = stop.send(true);
+    for task in running {
+        task.await
+            .map_err(|e| crate::error::Error::Internal(format!("bench worker: {e}")))?;
+    }
+    let elapsed = started.elapsed();
+    let (succeeded,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND state = 'succeeded'")
+            .bind(user)
+            .fetch_one(store.pool())
+            .await?;
+    if usize::try_from(succeeded).ok() != Some(count) {
+        return Err(crate::error::Error::Internal(format!(
+            "bench: {succeeded} of {count} jobs succeeded"
+        )));
     }
     let run = Phase {
-        name: "claim + complete",
-        jobs: done,
-        elapsed: started.elapsed(),
+        name: "claim + run + complete",
+        jobs: count,
+        elapsed,
     };
     Ok(vec![enqueue, run])
 }
 
-/// Claims and completes bench jobs until none is left; returns how many it did.
-async fn drain(store: Store, worker: String) -> Result<usize> {
-    let kinds = [KIND];
-    let request = ClaimRequest {
-        worker: &worker,
-        kinds: &kinds,
-        lease_ms: 60_000,
-        limits: ApplyLimits::default(),
-    };
-    let result = serde_json::json!(null);
-    let mut done = 0;
-    while let Some(job) = jobs::claim_with(&store, &request, now_ms()).await? {
-        jobs::complete(&store, job.id, job.attempt, &result, now_ms()).await?;
-        done += 1;
-    }
-    Ok(done)
+/// A user of its own for a bench run, with a password hash no password matches.
+async fn bench_user(store: &Store, prefix: &str) -> Result<i64> {
+    Ok(users::create(store, &format!("{prefix}-{}", now_ms()), "!")
+        .await?
+        .id)
 }
 
-/// With `workers` real workers idle and waiting (woken by the enqueue, and on PostgreSQL by
-/// NOTIFY), enqueues `samples` jobs one after another and times each from the enqueue call
-/// to its handler starting.
-pub async fn latency(store: &Store, workers: usize, samples: usize) -> Result<Latency> {
-    let user = users::create(store, &format!("bench-latency-{}", now_ms()), "!").await?;
-    let bus = crate::events::EventBus::new(store.clone())?;
+fn noop_job(user_id: i64, payload: &serde_json::Value) -> NewJob<'_> {
+    NewJob {
+        user_id,
+        kind: KIND,
+        payload,
+        max_attempts: 1,
+        idempotency_key: None,
+        run_at: 0,
+        platform: None,
+    }
+}
+
+/// With real workers idle and waiting (woken by the enqueue, and on PostgreSQL by NOTIFY),
+/// enqueues `samples` jobs one after another and times each from the enqueue call to its
+/// handler starting.
+pub async fn latency(store: &Store, settings: Settings, samples: usize) -> Result<Latency> {
+    let user = bench_user(store, "bench-latency").await?;
+    let bus = EventBus::new(store.clone())?;
     let (started_tx, mut started_rx) = mpsc::unbounded_channel::<Instant>();
     let (stop, stopped) = watch::channel(false);
     let mut running = Vec::new();
-    for n in 0..workers.max(1) {
+    for n in 0..settings.workers.max(1) {
         let started_tx = started_tx.clone();
-        let worker = super::Worker::new(
-            store.clone(),
-            bus.clone(),
-            format!("bench-latency-{n}"),
-            Duration::from_secs(60),
-        )
-        .register(KIND, move |_ctx| {
+        let worker = settings.worker(store, &bus, n).register(KIND, move |_ctx| {
             let _ = started_tx.send(Instant::now());
             async { Ok(serde_json::Value::Null) }
         });
@@ -133,17 +173,8 @@ pub async fn latency(store: &Store, workers: usize, samples: usize) -> Result<La
     let payload = serde_json::json!({});
     let mut times = Vec::with_capacity(samples);
     for _ in 0..samples {
-        let job = NewJob {
-            user_id: user.id,
-            kind: KIND,
-            payload: &payload,
-            max_attempts: 1,
-            idempotency_key: None,
-            run_at: 0,
-            platform: None,
-        };
         let enqueued = Instant::now();
-        jobs::enqueue(store, &job, now_ms()).await?;
+        jobs::enqueue(store, &noop_job(user, &payload), now_ms()).await?;
         let Some(started) = started_rx.recv().await else {
             break;
         };
@@ -155,4 +186,139 @@ pub async fn latency(store: &Store, workers: usize, samples: usize) -> Result<La
     }
     times.sort();
     Ok(Latency { samples: times })
+}
+
+/// graphile-worker's figures for the same benchmark on the same server.
+#[derive(Debug, serde::Deserialize)]
+pub struct Peer {
+    pub enqueue_per_second: f64,
+    pub run_per_second: f64,
+    pub latency_p50_ms: f64,
+    pub latency_p99_ms: f64,
+}
+
+/// Runs `script` (tests/bench/graphile-queue.mjs) with Node against `database_url`, with
+/// settings matching ours: the same jobs at once, and a local queue as large as ours when
+/// we prefetch (none, graphile-worker's defaults, when we do not).
+pub async fn graphile(
+    script: &Path,
+    database_url: &str,
+    count: usize,
+    settings: Settings,
+    samples: usize,
+) -> Result<Peer> {
+    let at_once = settings.workers.max(1) * settings.concurrency.max(1);
+    let local_queue = if settings.prefetch == 0 {
+        0
+    } else {
+        at_once + settings.workers.max(1) * settings.prefetch
+    };
+    let output = tokio::process::Command::new("node")
+        .arg(script)
+        .args([
+            database_url.to_owned(),
+            count.to_string(),
+            at_once.to_string(),
+        ])
+        .args([local_queue.to_string(), samples.to_string()])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .await
+        .map_err(|e| crate::error::Error::Config(format!("cannot run node: {e}")))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // The figures are the last line; graphile-worker logs before it.
+    let last = stdout.lines().rev().find(|line| line.starts_with('{'));
+    match (output.status.success(), last) {
+        (true, Some(line)) => serde_json::from_str(line)
+            .map_err(|e| crate::error::Error::Internal(format!("graphile-worker figures: {e}"))),
+        _ => Err(crate::error::Error::Internal(format!(
+            "the graphile-worker bench failed ({})",
+            output.status
+        ))),
+    }
+}
+
+/// `companion bench queue`: measures the queue on `database_url` and prints the figures,
+/// beside graphile-worker's when `graphile` names its bench script (PostgreSQL only).
+pub async fn report(
+    database_url: &str,
+    count: usize,
+    settings: Settings,
+    graphile: Option<&Path>,
+) -> Result<()> {
+    const SAMPLES: usize = 500;
+    let store = Store::connect(database_url).await?;
+    store.migrate().await?;
+    let phases = queue(&store, count, settings).await;
+    let latency = latency(&store, settings, SAMPLES).await;
+    let backend = store.backend();
+    store.close().await;
+    let (phases, latency) = (phases?, latency?);
+    let peer = match graphile {
+        Some(script) if backend == crate::store::Backend::Postgres => {
+            Some(self::graphile(script, database_url, count, settings, SAMPLES).await?)
+        }
+        Some(_) => {
+            return Err(crate::error::Error::Config(
+                "--graphile needs a PostgreSQL --database-url".into(),
+            ));
+        }
+        None => None,
+    };
+    let Settings {
+        workers,
+        concurrency,
+        prefetch,
+    } = settings;
+    println!(
+        "{count} no-op jobs on {backend:?}; {workers} worker(s), {concurrency} job(s) at once \
+         each, {prefetch} prefetched"
+    );
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mut rows = vec![
+        (
+            "enqueue, jobs/s",
+            phases[0].per_second(),
+            peer.as_ref().map(|p| p.enqueue_per_second),
+        ),
+        (
+            "claim + run + complete, jobs/s",
+            phases[1].per_second(),
+            peer.as_ref().map(|p| p.run_per_second),
+        ),
+    ];
+    rows.push((
+        "enqueue to start p50, ms",
+        ms(latency.percentile(0.5)),
+        peer.as_ref().map(|p| p.latency_p50_ms),
+    ));
+    rows.push((
+        "enqueue to start p99, ms",
+        ms(latency.percentile(0.99)),
+        peer.as_ref().map(|p| p.latency_p99_ms),
+    ));
+    match peer {
+        None => {
+            for (name, ours, _) in rows {
+                println!("{name:>32}: {ours:>10.1}");
+            }
+        }
+        Some(_) => {
+            println!(
+                "{:>32}  {:>10}  {:>15}  {:>7}",
+                "", "companion", "graphile-worker", "ratio"
+            );
+            for (name, ours, theirs) in rows {
+                let theirs = theirs.unwrap_or(f64::NAN);
+                println!(
+                    "{name:>32}: {ours:>10.1}  {theirs:>15.1}  {:>7.2}",
+                    ours / theirs
+                );
+            }
+        }
+    }
+    println!(
+        "(latency: {SAMPLES} jobs enqueued one at a time to idle workers; ratio = companion / graphile-worker)"
+    );
+    Ok(())
 }

@@ -8,16 +8,18 @@ pub mod kinds;
 pub mod runner;
 pub mod scheduler;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 
 use crate::events::EventBus;
 use crate::store::agent::ApplyLimits;
+use crate::store::events::NewEvent;
 use crate::store::jobs::{self, Backoff, ClaimRequest, Job};
 use crate::store::{Store, now_ms};
 
@@ -111,18 +113,17 @@ impl JobContext {
     }
 }
 
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 type HandlerFuture = Pin<Box<dyn Future<Output = Result<serde_json::Value, JobError>> + Send>>;
 type Handler = Arc<dyn Fn(JobContext) -> HandlerFuture + Send + Sync>;
+type Outcome = Result<serde_json::Value, JobError>;
 
-/// Claims jobs of the registered kinds one at a time and runs them.
+/// Successes are written together once this many wait (or when nothing else is ready).
+const COMPLETE_BATCH: usize = 256;
+
+/// Claims jobs of the registered kinds and runs up to `concurrency` of them at once. It may
+/// claim `prefetch` more than it can start, to run fast jobs from a local queue without a
+/// claim each; successes are recorded in batches. Every lease it holds is renewed a few
+/// times per lease period, so a long step between checkpoints keeps the job.
 pub struct Worker {
     store: Store,
     bus: EventBus,
@@ -131,11 +132,25 @@ pub struct Worker {
     poll: Duration,
     backoff: Backoff,
     limits: ApplyLimits,
+    concurrency: usize,
+    prefetch: usize,
     handlers: HashMap<String, Handler>,
 }
 
+/// What a worker holds: claimed jobs waiting to start, running handlers, and successes
+/// not yet written.
+#[derive(Default)]
+struct Held {
+    waiting: VecDeque<Job>,
+    running: JoinSet<Outcome>,
+    /// The job each running task works on, by task id.
+    contexts: HashMap<tokio::task::Id, JobContext>,
+    succeeded: Vec<(JobContext, serde_json::Value)>,
+}
+
 impl Worker {
-    /// A worker named `name` (shown in the `worker` column) with the given lease.
+    /// A worker named `name` (shown in the `worker` column; unique among running workers,
+    /// since leases are renewed by name) with the given lease.
     pub fn new(store: Store, bus: EventBus, name: impl Into<String>, lease: Duration) -> Worker {
         Worker {
             store,
@@ -145,25 +160,43 @@ impl Worker {
             poll: Duration::from_millis(500),
             backoff: Backoff::default(),
             limits: ApplyLimits::default(),
+            concurrency: 1,
+            prefetch: 0,
             handlers: HashMap::new(),
         }
     }
 
-    /// A worker for this companion, with the configured lease (`job_lease_secs`) and apply
-    /// limits.
+    /// A worker for this companion, with the configured lease (`job_lease_secs`),
+    /// concurrency, prefetch and apply limits.
     pub fn for_app(state: &crate::state::AppState, name: impl Into<String>) -> Worker {
+        let config = &state.config;
         Worker::new(
             state.store.clone(),
             state.bus.clone(),
             name,
-            Duration::from_secs(state.config.job_lease_secs),
+            Duration::from_secs(config.job_lease_secs),
         )
-        .apply_limits(state.config.apply_limits())
+        .apply_limits(config.apply_limits())
+        .concurrency(config.job_concurrency)
+        .prefetch(config.job_prefetch)
     }
 
     /// The per-platform limits applies run under where a user set none.
     pub fn apply_limits(mut self, limits: ApplyLimits) -> Worker {
         self.limits = limits;
+        self
+    }
+
+    /// How many jobs run at once (at least one).
+    pub fn concurrency(mut self, jobs: usize) -> Worker {
+        self.concurrency = jobs.max(1);
+        self
+    }
+
+    /// How many jobs beyond the running ones are claimed ahead (a local queue). Only for
+    /// fast jobs: a job that waits here is not run by another worker meanwhile.
+    pub fn prefetch(mut self, jobs: usize) -> Worker {
+        self.prefetch = jobs;
         self
     }
 
@@ -192,38 +225,84 @@ impl Worker {
         i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX)
     }
 
-    /// Runs jobs until `shutdown` turns true. A job running at shutdown is dropped; its
-    /// lease runs out and another worker takes it over. Idle, it looks again after the poll
-    /// interval or as soon as a job is enqueued.
+    fn renewals(&self) -> tokio::time::Interval {
+        let mut renew = tokio::time::interval((self.lease / 3).max(Duration::from_millis(10)));
+        renew.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        renew
+    }
+
+    /// Runs jobs until `shutdown` turns true. Then successes are recorded, claimed jobs that
+    /// never started go back to the queue, and running ones are dropped: their lease runs
+    /// out and another worker takes them over. Idle, it looks again after the poll interval
+    /// or as soon as a job is enqueued.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        let store = self.store.clone();
-        loop {
-            if *shutdown.borrow() {
-                return;
-            }
+        let mut held = Held::default();
+        let mut renew = self.renewals();
+        renew.tick().await;
+        while !*shutdown.borrow() {
             // Listening before the claim, so an enqueue between the two is not missed.
-            let enqueued = store.job_wakeup().notified();
+            let enqueued = self.store.job_wakeup().notified();
             tokio::pin!(enqueued);
             enqueued.as_mut().enable();
-            let ran = tokio::select! {
-                _ = shutdown.changed() => return,
-                ran = self.run_once() => ran,
-            };
-            match ran {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(error) => tracing::warn!(%error, "job worker: claim failed"),
+            if let Err(error) = self.fill(&mut held).await {
+                tracing::warn!(%error, "job worker: claim failed");
+            }
+            if held.running.is_empty() {
+                tokio::select! {
+                    _ = shutdown.changed() => {}
+                    () = &mut enqueued => {}
+                    () = tokio::time::sleep(self.poll) => {}
+                }
+                continue;
             }
             tokio::select! {
-                _ = shutdown.changed() => return,
-                () = &mut enqueued => {}
-                () = tokio::time::sleep(self.poll) => {}
+                _ = shutdown.changed() => {}
+                Some(joined) = held.running.join_next_with_id() => self.settle(&mut held, joined).await,
+                _ = renew.tick() => self.renew().await,
             }
+        }
+        if let Err(error) = self.stop(held).await {
+            tracing::warn!(%error, "job worker: could not hand back its jobs");
         }
     }
 
-    /// Claims and runs one due job; false when none was due.
+    /// Claims and runs one due job to its end; false when none was due.
     pub async fn run_once(&self) -> crate::error::Result<bool> {
+        let mut held = Held::default();
+        if self.claim(&mut held, 1).await? == 0 {
+            return Ok(false);
+        }
+        self.start_waiting(&mut held);
+        let mut renew = self.renewals();
+        renew.tick().await;
+        while !held.running.is_empty() {
+            tokio::select! {
+                Some(joined) = held.running.join_next_with_id() => self.settle(&mut held, joined).await,
+                _ = renew.tick() => self.renew().await,
+            }
+        }
+        self.flush(&mut held).await?;
+        Ok(true)
+    }
+
+    /// Records what finished, claims more when the local queue is empty and there is room,
+    /// and starts what fits.
+    async fn fill(&self, held: &mut Held) -> crate::error::Result<()> {
+        if held.waiting.is_empty() {
+            // Results first: a claim may take a while, and these jobs are done.
+            self.flush(held).await?;
+            let room = self.concurrency.saturating_sub(held.running.len());
+            if room > 0 {
+                self.claim(held, room + self.prefetch).await?;
+            }
+        } else if held.succeeded.len() >= COMPLETE_BATCH {
+            self.flush(held).await?;
+        }
+        self.start_waiting(held);
+        Ok(())
+    }
+
+    async fn claim(&self, held: &mut Held, max: usize) -> crate::error::Result<usize> {
         let kinds: Vec<&str> = self.handlers.keys().map(String::as_str).collect();
         let request = ClaimRequest {
             worker: &self.name,
@@ -231,92 +310,159 @@ impl Worker {
             lease_ms: self.lease_ms(),
             limits: self.limits,
         };
-        let Some(job) = jobs::claim_with(&self.store, &request, now_ms()).await? else {
-            return Ok(false);
-        };
-        let Some(handler) = self.handlers.get(&job.kind).cloned() else {
-            return Ok(false);
-        };
-        let payload = serde_json::from_str(&job.payload).unwrap_or(serde_json::Value::Null);
-        let ctx = JobContext {
-            store: self.store.clone(),
-            bus: self.bus.clone(),
-            job: Arc::new(job),
-            payload: Arc::new(payload),
-            lease_ms: self.lease_ms(),
-        };
-        let outcome = self.run_with_heartbeat(handler(ctx.clone()), &ctx).await;
-        self.record(&ctx, outcome).await?;
-        Ok(true)
+        let claimed = jobs::claim_batch(&self.store, &request, max, now_ms()).await?;
+        let count = claimed.len();
+        held.waiting.extend(claimed);
+        Ok(count)
     }
 
-    /// Drives the handler while renewing the lease a few times per lease period, so that a
-    /// long step between checkpoints keeps the job.
-    async fn run_with_heartbeat(
-        &self,
-        handler: HandlerFuture,
-        ctx: &JobContext,
-    ) -> Result<serde_json::Value, JobError> {
-        // Spawned so that a panicking handler fails its job instead of the worker; aborted
-        // if the worker stops (shutdown) before the handler ends.
-        let mut handler = AbortOnDrop(tokio::spawn(handler));
-        let mut renew = tokio::time::interval((self.lease / 3).max(Duration::from_millis(10)));
-        renew.tick().await;
-        let mut renewing = true;
-        loop {
-            tokio::select! {
-                joined = &mut handler.0 => {
-                    return joined.unwrap_or_else(|error| {
-                        Err(JobError::Failed(format!("the handler stopped: {error}")))
-                    });
-                }
-                _ = renew.tick(), if renewing => {
-                    let id = ctx.id();
-                    match jobs::heartbeat(&self.store, id, ctx.attempt(), self.lease_ms(), now_ms()).await {
-                        Ok(true) => {}
-                        // Cancelled or taken over: the handler learns it at its next checkpoint.
-                        Ok(false) => renewing = false,
-                        Err(error) => tracing::warn!(%error, job = id, "job heartbeat failed"),
-                    }
-                }
-            }
+    /// Starts waiting jobs while there is room. A handler runs in a task of its own so that
+    /// a panic fails its job instead of the worker; it is aborted if the worker stops.
+    fn start_waiting(&self, held: &mut Held) {
+        while held.running.len() < self.concurrency {
+            let Some(job) = held.waiting.pop_front() else {
+                return;
+            };
+            let Some(handler) = self.handlers.get(&job.kind).cloned() else {
+                continue;
+            };
+            let payload = serde_json::from_str(&job.payload).unwrap_or(serde_json::Value::Null);
+            let ctx = JobContext {
+                store: self.store.clone(),
+                bus: self.bus.clone(),
+                job: Arc::new(job),
+                payload: Arc::new(payload),
+                lease_ms: self.lease_ms(),
+            };
+            let task = held.running.spawn(handler(ctx.clone()));
+            held.contexts.insert(task.id(), ctx);
         }
     }
 
-    async fn record(
+    /// Takes a finished handler's outcome: a success waits to be written with others, the
+    /// rest is written now.
+    async fn settle(
+        &self,
+        held: &mut Held,
+        joined: Result<(tokio::task::Id, Outcome), tokio::task::JoinError>,
+    ) {
+        let (task, outcome) = match joined {
+            Ok(finished) => finished,
+            Err(error) => (
+                error.id(),
+                Err(JobError::Failed(format!("the handler stopped: {error}"))),
+            ),
+        };
+        let Some(ctx) = held.contexts.remove(&task) else {
+            return;
+        };
+        let recorded = match outcome {
+            Ok(result) => {
+                held.succeeded.push((ctx, result));
+                return;
+            }
+            Err(error) => self.record_unsuccessful(&ctx, error).await,
+        };
+        if let Err(error) = recorded {
+            tracing::warn!(%error, job = ctx.id(), "could not record a job's outcome");
+        }
+    }
+
+    /// Renews the leases this worker holds and closes lapsed jobs that may not run again
+    /// (claims do that only when idle).
+    async fn renew(&self) {
+        let now = now_ms();
+        let renewed = jobs::renew_held(&self.store, &self.name, self.lease_ms(), now).await;
+        if let Err(error) = renewed.and(jobs::close_lapsed(&self.store, now).await) {
+            tracing::warn!(%error, worker = %self.name, "job lease renewal failed");
+        }
+    }
+
+    /// Writes the waiting successes and their `job.state` events in one transaction.
+    async fn flush(&self, held: &mut Held) -> crate::error::Result<()> {
+        if held.succeeded.is_empty() {
+            return Ok(());
+        }
+        let succeeded = std::mem::take(&mut held.succeeded);
+        let done: Vec<jobs::Completion> = succeeded
+            .iter()
+            .map(|(ctx, result)| jobs::Completion {
+                id: ctx.id(),
+                attempt: ctx.attempt(),
+                result: result.clone(),
+            })
+            .collect();
+        let mut tx = self.store.pool().begin().await?;
+        let completed: HashSet<i64> = jobs::complete_many(&mut tx, &done, now_ms())
+            .await?
+            .into_iter()
+            .collect();
+        let events: Vec<NewEvent<'_>> = succeeded
+            .iter()
+            .filter(|(ctx, _)| {
+                let kept = completed.contains(&ctx.id());
+                if !kept {
+                    tracing::info!(job = ctx.id(), "job lost to another worker; result dropped");
+                }
+                kept
+            })
+            .map(|(ctx, _)| state_event(ctx, jobs::SUCCEEDED))
+            .collect();
+        let written = crate::store::events::insert_many(&mut tx, &events).await?;
+        tx.commit().await?;
+        self.bus.announce(&written).await
+    }
+
+    async fn stop(&self, mut held: Held) -> crate::error::Result<()> {
+        // Handlers that already ended are recorded; the others are dropped.
+        while let Some(joined) = held.running.try_join_next_with_id() {
+            self.settle(&mut held, joined).await;
+        }
+        held.running.abort_all();
+        self.flush(&mut held).await?;
+        let unstarted: Vec<(i64, i64)> = held.waiting.iter().map(|j| (j.id, j.attempt)).collect();
+        jobs::release(&self.store, &unstarted, now_ms()).await
+    }
+
+    async fn record_unsuccessful(
         &self,
         ctx: &JobContext,
-        outcome: Result<serde_json::Value, JobError>,
+        error: JobError,
     ) -> crate::error::Result<()> {
         let (id, attempt, now) = (ctx.id(), ctx.attempt(), now_ms());
-        let state = match outcome {
-            Ok(result) => jobs::complete(&self.store, id, attempt, &result, now)
-                .await?
-                .then_some(jobs::SUCCEEDED.to_owned()),
-            Err(JobError::Cancelled) => jobs::mark_cancelled(&self.store, id, attempt, now)
+        let state = match error {
+            JobError::Cancelled => jobs::mark_cancelled(&self.store, id, attempt, now)
                 .await?
                 .then_some(jobs::CANCELLED.to_owned()),
-            Err(JobError::LostLease) => None,
-            Err(JobError::Failed(error)) => {
+            JobError::LostLease => None,
+            JobError::Failed(error) => {
                 jobs::fail(&self.store, id, attempt, &error, self.backoff, now).await?
             }
         };
         match state {
             Some(state) => {
+                let event = state_event(ctx, &state);
                 self.bus
-                    .emit(
-                        ctx.user_id(),
-                        "job.state",
-                        serde_json::json!({"job_id": id, "kind": ctx.job.kind, "state": state}),
-                    )
+                    .emit(event.user_id, event.kind, event.payload)
                     .await?;
+                Ok(())
             }
-            None => tracing::info!(
-                job = id,
-                attempt,
-                "job lost to another worker; result dropped"
-            ),
+            None => {
+                tracing::info!(
+                    job = id,
+                    attempt,
+                    "job lost to another worker; result dropped"
+                );
+                Ok(())
+            }
         }
-        Ok(())
+    }
+}
+
+fn state_event<'a>(ctx: &JobContext, state: &str) -> NewEvent<'a> {
+    NewEvent {
+        user_id: ctx.user_id(),
+        kind: "job.state",
+        payload: serde_json::json!({"job_id": ctx.id(), "kind": ctx.job.kind, "state": state}),
     }
 }

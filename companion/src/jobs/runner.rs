@@ -18,9 +18,14 @@ pub struct Background {
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// Starts `workers` workers named `<name>-<n>` with every known job kind, and the scheduler
-/// (when there is at least one worker).
+/// Starts `workers` workers named `<name>-<tag>-<n>` with every known job kind, and the
+/// scheduler (when there is at least one worker). The random tag keeps names unique across
+/// restarts (a container's process id repeats), since workers renew leases by name.
 pub async fn start(state: &AppState, workers: u32, name: &str) -> Result<Background> {
+    let tag = crate::auth::tokens::random_bytes::<3>()?
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
     let mut tasks = Vec::new();
     if workers > 0 && state.store.backend() == Backend::Postgres {
         let mut listener = PgListener::connect(&state.config.database_url).await?;
@@ -32,7 +37,8 @@ pub async fn start(state: &AppState, workers: u32, name: &str) -> Result<Backgro
         )));
     }
     for n in 1..=workers {
-        let worker = kinds::register_all(Worker::for_app(state, format!("{name}-{n}")), state);
+        let worker =
+            kinds::register_all(Worker::for_app(state, format!("{name}-{tag}-{n}")), state);
         tasks.push(tokio::spawn(worker.run(state.shutdown.clone())));
     }
     // Schedules are enqueued where jobs run; with no workers here, worker processes do it.

@@ -1,5 +1,7 @@
 use shared::api::AgentEvent;
 
+use sqlx::AssertSqlSafe;
+
 use super::{Store, now_ms};
 use crate::error::Result;
 
@@ -40,6 +42,51 @@ pub async fn insert(
     .fetch_one(store.pool())
     .await?;
     Ok(row.into())
+}
+
+/// One event to write, for [`insert_many`].
+pub struct NewEvent<'a> {
+    pub user_id: i64,
+    pub kind: &'a str,
+    pub payload: serde_json::Value,
+}
+
+/// Writes many events in one statement per thousand on `conn` (a transaction, when they
+/// record what it changed); returns them with their owners.
+pub async fn insert_many(
+    conn: &mut sqlx::AnyConnection,
+    events: &[NewEvent<'_>],
+) -> Result<Vec<(i64, AgentEvent)>> {
+    let mut written = Vec::with_capacity(events.len());
+    let now = now_ms();
+    for chunk in events.chunks(1_000) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${}, $1)", 3 * i + 2, 3 * i + 3, 3 * i + 4))
+            .collect();
+        let sql = format!(
+            "INSERT INTO agent_events (user_id, type, payload, created_at) VALUES {}
+             RETURNING user_id, id, type, payload, created_at",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, OwnedEventRow>(AssertSqlSafe(sql)).bind(now);
+        for event in chunk {
+            query = query
+                .bind(event.user_id)
+                .bind(event.kind)
+                .bind(event.payload.to_string());
+        }
+        let mut rows = query.fetch_all(&mut *conn).await?;
+        rows.sort_by_key(|row| row.event.id);
+        written.extend(rows.into_iter().map(|row| (row.user_id, row.event.into())));
+    }
+    Ok(written)
+}
+
+#[derive(sqlx::FromRow)]
+struct OwnedEventRow {
+    user_id: i64,
+    #[sqlx(flatten)]
+    event: EventRow,
 }
 
 /// The user's events after `after_id`, oldest first.

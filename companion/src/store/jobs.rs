@@ -206,22 +206,37 @@ enum Pool {
     Due,
 }
 
-/// Selects `columns` of the first job `j` of `pool` that may be claimed now: of the kinds
-/// bound from `$6` on, within the apply limits.
-fn first_claimable(pool: Pool, columns: &str, kinds: usize) -> String {
-    // Only placeholders are generated; the kinds themselves are bound.
-    let placeholders: Vec<String> = (0..kinds).map(|i| format!("${}", i + 6)).collect();
-    let (range, order) = match pool {
+/// The range and order of `pool`'s index.
+fn pool_range(pool: Pool) -> (&'static str, &'static str) {
+    match pool {
+        // A lapsed job that may not run again is left to `close_lapsed`.
         Pool::Lapsed => (
-            "j.state = 'running' AND j.lease_until < $1",
+            "j.state = 'running' AND j.lease_until < $1 AND j.cancel_requested = 0
+             AND j.attempt < j.max_attempts",
             "j.lease_until",
         ),
         Pool::Due => ("j.state = 'queued' AND j.run_at <= $1", "j.run_at"),
-    };
+    }
+}
+
+/// `$first, $first+1, ...` for `count` bound values.
+fn placeholders(first: usize, count: usize) -> String {
+    // Only placeholders are generated; the values themselves are bound.
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Selects `columns` of the first apply `j` of `pool` that may be claimed now: of the
+/// kinds bound from `$6` on, within the apply limits.
+fn first_claimable_apply(pool: Pool, columns: &str, kinds: usize) -> String {
+    let (range, order) = pool_range(pool);
     format!(
-        "SELECT {columns} FROM jobs j WHERE {range} AND j.kind IN ({}) AND {GOVERNED}
+        "SELECT {columns} FROM jobs j
+         WHERE {range} AND j.kind IN ({}) AND j.platform IS NOT NULL AND {GOVERNED}
          ORDER BY {order}, j.id LIMIT 1",
-        placeholders.join(", ")
+        placeholders(6, kinds)
     )
 }
 
@@ -246,26 +261,93 @@ pub async fn claim(
     claim_with(store, &request, now).await
 }
 
-/// Claims one job: a queued job that is due, or a running job whose lease ran out
-/// (takeover); applies only within their user's limits. The claim bumps `attempt`, which
-/// the worker then presents on every write. Expired jobs that may not run again (cancel
-/// requested, attempts used up) are closed first.
+/// Claims one job: [`claim_batch`] of one.
 pub async fn claim_with(
     store: &Store,
     request: &ClaimRequest<'_>,
     now: i64,
 ) -> Result<Option<Job>> {
-    if request.kinds.is_empty() {
-        return Ok(None);
-    }
-    close_lapsed(store, now).await?;
-    match store.backend() {
-        Backend::Sqlite => claim_sqlite(store, request, now).await,
-        Backend::Postgres => claim_postgres(store, request, now).await,
-    }
+    Ok(claim_batch(store, request, 1, now).await?.pop())
 }
 
-async fn close_lapsed(store: &Store, now: i64) -> Result<()> {
+/// Claims up to `max` jobs: running jobs whose lease ran out (takeover) first, then queued
+/// jobs that are due, oldest first. Jobs without a platform are taken in one statement;
+/// applies one at a time within their user's limits. Each claim bumps `attempt`, which the
+/// worker then presents on every write. When nothing is claimable, lapsed jobs that may not
+/// run again (cancel requested, attempts used up) are closed.
+pub async fn claim_batch(
+    store: &Store,
+    request: &ClaimRequest<'_>,
+    max: usize,
+    now: i64,
+) -> Result<Vec<Job>> {
+    if request.kinds.is_empty() || max == 0 {
+        return Ok(Vec::new());
+    }
+    let mut claimed = take_ungoverned(store, request, max, now).await?;
+    if claimed.len() < max {
+        let apply = match store.backend() {
+            Backend::Sqlite => claim_apply_sqlite(store, request, now).await?,
+            Backend::Postgres => claim_apply_postgres(store, request, now).await?,
+        };
+        claimed.extend(apply);
+    }
+    if claimed.is_empty() {
+        close_lapsed(store, now).await?;
+    }
+    Ok(claimed)
+}
+
+/// Takes up to `wanted` jobs without a platform, lapsed ones first, in one statement.
+/// PostgreSQL skips rows another claimer holds; SQLite's writer lock makes the statement
+/// atomic.
+async fn take_ungoverned(
+    store: &Store,
+    request: &ClaimRequest<'_>,
+    wanted: usize,
+    now: i64,
+) -> Result<Vec<Job>> {
+    let pick = |pool| {
+        let (range, order) = pool_range(pool);
+        format!(
+            "SELECT j.id AS picked FROM jobs j
+             WHERE {range} AND j.kind IN ({}) AND j.platform IS NULL
+             ORDER BY {order}, j.id LIMIT $4",
+            placeholders(5, request.kinds.len())
+        )
+    };
+    let (lapsed, due) = (pick(Pool::Lapsed), pick(Pool::Due));
+    let sql = match store.backend() {
+        Backend::Sqlite => format!(
+            "UPDATE jobs SET {TAKE} WHERE id IN (
+                 SELECT picked FROM ({lapsed}) UNION ALL SELECT picked FROM ({due}) LIMIT $4)
+             RETURNING {COLUMNS}"
+        ),
+        Backend::Postgres => format!(
+            "WITH lapsed AS ({lapsed} FOR UPDATE SKIP LOCKED),
+                  due AS ({due} FOR UPDATE SKIP LOCKED)
+             UPDATE jobs SET {TAKE}
+             FROM (SELECT picked FROM lapsed UNION ALL SELECT picked FROM due LIMIT $4) p
+             WHERE jobs.id = p.picked RETURNING {COLUMNS}"
+        ),
+    };
+    let mut query = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(now.saturating_add(request.lease_ms))
+        .bind(request.worker)
+        .bind(i64::try_from(wanted).unwrap_or(i64::MAX));
+    for kind in request.kinds {
+        query = query.bind(*kind);
+    }
+    let mut taken: Vec<Job> = query.fetch_all(store.pool()).await?;
+    // RETURNING promises no order; run them oldest first.
+    taken.sort_by_key(|job| (job.run_at, job.id));
+    Ok(taken)
+}
+
+/// Ends running jobs whose lease ran out and that may not run again: `cancelled` when a
+/// cancel was asked, else `dead`.
+pub async fn close_lapsed(store: &Store, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE jobs SET
              state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'dead' END,
@@ -281,7 +363,8 @@ async fn close_lapsed(store: &Store, now: i64) -> Result<()> {
     Ok(())
 }
 
-/// Binds `$1`..`$5` and the kinds, in the numbering of [`claimable`] and [`TAKE`].
+/// Binds `$1`..`$5` and the kinds, in the numbering of [`first_claimable_apply`] and
+/// [`TAKE`].
 fn bind_claim<'q, O>(
     query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
     request: &ClaimRequest<'q>,
@@ -300,16 +383,20 @@ fn bind_claim<'q, O>(
 }
 
 /// SQLite runs one writer at a time and an UPDATE takes the write lock before it reads,
-/// so choosing the job, checking the limits and taking it is atomic, across processes too.
-/// Lapsed jobs go first: they were started before anything still queued.
-async fn claim_sqlite(store: &Store, request: &ClaimRequest<'_>, now: i64) -> Result<Option<Job>> {
+/// so choosing the apply, checking the limits and taking it is atomic, across processes
+/// too. Lapsed applies go first: they were started before anything still queued.
+async fn claim_apply_sqlite(
+    store: &Store,
+    request: &ClaimRequest<'_>,
+    now: i64,
+) -> Result<Option<Job>> {
     let kinds = request.kinds.len();
     let sql = format!(
         "UPDATE jobs SET {TAKE}
          WHERE id = COALESCE(({}), ({}))
          RETURNING {COLUMNS}",
-        first_claimable(Pool::Lapsed, "j.id", kinds),
-        first_claimable(Pool::Due, "j.id", kinds)
+        first_claimable_apply(Pool::Lapsed, "j.id", kinds),
+        first_claimable_apply(Pool::Due, "j.id", kinds)
     );
     Ok(bind_claim(sqlx::query_as(AssertSqlSafe(sql)), request, now)
         .fetch_optional(store.pool())
@@ -320,7 +407,7 @@ async fn claim_sqlite(store: &Store, request: &ClaimRequest<'_>, now: i64) -> Re
 /// COMMITTED two claimers could each count the other's apply as not yet running, so claims
 /// of one user's applies take turns on an advisory lock (keyed by the user id) and check
 /// the limits again once they hold it: the other's claim is committed by then.
-async fn claim_postgres(
+async fn claim_apply_postgres(
     store: &Store,
     request: &ClaimRequest<'_>,
     now: i64,
@@ -329,7 +416,7 @@ async fn claim_postgres(
         let columns = "j.id, j.user_id, j.platform";
         format!(
             "{} FOR UPDATE SKIP LOCKED",
-            first_claimable(pool, columns, request.kinds.len())
+            first_claimable_apply(pool, columns, request.kinds.len())
         )
     });
     let recheck = format!("SELECT j.id FROM jobs j WHERE j.id = $6 AND {GOVERNED}");
@@ -440,6 +527,90 @@ pub async fn complete(
     .execute(store.pool())
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// One finished attempt, for [`complete_many`].
+#[derive(Debug, Clone)]
+pub struct Completion {
+    pub id: i64,
+    pub attempt: i64,
+    pub result: serde_json::Value,
+}
+
+/// [`complete`] for many jobs in one statement, on `conn` (a transaction that also writes
+/// their events); returns the ids that were still owned by their attempt (the others were
+/// taken over, and their results are dropped).
+pub async fn complete_many(
+    conn: &mut sqlx::AnyConnection,
+    done: &[Completion],
+    now: i64,
+) -> Result<Vec<i64>> {
+    let mut completed = Vec::with_capacity(done.len());
+    // Both databases allow 32,766 bound values or more; three per job.
+    for chunk in done.chunks(5_000) {
+        // `column1..3` are what both databases name the columns of a VALUES list.
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 2, 3 * i + 3, 3 * i + 4))
+            .collect();
+        let sql = format!(
+            "UPDATE jobs SET state = 'succeeded', result = done.column3, lease_until = NULL,
+                             updated_at = $1, finished_at = $1
+             FROM (VALUES {}) AS done
+             WHERE jobs.id = done.column1 AND jobs.attempt = done.column2
+               AND jobs.state = 'running'
+             RETURNING jobs.id",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(sql)).bind(now);
+        for job in chunk {
+            query = query
+                .bind(job.id)
+                .bind(job.attempt)
+                .bind(job.result.to_string());
+        }
+        completed.extend(
+            query
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(id,)| id),
+        );
+    }
+    Ok(completed)
+}
+
+/// Extends the lease of every job `worker` holds (running, or claimed and waiting in its
+/// local queue) unless a cancel was asked; returns the ids it still holds.
+pub async fn renew_held(store: &Store, worker: &str, lease_ms: i64, now: i64) -> Result<Vec<i64>> {
+    let held: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE jobs SET lease_until = $1, updated_at = $2
+         WHERE worker = $3 AND state = 'running' AND cancel_requested = 0
+         RETURNING id",
+    )
+    .bind(now.saturating_add(lease_ms))
+    .bind(now)
+    .bind(worker)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(held.into_iter().map(|(id,)| id).collect())
+}
+
+/// Gives claimed jobs that never started back to the queue, undoing their claim's attempt.
+pub async fn release(store: &Store, claims: &[(i64, i64)], now: i64) -> Result<()> {
+    for (id, attempt) in claims {
+        sqlx::query(
+            "UPDATE jobs SET state = 'queued', attempt = attempt - 1, lease_until = NULL,
+                             worker = NULL, updated_at = $1,
+                             started_at = CASE WHEN attempt = 1 THEN NULL ELSE started_at END
+             WHERE id = $2 AND attempt = $3 AND state = 'running'",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(attempt)
+        .execute(store.pool())
+        .await?;
+    }
+    Ok(())
 }
 
 /// Records a failed attempt: queued again after a backoff, `dead` once the attempts are

@@ -15,6 +15,7 @@ mod intake_boards;
 mod intake_site;
 mod jobs;
 mod jobs_api;
+mod jobs_batch;
 mod jobs_dashboard;
 mod jobs_ops;
 mod jobs_process;

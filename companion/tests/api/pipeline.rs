@@ -76,9 +76,18 @@ async fn a_matching_posting_becomes_a_request_and_approval_runs_the_apply_job() 
     let (status, approved) = alice.act(&request["id"], "approve", Some(1)).await;
     assert_eq!(status, 200, "{approved}");
     state_reaches(&alice, &request["id"], "needs_you").await;
-    let jobs = companion::store::jobs::list(&app.state.store, alice_id, Some("succeeded"), 10)
-        .await
-        .expect("jobs");
+    // The handler moves the request before its job's success is written.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let jobs = loop {
+        let jobs = companion::store::jobs::list(&app.state.store, alice_id, Some("succeeded"), 10)
+            .await
+            .expect("jobs");
+        if !jobs.is_empty() {
+            break jobs;
+        }
+        assert!(Instant::now() < deadline, "the apply job never succeeded");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].kind, "apply");
     assert_eq!(jobs[0].platform.as_deref(), Some("jobs.example.com"));
