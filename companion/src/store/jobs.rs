@@ -464,6 +464,32 @@ async fn claim_apply_postgres(
     }
     Ok(None)
 }
+/// Applies `set` (`$1` is now, `$2` is `value`) to the job while `attempt` owns it and it
+/// runs, narrowed by `and`; false when it no longer does (the write is refused).
+async fn fenced_update<T>(
+    store: &Store,
+    id: i64,
+    attempt: i64,
+    set: &str,
+    and: &str,
+    value: T,
+    now: i64,
+) -> Result<bool>
+where
+    T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
+{
+    let sql =
+        format!("UPDATE jobs SET {set} WHERE id = $3 AND attempt = $4 AND state = 'running' {and}");
+    let done = sqlx::query(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(value)
+        .bind(id)
+        .bind(attempt)
+        .execute(store.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Extends the lease while `attempt` still owns the running job and no cancel was asked.
 /// False: the job was taken over, finished or cancelled; stop working on it.
 pub async fn heartbeat(
@@ -473,17 +499,18 @@ pub async fn heartbeat(
     lease_ms: i64,
     now: i64,
 ) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE jobs SET lease_until = $1, updated_at = $2
-         WHERE id = $3 AND attempt = $4 AND state = 'running' AND cancel_requested = 0",
+    let set = "lease_until = $2, updated_at = $1";
+    let lease_until = now.saturating_add(lease_ms);
+    fenced_update(
+        store,
+        id,
+        attempt,
+        set,
+        "AND cancel_requested = 0",
+        lease_until,
+        now,
     )
-    .bind(now.saturating_add(lease_ms))
-    .bind(now)
-    .bind(id)
-    .bind(attempt)
-    .execute(store.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .await
 }
 
 /// Records progress (JSON) while `attempt` owns the job.
@@ -494,17 +521,8 @@ pub async fn set_progress(
     progress: &serde_json::Value,
     now: i64,
 ) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE jobs SET progress = $1, updated_at = $2
-         WHERE id = $3 AND attempt = $4 AND state = 'running'",
-    )
-    .bind(progress.to_string())
-    .bind(now)
-    .bind(id)
-    .bind(attempt)
-    .execute(store.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let set = "progress = $2, updated_at = $1";
+    fenced_update(store, id, attempt, set, "", progress.to_string(), now).await
 }
 
 /// Marks the job succeeded with its result; refused (false) unless `attempt` owns it.
@@ -515,18 +533,9 @@ pub async fn complete(
     result: &serde_json::Value,
     now: i64,
 ) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE jobs SET state = 'succeeded', result = $1, lease_until = NULL,
-                         updated_at = $2, finished_at = $2
-         WHERE id = $3 AND attempt = $4 AND state = 'running'",
-    )
-    .bind(result.to_string())
-    .bind(now)
-    .bind(id)
-    .bind(attempt)
-    .execute(store.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let set = "state = 'succeeded', result = $2, lease_until = NULL, updated_at = $1,
+               finished_at = $1";
+    fenced_update(store, id, attempt, set, "", result.to_string(), now).await
 }
 
 /// One finished attempt, for [`complete_many`].
@@ -648,17 +657,8 @@ pub async fn fail(
 
 /// Closes a running job whose handler stopped at a checkpoint after a cancel request.
 pub async fn mark_cancelled(store: &Store, id: i64, attempt: i64, now: i64) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE jobs SET state = 'cancelled', lease_until = NULL, updated_at = $1,
-                         finished_at = $1
-         WHERE id = $2 AND attempt = $3 AND state = 'running'",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(attempt)
-    .execute(store.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let set = "state = $2, lease_until = NULL, updated_at = $1, finished_at = $1";
+    fenced_update(store, id, attempt, set, "", CANCELLED.to_owned(), now).await
 }
 
 /// Asks to cancel one of the user's jobs: a queued job is cancelled at once, a running one
