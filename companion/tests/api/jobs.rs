@@ -1,4 +1,5 @@
 //! The durable job queue: store operations with explicit time, and the worker end to end.
+//! The app runs no workers of its own here: they would close lapsed jobs by the clock.
 
 use std::time::Duration;
 
@@ -44,7 +45,7 @@ where
 
 #[tokio::test]
 async fn an_idempotency_key_is_enqueued_once_per_user() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await;
     let bob = app.create_user("bob").await;
@@ -76,7 +77,7 @@ async fn an_idempotency_key_is_enqueued_once_per_user() {
 
 #[tokio::test]
 async fn failures_retry_with_backoff_then_the_job_is_dead_with_its_error() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await;
     let payload = json!({});
@@ -133,7 +134,7 @@ async fn failures_retry_with_backoff_then_the_job_is_dead_with_its_error() {
 
 #[tokio::test]
 async fn a_late_write_from_a_worker_that_lost_its_lease_is_refused() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await;
     let payload = json!({});
@@ -192,7 +193,7 @@ async fn a_late_write_from_a_worker_that_lost_its_lease_is_refused() {
 
 #[tokio::test]
 async fn an_expired_lease_on_the_last_attempt_makes_the_job_dead() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await;
     let payload = json!({});
@@ -223,7 +224,7 @@ async fn an_expired_lease_on_the_last_attempt_makes_the_job_dead() {
 
 #[tokio::test]
 async fn a_killed_workers_job_is_taken_over_after_its_lease() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = app.state.store.clone();
     let alice = app.create_user("alice").await;
     let payload = json!({"x": 7});
@@ -267,7 +268,7 @@ async fn a_killed_workers_job_is_taken_over_after_its_lease() {
 
 #[tokio::test]
 async fn a_long_job_keeps_its_lease_by_heartbeat() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = app.state.store.clone();
     let alice = app.create_user("alice").await;
     let payload = json!({});
@@ -314,7 +315,7 @@ async fn a_long_job_keeps_its_lease_by_heartbeat() {
 
 #[tokio::test]
 async fn cancellation_reaches_a_running_job_at_its_next_checkpoint() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = app.state.store.clone();
     let alice = app.create_user("alice").await;
     let bob = app.create_user("bob").await;
@@ -379,7 +380,7 @@ async fn cancellation_reaches_a_running_job_at_its_next_checkpoint() {
 
 #[tokio::test]
 async fn a_queued_job_is_cancelled_at_once() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await;
     let payload = json!({});
@@ -402,7 +403,7 @@ async fn a_queued_job_is_cancelled_at_once() {
 
 #[tokio::test]
 async fn a_failure_after_a_cancel_request_ends_cancelled_not_requeued() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await;
     let payload = json!({});
@@ -432,7 +433,7 @@ async fn a_failure_after_a_cancel_request_ends_cancelled_not_requeued() {
 
 #[tokio::test]
 async fn concurrent_claimers_never_get_the_same_job() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = app.state.store.clone();
     let alice = app.create_user("alice").await;
     let payload = json!({});
@@ -470,7 +471,7 @@ async fn concurrent_claimers_never_get_the_same_job() {
 
 #[tokio::test]
 async fn a_panicking_handler_fails_its_job_and_the_worker_goes_on() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = app.state.store.clone();
     let alice = app.create_user("alice").await;
     let payload = json!({});

@@ -59,7 +59,7 @@ async fn complete(store: &Store, id: i64, now: i64) {
 
 #[tokio::test]
 async fn a_user_runs_one_apply_per_platform_at_a_time_by_default() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await.id;
     let bob = app.create_user("bob").await.id;
@@ -83,7 +83,7 @@ async fn a_user_runs_one_apply_per_platform_at_a_time_by_default() {
 
 #[tokio::test]
 async fn the_hourly_limit_holds_applies_back_until_the_hour_has_passed() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await.id;
     // A user override raises concurrency and lowers the hourly rate for one platform only.
@@ -128,7 +128,7 @@ async fn the_hourly_limit_holds_applies_back_until_the_hour_has_passed() {
 
 #[tokio::test]
 async fn configured_defaults_apply_where_the_user_set_no_limit() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await.id;
     let ids = [
@@ -173,7 +173,7 @@ async fn agent_events(app: &TestApp, user_id: i64) -> Vec<String> {
 
 #[tokio::test]
 async fn a_paused_agent_keeps_applies_queued_and_runs_them_once_resumed() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let alice = app.create_user("alice").await;
     let browser = app.login("alice").await;
     let store = &app.state.store;
@@ -213,7 +213,7 @@ async fn a_paused_agent_keeps_applies_queued_and_runs_them_once_resumed() {
 
 #[tokio::test]
 async fn agent_settings_round_trip_and_bad_limits_are_400() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let alice = app.create_user("alice").await;
     let device = app.pair(alice.id, "Chrome").await;
     let client = app.device_client(&device.token);
@@ -275,7 +275,7 @@ async fn agent_settings_round_trip_and_bad_limits_are_400() {
 
 #[tokio::test]
 async fn concurrent_workers_keep_to_the_per_platform_limit() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = app.state.store.clone();
     let alice = app.create_user("alice").await.id;
     let ids: Vec<i64> =
@@ -341,7 +341,7 @@ async fn concurrent_workers_keep_to_the_per_platform_limit() {
 
 #[tokio::test]
 async fn a_schedule_enqueues_each_slot_once_and_moves_on() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
     let alice = app.create_user("alice").await.id;
     // 2100-01-01 10:00:30 UTC: far enough ahead that the app's own scheduler leaves it.
