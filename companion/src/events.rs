@@ -57,24 +57,36 @@ impl EventBus {
     /// Tells other companions (NOTIFY, one statement) and this process's streams about
     /// events written with `store::events::insert_many`, once their transaction committed.
     pub async fn announce(&self, written: &[(i64, AgentEvent)]) -> Result<()> {
-        metrics::counter!("companion_events_emitted_total").increment(written.len() as u64);
         if self.store.backend() == Backend::Postgres {
+            let (channel, prefix) = self.notice();
             for chunk in written.chunks(1_000) {
                 let calls: Vec<String> = (0..chunk.len())
                     .map(|i| format!("pg_notify($1, ${})", i + 2))
                     .collect();
                 let sql = format!("SELECT {}", calls.join(", "));
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(CHANNEL);
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(channel);
                 for (user_id, event) in chunk {
-                    query = query.bind(format!("{} {user_id} {}", self.origin, event.id));
+                    query = query.bind(format!("{prefix}{user_id} {}", event.id));
                 }
                 query.execute(self.store.pool()).await?;
             }
         }
+        self.publish_written(written);
+        Ok(())
+    }
+
+    /// The channel and payload prefix of this process's notifications, for a statement
+    /// that sends them itself: the payload is the prefix, then `{user_id} {event_id}`.
+    pub fn notice(&self) -> (&'static str, String) {
+        (CHANNEL, format!("{} ", self.origin))
+    }
+
+    /// Hands written (and already notified) events to this process's streams.
+    pub fn publish_written(&self, written: &[(i64, AgentEvent)]) {
+        metrics::counter!("companion_events_emitted_total").increment(written.len() as u64);
         for (user_id, event) in written {
             self.publish(*user_id, event.clone());
         }
-        Ok(())
     }
 
     fn publish(&self, user_id: i64, event: AgentEvent) {

@@ -21,7 +21,7 @@ use crate::events::EventBus;
 use crate::store::agent::ApplyLimits;
 use crate::store::events::NewEvent;
 use crate::store::jobs::{self, Backoff, ClaimRequest, Job};
-use crate::store::{Store, now_ms};
+use crate::store::{Backend, Store, now_ms};
 
 /// Why a handler stopped without a result.
 #[derive(Debug, thiserror::Error)]
@@ -378,7 +378,8 @@ impl Worker {
         }
     }
 
-    /// Writes the waiting successes and their `job.state` events in one transaction.
+    /// Writes the waiting successes and their `job.state` events at once: in one statement
+    /// on PostgreSQL, in one transaction on SQLite.
     async fn flush(&self, held: &mut Held) -> crate::error::Result<()> {
         if held.succeeded.is_empty() {
             return Ok(());
@@ -392,25 +393,33 @@ impl Worker {
                 result: result.clone(),
             })
             .collect();
-        let mut tx = self.store.pool().begin().await?;
-        let completed: HashSet<i64> = jobs::complete_many(&mut tx, &done, now_ms())
-            .await?
-            .into_iter()
-            .collect();
-        let events: Vec<NewEvent<'_>> = succeeded
-            .iter()
-            .filter(|(ctx, _)| {
-                let kept = completed.contains(&ctx.id());
-                if !kept {
-                    tracing::info!(job = ctx.id(), "job lost to another worker; result dropped");
-                }
-                kept
-            })
-            .map(|(ctx, _)| state_event(ctx, jobs::SUCCEEDED))
-            .collect();
-        let written = crate::store::events::insert_many(&mut tx, &events).await?;
-        tx.commit().await?;
-        self.bus.announce(&written).await
+        let now = now_ms();
+        let written = if self.store.backend() == Backend::Postgres {
+            let (channel, prefix) = self.bus.notice();
+            jobs::complete_many_notified(&self.store, &done, (channel, &prefix), now).await?
+        } else {
+            let mut tx = self.store.pool().begin().await?;
+            let completed: HashSet<i64> = jobs::complete_many(&mut tx, &done, now)
+                .await?
+                .into_iter()
+                .collect();
+            let events: Vec<NewEvent<'_>> = succeeded
+                .iter()
+                .filter(|(ctx, _)| completed.contains(&ctx.id()))
+                .map(|(ctx, _)| state_event(ctx, jobs::SUCCEEDED))
+                .collect();
+            let written = crate::store::events::insert_many(&mut tx, &events).await?;
+            tx.commit().await?;
+            written
+        };
+        if written.len() < done.len() {
+            tracing::info!(
+                lost = done.len() - written.len(),
+                "job lost to another worker; result dropped"
+            );
+        }
+        self.bus.publish_written(&written);
+        Ok(())
     }
 
     async fn stop(&self, mut held: Held) -> crate::error::Result<()> {

@@ -75,18 +75,27 @@ pub async fn insert_many(
                 .bind(event.kind)
                 .bind(event.payload.to_string());
         }
-        let mut rows = query.fetch_all(&mut *conn).await?;
-        rows.sort_by_key(|row| row.event.id);
-        written.extend(rows.into_iter().map(|row| (row.user_id, row.event.into())));
+        written.extend(OwnedEventRow::sorted(query.fetch_all(&mut *conn).await?));
     }
     Ok(written)
 }
 
+/// An event row with its owner, as `RETURNING user_id, id, type, payload, created_at`.
 #[derive(sqlx::FromRow)]
-struct OwnedEventRow {
+pub(super) struct OwnedEventRow {
     user_id: i64,
     #[sqlx(flatten)]
     event: EventRow,
+}
+
+impl OwnedEventRow {
+    /// The events with their owners, oldest first (RETURNING promises no order).
+    pub(super) fn sorted(mut rows: Vec<OwnedEventRow>) -> Vec<(i64, AgentEvent)> {
+        rows.sort_by_key(|row| row.event.id);
+        rows.into_iter()
+            .map(|row| (row.user_id, row.event.into()))
+            .collect()
+    }
 }
 
 /// The user's events after `after_id`, oldest first.

@@ -588,6 +588,57 @@ pub async fn complete_many(
     Ok(completed)
 }
 
+/// PostgreSQL: [`complete_many`], a `job.state` event per completed job and its NOTIFY on
+/// `channel` (payload `{prefix}{user_id} {event_id}`) in one statement, one round trip for
+/// a batch. Returns the events with their owners.
+pub async fn complete_many_notified(
+    store: &Store,
+    done: &[Completion],
+    (channel, prefix): (&str, &str),
+    now: i64,
+) -> Result<Vec<(i64, shared::api::AgentEvent)>> {
+    let mut written = Vec::with_capacity(done.len());
+    for chunk in done.chunks(5_000) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 4, 3 * i + 5, 3 * i + 6))
+            .collect();
+        // An uncorrelated subquery runs once: it sends every notification.
+        let sql = format!(
+            "WITH done AS (
+                 UPDATE jobs SET state = 'succeeded', result = v.column3, lease_until = NULL,
+                                 updated_at = $1, finished_at = $1
+                 FROM (VALUES {}) AS v
+                 WHERE jobs.id = v.column1 AND jobs.attempt = v.column2
+                   AND jobs.state = 'running'
+                 RETURNING jobs.id, jobs.user_id, jobs.kind),
+             ev AS (
+                 INSERT INTO agent_events (user_id, type, payload, created_at)
+                 SELECT user_id, 'job.state',
+                        jsonb_build_object('job_id', id, 'kind', kind, 'state', 'succeeded')::text,
+                        $1
+                 FROM done ORDER BY id
+                 RETURNING user_id, id, type, payload, created_at)
+             SELECT user_id, id, type, payload, created_at FROM ev
+             WHERE (SELECT COUNT(pg_notify($2, $3 || ev.user_id || ' ' || ev.id)) FROM ev) >= 0",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, super::events::OwnedEventRow>(AssertSqlSafe(sql))
+            .bind(now)
+            .bind(channel)
+            .bind(prefix);
+        for job in chunk {
+            query = query
+                .bind(job.id)
+                .bind(job.attempt)
+                .bind(job.result.to_string());
+        }
+        written.extend(super::events::OwnedEventRow::sorted(
+            query.fetch_all(store.pool()).await?,
+        ));
+    }
+    Ok(written)
+}
+
 /// Extends the lease of every job `worker` holds (running, or claimed and waiting in its
 /// local queue) unless a cancel was asked; returns the ids it still holds.
 pub async fn renew_held(store: &Store, worker: &str, lease_ms: i64, now: i64) -> Result<Vec<i64>> {
