@@ -83,6 +83,10 @@ pub struct Config {
     pub lever_api_url: String,
     /// Ashby job-board API base. `COMPANION_ASHBY_API_URL`.
     pub ashby_api_url: String,
+    /// A TOML file of mail classification rules that extends the built-in ones (same shape
+    /// as shared/src/mail/rules.toml). Empty: the built-in rules only.
+    /// `COMPANION_MAIL_RULES_PATH`.
+    pub mail_rules_path: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -136,6 +140,7 @@ impl Default for Config {
             greenhouse_api_url: "https://boards-api.greenhouse.io".into(),
             lever_api_url: "https://api.lever.co".into(),
             ashby_api_url: "https://api.ashbyhq.com".into(),
+            mail_rules_path: String::new(),
         }
     }
 }
@@ -159,7 +164,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 26] = [
+const ENV_KEYS: [&str; 27] = [
     "bind",
     "data_dir",
     "database_url",
@@ -186,6 +191,7 @@ const ENV_KEYS: [&str; 26] = [
     "greenhouse_api_url",
     "lever_api_url",
     "ashby_api_url",
+    "mail_rules_path",
 ];
 
 impl Config {
