@@ -86,14 +86,12 @@ impl Classifier {
 
 /// The highest score at the threshold or above; ties go to the category listed first.
 fn pick(scores: &[f32; Category::ALL.len()], threshold: f32) -> Category {
-    let mut best = Category::Other;
-    let mut best_score = threshold - f32::EPSILON;
+    let mut best: Option<(Category, f32)> = None;
     for category in Category::ALL {
         let score = scores[category.index()];
-        if score > best_score {
-            best = category;
-            best_score = score;
+        if score >= threshold && best.is_none_or(|(_, high)| score > high) {
+            best = Some((category, score));
         }
     }
-    best
+    best.map_or(Category::Other, |(category, _)| category)
 }

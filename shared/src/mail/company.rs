@@ -19,7 +19,8 @@ struct Ballot {
 
 impl Ballot {
     fn vote(&mut self, rules: &CompanyRules, name: &str, weight: f32) {
-        let name = name.trim_matches(|c: char| c.is_whitespace() || ",.;:!?'\"()-".contains(c));
+        let name = trim_words(rules, name);
+        let name = name.as_str();
         let key = key(name);
         if !plausible(rules, name, &key) {
             return;
@@ -41,12 +42,17 @@ impl Ballot {
         }
     }
 
-    fn boost_matching(&mut self, squashed: &str, bonus: f32) {
+    /// Adds `bonus` to the candidates spelt like the label without spaces ("acmerobotics"
+    /// for "Acme Robotics"); false when there is none.
+    fn boost_matching(&mut self, label: &str, bonus: f32) -> bool {
+        let mut found = false;
         for candidate in &mut self.candidates {
-            if candidate.key.replace(' ', "") == squashed {
+            if candidate.key.replace(' ', "") == label.replace('-', "") {
                 candidate.weight += bonus;
+                found = true;
             }
         }
+        found
     }
 
     fn winner(self) -> Option<String> {
@@ -57,6 +63,28 @@ impl Ballot {
                 _ => Some(c),
             })
             .map(|c| c.name)
+    }
+}
+
+/// The name without punctuation around it, leading words such as "Our" and trailing team
+/// words ("Cognizant Campus" -> "Cognizant"); an all-lower-case name from a URL capitalised.
+fn trim_words(rules: &CompanyRules, name: &str) -> String {
+    let name = name.trim_matches(|c: char| c.is_whitespace() || ",.;:!?'\"()-".contains(c));
+    let mut words: Vec<&str> = name.split(' ').collect();
+    while words.len() > 1 && rules.leading_words.contains(&words[0].to_lowercase()) {
+        words.remove(0);
+    }
+    while words
+        .last()
+        .is_some_and(|w| rules.team_words.contains(&w.to_lowercase()))
+    {
+        words.pop();
+    }
+    let name = words.join(" ");
+    if name.chars().all(|c| !c.is_uppercase()) {
+        capitalise(&name)
+    } else {
+        name
     }
 }
 
@@ -92,7 +120,11 @@ pub fn find(rules: &CompanyRules, mail: &Mail, subject: &str, text: &str) -> Opt
             Field::Any => text,
         };
         for found in pattern.regex.captures_iter(haystack) {
-            if let Some(name) = found.name("name") {
+            // A regex cannot repeat a group name: alternatives use name2, name3.
+            let name = ["name", "name2", "name3"]
+                .into_iter()
+                .find_map(|group| found.name(group));
+            if let Some(name) = name {
                 ballot.vote(rules, name.as_str(), pattern.weight);
             }
         }
@@ -110,8 +142,10 @@ pub fn find(rules: &CompanyRules, mail: &Mail, subject: &str, text: &str) -> Opt
         .filter(|d| !relayed && !rules.free_mail_domains.contains(*d))
         .and_then(organisation_label)
     {
-        ballot.vote(rules, &capitalise(label), 2.0);
-        ballot.boost_matching(label, 3.0);
+        // The domain confirms a name seen elsewhere, or is a weak name of its own.
+        if !ballot.boost_matching(label, 3.0) {
+            ballot.vote(rules, label, 2.0);
+        }
     }
     ballot.winner()
 }

@@ -17,9 +17,22 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| regex(r"^_{8,}\s*$"));
+/// Header labels as clients write them, English first (a French client writes "De:").
 static HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)^\*?(from|sent|date|to|cc|bcc|subject|reply-to)\*?:\*?[ \t]*(.*)$")
+    regex(
+        r"(?i)^\*?(from|de|von|van|da|sent|date|datum|envoyé|gesendet|enviado|to|à|an|aan|para|cc|bcc|subject|objet|betreff|asunto|onderwerp|oggetto|assunto|reply-to)\*?:\*?[ \t]*(.*)$",
+    )
 });
+const FROM_LABELS: [&str; 5] = ["from", "de", "von", "van", "da"];
+const SUBJECT_LABELS: [&str; 7] = [
+    "subject",
+    "objet",
+    "betreff",
+    "asunto",
+    "onderwerp",
+    "oggetto",
+    "assunto",
+];
 /// Yahoo puts the whole header block on the marker line.
 static INLINE_HEADER: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)(from|sent|date|to|cc|subject):\s"));
@@ -39,11 +52,15 @@ pub fn is_forward_subject(subject: &str) -> bool {
     FORWARD_SUBJECT.is_match(subject)
 }
 
-/// Replaces the sender, subject and body of a forward by its original's (the innermost
-/// one when forwards are nested).
+/// Replaces the sender, subject and body of a forward by its original's. A forward of a
+/// forward (the original's subject says "Fwd:" again) is unwrapped down to the first
+/// message that is not one; an original's own quoted thread is left alone.
 pub fn unwrap(mail: &mut Mail) {
     for _ in 0..4 {
         let loose = mail.subject.as_deref().is_some_and(is_forward_subject);
+        if mail.forwarded && !loose {
+            return;
+        }
         let Some(original) = find_original(&mail.body, loose) else {
             return;
         };
@@ -136,11 +153,12 @@ fn header_block(lines: &[&str]) -> Option<Original> {
 }
 
 fn read_header(original: &mut Original, name: &str, value: &str) {
-    if name.eq_ignore_ascii_case("from") {
+    let name = name.to_lowercase();
+    if FROM_LABELS.contains(&name.as_str()) {
         let (name, address) = address(value);
         original.from_name = name.map(strip_quotes);
         original.from_address = address;
-    } else if name.eq_ignore_ascii_case("subject") && !value.is_empty() {
+    } else if SUBJECT_LABELS.contains(&name.as_str()) && !value.is_empty() {
         original.subject = Some(value.to_owned());
     }
 }

@@ -11,7 +11,7 @@ const BUILTIN: &str = include_str!("rules.toml");
 
 /// A capitalised name of one to five words, e.g. "Palo Alto Networks", "YinzCam, Inc.",
 /// "DICK'S Sporting Goods", "Procter & Gamble".
-const NAME: &str = r"(?P<name>[A-Z0-9][\w&.'°@+-]*(?:,?[ ](?:Inc|LLC|Ltd|LP|Corp|GmbH|AG|SA|BV|plc)\b\.?)?(?:[ ](?:&[ ]|of[ ]|for[ ]|and[ ]|de[ ])?[A-Z0-9][\w&.'°@+-]*(?:,?[ ](?:Inc|LLC|Ltd|LP|Corp|GmbH|AG|SA|BV|plc)\b\.?)?){0,4})";
+const NAME: &str = r"(?P<name>(?:[A-Z0-9]|[a-z][A-Z])[\w&'°@+-]*(?:\.[\w&'°@+-]+)*(?:,?[ ](?:Inc|LLC|Ltd|LP|Corp|GmbH|AG|SA|BV|plc)\b\.?)?(?:[ ](?:&[ ]|of[ ]|for[ ]|and[ ]|de[ ])?[A-Z0-9][\w&'°@+-]*(?:\.[\w&'°@+-]+)*(?:,?[ ](?:Inc|LLC|Ltd|LP|Corp|GmbH|AG|SA|BV|plc)\b\.?)?){0,4})";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
@@ -59,6 +59,8 @@ struct CompanyDef {
     not_companies: Vec<String>,
     #[serde(default)]
     role_words: Vec<String>,
+    #[serde(default)]
+    leading_words: Vec<String>,
     #[serde(default)]
     pattern: Vec<PatternDef>,
 }
@@ -122,6 +124,7 @@ pub struct CompanyRules {
     pub team_words: HashSet<String>,
     pub not_companies: HashSet<String>,
     pub role_words: HashSet<String>,
+    pub leading_words: HashSet<String>,
     pub patterns: Vec<Pattern>,
 }
 
@@ -148,6 +151,7 @@ impl RuleFile {
         mine.team_words.extend(theirs.team_words);
         mine.not_companies.extend(theirs.not_companies);
         mine.role_words.extend(theirs.role_words);
+        mine.leading_words.extend(theirs.leading_words);
         mine.pattern.extend(theirs.pattern);
     }
 
@@ -185,6 +189,7 @@ impl RuleFile {
                 team_words: lower(company.team_words),
                 not_companies: lower(company.not_companies),
                 role_words: lower(company.role_words),
+                leading_words: lower(company.leading_words),
                 patterns: compile_patterns(company.pattern, "company")?,
             },
             roles: compile_patterns(self.role, "role")?,
