@@ -19,7 +19,10 @@ mod native {
             let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{folder}: {e}"));
             for entry in entries.flatten() {
                 let path = entry.path();
-                if matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "eml")) {
+                if matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("txt" | "eml")
+                ) {
                     messages.push(std::fs::read(&path).unwrap_or_else(|e| panic!("{e}")));
                 }
             }

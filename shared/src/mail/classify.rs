@@ -14,8 +14,8 @@ pub struct Classification {
     pub category: Category,
     pub company: Option<String>,
     pub role: Option<String>,
-    /// From -1 (bad news) to 1 (good news).
-    pub sentiment: f32,
+    /// From -1 (bad news) to 1 (good news), two decimals.
+    pub sentiment: f64,
     /// The ids of the category rules that fired: why the category and sentiment are what
     /// they are.
     pub rules: Vec<String>,
@@ -78,7 +78,7 @@ impl Classifier {
             category,
             company: company::find(&self.rules.company, mail, subject, &text),
             role: company::role(&self.rules.roles, subject, &text),
-            sentiment: (sentiment.clamp(-1.0, 1.0) * 100.0).round() / 100.0,
+            sentiment: (f64::from(sentiment.clamp(-1.0, 1.0)) * 100.0).round() / 100.0,
             rules: fired,
         }
     }

@@ -71,8 +71,13 @@ impl Ballot {
 fn trim_words(rules: &CompanyRules, name: &str) -> String {
     let name = name.trim_matches(|c: char| c.is_whitespace() || ",.;:!?'\"()-".contains(c));
     let mut words: Vec<&str> = name.split(' ').collect();
-    while words.len() > 1 && rules.leading_words.contains(&words[0].to_lowercase()) {
-        words.remove(0);
+    if let Some(last) = words.iter().rposition(|w| {
+        rules.leading_words.contains(
+            &w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase(),
+        )
+    }) {
+        words.drain(..=last);
     }
     while words
         .last()
@@ -94,7 +99,12 @@ pub fn key(name: &str) -> String {
     name.split(|c: char| !c.is_alphanumeric() && c != '_')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
-        .filter(|w| !matches!(w.as_str(), "inc" | "llc" | "ltd" | "corp" | "lp" | "plc" | "gmbh" | "the" | "co"))
+        .filter(|w| {
+            !matches!(
+                w.as_str(),
+                "inc" | "llc" | "ltd" | "corp" | "lp" | "plc" | "gmbh" | "the" | "co"
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -172,7 +182,10 @@ fn sender_name_votes(rules: &CompanyRules, ballot: &mut Ballot, name: &str, rela
         ballot.vote(rules, inner.0, 5.0);
         return;
     }
-    if let Some((_, company)) = name.split_once(" at ").or_else(|| name.split_once(" from ")) {
+    if let Some((_, company)) = name
+        .split_once(" at ")
+        .or_else(|| name.split_once(" from "))
+    {
         ballot.vote(rules, company, 5.0);
         return;
     }
@@ -230,6 +243,9 @@ pub fn role(patterns: &[Pattern], subject: &str, text: &str) -> Option<String> {
         };
         let role = pattern.regex.captures(haystack)?.name("role")?.as_str();
         let role = role.trim_matches(|c: char| c.is_whitespace() || "\"'.,:;-".contains(c));
-        (!role.is_empty()).then(|| role.to_owned())
+        // Titles are capitalised; "the above position" names none.
+        role.chars()
+            .any(char::is_uppercase)
+            .then(|| role.to_owned())
     })
 }

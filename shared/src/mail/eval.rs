@@ -73,24 +73,20 @@ fn split_csv(line: &str) -> Vec<String> {
 }
 
 /// Whether a predicted company names the labelled one: the same words (legal suffixes and
-/// "The" aside), one name's words a run of the other's ("Raytheon Technologies" for
-/// "Raytheon Technologies (RTX)"), or the same letters without spaces ("Acmerobotics").
+/// "The" aside), a run of the label's words ("Raytheon Technologies" for "Raytheon
+/// Technologies (RTX)", "TJX" for "The TJX Companies"), or the same letters without spaces
+/// ("Acmerobotics" for "Acme Robotics").
 pub fn company_matches(expected: &[String], predicted: Option<&str>) -> bool {
     let Some(predicted) = predicted else {
         return false;
     };
     let got = key(predicted);
-    expected.iter().any(|e| {
-        let want = key(e);
-        let (short, long) = if got.len() <= want.len() {
-            (&got, &want)
-        } else {
-            (&want, &got)
-        };
-        !short.is_empty()
-            && (format!(" {long} ").contains(&format!(" {short} "))
-                || short.replace(' ', "") == long.replace(' ', ""))
-    })
+    !got.is_empty()
+        && expected.iter().any(|e| {
+            let want = key(e);
+            format!(" {want} ").contains(&format!(" {got} "))
+                || got.replace(' ', "") == want.replace(' ', "")
+        })
 }
 
 /// One message's result next to its label.
@@ -143,7 +139,12 @@ impl Report {
         let predicted: Vec<Category> = outcomes.iter().map(|o| o.category).collect();
         let baseline_category = Category::ALL
             .into_iter()
-            .max_by_key(|c| (truth.iter().filter(|t| *t == c).count(), std::cmp::Reverse(*c)))
+            .max_by_key(|c| {
+                (
+                    truth.iter().filter(|t| *t == c).count(),
+                    std::cmp::Reverse(*c),
+                )
+            })
             .unwrap_or(Category::Other);
         let with_company: Vec<&Outcome> = outcomes
             .iter()
@@ -201,9 +202,17 @@ impl Report {
         }
         let pct = |x: f64| format!("{:.1}%", x * 100.0);
         let rows = [
-            ("macro-F1", format!("{:.3}", c.macro_f1), format!("{:.3}", b.macro_f1)),
+            (
+                "macro-F1",
+                format!("{:.3}", c.macro_f1),
+                format!("{:.3}", b.macro_f1),
+            ),
             ("accuracy", pct(c.accuracy), pct(b.accuracy)),
-            ("rejection recall", pct(c.rejection_recall), pct(b.rejection_recall)),
+            (
+                "rejection recall",
+                pct(c.rejection_recall),
+                pct(b.rejection_recall),
+            ),
             (
                 "other called rejection/interview/offer",
                 pct(c.other_called_job),
@@ -249,7 +258,9 @@ fn scores(truth: &[Category], predicted: &[Category]) -> Scores {
         .into_iter()
         .filter(|c| truth.contains(c) || predicted.contains(c))
         .map(|category| {
-            let hits = pairs().filter(|(t, p)| **t == category && **p == category).count();
+            let hits = pairs()
+                .filter(|(t, p)| **t == category && **p == category)
+                .count();
             let support = truth.iter().filter(|t| **t == category).count();
             let called = predicted.iter().filter(|p| **p == category).count();
             let (precision, recall) = (ratio(hits, called), ratio(hits, support));
@@ -270,7 +281,12 @@ fn scores(truth: &[Category], predicted: &[Category]) -> Scores {
     let others = pairs().filter(|(t, _)| **t == Category::Other);
     let other_called_job = others
         .clone()
-        .filter(|(_, p)| matches!(p, Category::Rejection | Category::Interview | Category::Offer))
+        .filter(|(_, p)| {
+            matches!(
+                p,
+                Category::Rejection | Category::Interview | Category::Offer
+            )
+        })
         .count();
     Scores {
         macro_f1: per_category.iter().map(|s| s.f1).sum::<f64>() / per_category.len().max(1) as f64,

@@ -42,7 +42,10 @@ static ADDRESS: LazyLock<Regex> =
 static FORWARD_SUBJECT: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)^\s*(?:(?:fwd?|tr|wg)\s*:\s*)+"));
 
-#[expect(clippy::unwrap_used, reason = "constant patterns, checked by the tests")]
+#[expect(
+    clippy::unwrap_used,
+    reason = "constant patterns, checked by the tests"
+)]
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap()
 }
@@ -175,7 +178,11 @@ fn inline_block(headers: &str, after: &[&str]) -> Original {
             .get(i + 1)
             .and_then(|next| next.get(0))
             .map_or(headers.len(), |next| next.start());
-        read_header(&mut original, name.as_str(), headers[whole.end()..end].trim());
+        read_header(
+            &mut original,
+            name.as_str(),
+            headers[whole.end()..end].trim(),
+        );
     }
     original.body = quoted_body(after);
     original

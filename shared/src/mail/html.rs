@@ -7,23 +7,48 @@
 pub fn looks_like_html(text: &str) -> bool {
     let head = &text[..floor_char_boundary(text, 2048)];
     let lower = head.to_ascii_lowercase();
-    ["<html", "<body", "<div", "<p>", "<p ", "<br", "<table", "<!doctype"]
-        .iter()
-        .any(|tag| lower.contains(tag))
+    [
+        "<html",
+        "<body",
+        "<div",
+        "<p>",
+        "<p ",
+        "<br",
+        "<table",
+        "<!doctype",
+    ]
+    .iter()
+    .any(|tag| lower.contains(tag))
 }
 
 fn floor_char_boundary(text: &str, at: usize) -> usize {
     if at >= text.len() {
         return text.len();
     }
-    (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
+    (0..=at)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0)
 }
 
 /// Tags whose content is never text the reader sees.
 const HIDDEN: [&str; 4] = ["script", "style", "head", "title"];
 /// Tags that end a line of text.
 const BLOCK: [&str; 14] = [
-    "br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", "ul", "ol", "td", "blockquote",
+    "br",
+    "p",
+    "div",
+    "tr",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "table",
+    "ul",
+    "ol",
+    "td",
+    "blockquote",
 ];
 
 pub fn html_to_text(html: &str) -> String {
@@ -133,7 +158,10 @@ mod tests {
         let text = html_to_text(html);
         assert!(!text.contains("alert") && !text.contains("color"), "{text}");
         assert!(text.contains("Hi Ann,\n"), "{text}");
-        assert!(text.contains("We\u{2019}re glad & proud\nto meet"), "{text}");
+        assert!(
+            text.contains("We\u{2019}re glad & proud\nto meet"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -62,7 +62,9 @@ fn starts_with_headers(raw: &[u8]) -> bool {
     !name.is_empty()
         && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         && (name.len() > 2 && name[..2].eq_ignore_ascii_case(b"x-")
-            || HEADER_NAMES.iter().any(|h| name.eq_ignore_ascii_case(h.as_bytes())))
+            || HEADER_NAMES
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h.as_bytes())))
 }
 
 /// Parses a message with headers, or takes text without headers as a bare body, then

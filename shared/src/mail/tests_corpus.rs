@@ -37,9 +37,21 @@ fn evaluate(folder: &str) -> Report {
 fn assert_target(report: &Report) {
     let c = &report.classifier;
     assert!(c.accuracy >= 0.97, "category accuracy {}", c.accuracy);
-    assert!(c.rejection_recall >= 0.98, "rejection recall {}", c.rejection_recall);
-    assert!(report.company_accuracy() >= 0.90, "company {}", report.company_accuracy());
-    assert!(c.other_called_job <= 0.02, "other called job {}", c.other_called_job);
+    assert!(
+        c.rejection_recall >= 0.98,
+        "rejection recall {}",
+        c.rejection_recall
+    );
+    assert!(
+        report.company_accuracy() >= 0.90,
+        "company {}",
+        report.company_accuracy()
+    );
+    assert!(
+        c.other_called_job <= 0.02,
+        "other called job {}",
+        c.other_called_job
+    );
 }
 
 #[test]

@@ -2,12 +2,12 @@
 //! `../shared/corpus/job_emails/forwarded_formats` (every English fixture there) and on
 //! made-up job mail.
 
-use super::parse::{Mail, parse};
+use super::parse::parse;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod corpus {
     use super::super::forward::unwrap;
-    use super::Mail;
+    use super::super::parse::Mail;
 
     const DIR: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -126,8 +126,14 @@ fn a_forwarded_rejection_counts_as_the_companys() {
     let mail = parse(raw).unwrap_or_else(|e| panic!("{e}"));
     assert!(mail.forwarded);
     assert_eq!(mail.from_name.as_deref(), Some("Northwind Careers"));
-    assert_eq!(mail.from_address.as_deref(), Some("careers@northwind.example"));
-    assert_eq!(mail.subject.as_deref(), Some("Your application to Northwind"));
+    assert_eq!(
+        mail.from_address.as_deref(),
+        Some("careers@northwind.example")
+    );
+    assert_eq!(
+        mail.subject.as_deref(),
+        Some("Your application to Northwind")
+    );
     assert!(mail.body.starts_with("Hi,\nwe will not"), "{:?}", mail.body);
 }
 

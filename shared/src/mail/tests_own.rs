@@ -110,7 +110,12 @@ fn quoted_printable_windows_1252_html_is_decoded() {
     assert_eq!(result.category, Category::Rejection, "{result:?}");
     assert_eq!(result.company.as_deref(), Some("Adventure Works"));
     assert!(result.sentiment < 0.0);
-    assert!(result.rules.iter().any(|r| r == "rejection.not_moving_forward"));
+    assert!(
+        result
+            .rules
+            .iter()
+            .any(|r| r == "rejection.not_moving_forward")
+    );
 }
 
 #[test]
@@ -141,9 +146,13 @@ fn user_rules_extend_the_builtin_ones() {
         .classify_raw(b"Subject: Sollicitatie\n\nHelaas, uw application voor de functie ...")
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(result.category, Category::Rejection);
-    let bad = Classifier::with_rules(Some("[[rule]]\nid = \"x\"\ncategory = \"maybe\"\npattern = \"a\""));
+    let bad = Classifier::with_rules(Some(
+        "[[rule]]\nid = \"x\"\ncategory = \"maybe\"\npattern = \"a\"",
+    ));
     assert!(bad.is_err_and(|e| e.to_string().contains("unknown category")));
-    let bad = Classifier::with_rules(Some("[[rule]]\nid = \"x\"\ncategory = \"other\"\npattern = \"(\""));
+    let bad = Classifier::with_rules(Some(
+        "[[rule]]\nid = \"x\"\ncategory = \"other\"\npattern = \"(\"",
+    ));
     assert!(bad.is_err_and(|e| e.to_string().contains("mail rule x")));
 }
 
@@ -154,5 +163,9 @@ fn empty_and_headless_input() {
     let result = classifier
         .classify_raw(b"Title: Engineer\nUnfortunately we will not move forward.")
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(result.category, Category::Other, "no job context word: {result:?}");
+    assert_eq!(
+        result.category,
+        Category::Other,
+        "no job context word: {result:?}"
+    );
 }
