@@ -13,9 +13,11 @@ pub fn classifier(config: &Config) -> Result<Classifier> {
     let extra = if config.mail_rules_path.is_empty() {
         None
     } else {
-        Some(std::fs::read_to_string(&config.mail_rules_path).map_err(|e| {
-            Error::Config(format!("mail_rules_path {}: {e}", config.mail_rules_path))
-        })?)
+        Some(
+            std::fs::read_to_string(&config.mail_rules_path).map_err(|e| {
+                Error::Config(format!("mail_rules_path {}: {e}", config.mail_rules_path))
+            })?,
+        )
     };
     Classifier::with_rules(extra.as_deref()).map_err(|e| Error::Config(e.to_string()))
 }
