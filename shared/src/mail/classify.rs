@@ -56,10 +56,10 @@ impl Classifier {
         let mut job_context = false;
         let mut sentiment = 0f32;
         let mut fired = Vec::new();
-        for index in self.rules.set.matches(&text).iter() {
-            let Some(rule) = self.rules.rules.get(index) else {
+        for rule in &self.rules.rules {
+            if !rule.regex.is_match(text.as_bytes()) {
                 continue;
-            };
+            }
             match rule.target {
                 Target::Job => job_context = true,
                 Target::Category(category) => {
