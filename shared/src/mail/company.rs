@@ -234,12 +234,20 @@ fn capitalise(word: &str) -> String {
         .unwrap_or_default()
 }
 
+/// How much of the text a role is looked for in: titles come early, and the role
+/// patterns are the costliest to run.
+const ROLE_HEAD: usize = 1200;
+
 /// The role named by the first role pattern that matches.
 pub fn role(patterns: &[Pattern], subject: &str, text: &str) -> Option<String> {
+    let head = (0..=ROLE_HEAD.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .map_or(text, |end| &text[..end]);
     patterns.iter().find_map(|pattern| {
         let haystack = match pattern.field {
             Field::Subject => subject,
-            Field::Any => text,
+            Field::Any => head,
         };
         let role = pattern.regex.captures(haystack)?.name("role")?.as_str();
         let role = role.trim_matches(|c: char| c.is_whitespace() || "\"'.,:;-".contains(c));
