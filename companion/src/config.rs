@@ -89,6 +89,10 @@ pub struct Config {
     pub lever_api_url: String,
     /// Ashby job-board API base. `COMPANION_ASHBY_API_URL`.
     pub ashby_api_url: String,
+    /// A TOML file of mail classification rules that extends the built-in ones (same shape
+    /// as shared/src/mail/rules.toml). Empty: the built-in rules only.
+    /// `COMPANION_MAIL_RULES_PATH`.
+    pub mail_rules_path: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -144,6 +148,7 @@ impl Default for Config {
             greenhouse_api_url: "https://boards-api.greenhouse.io".into(),
             lever_api_url: "https://api.lever.co".into(),
             ashby_api_url: "https://api.ashbyhq.com".into(),
+            mail_rules_path: String::new(),
         }
     }
 }
@@ -167,7 +172,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 28] = [
+const ENV_KEYS: [&str; 29] = [
     "bind",
     "data_dir",
     "database_url",
@@ -196,6 +201,7 @@ const ENV_KEYS: [&str; 28] = [
     "greenhouse_api_url",
     "lever_api_url",
     "ashby_api_url",
+    "mail_rules_path",
 ];
 
 impl Config {

@@ -11,6 +11,7 @@ pub mod http;
 pub mod identity;
 pub mod intake;
 pub mod jobs;
+pub mod mail;
 pub mod pairing;
 pub mod profile;
 pub mod sse_bench;

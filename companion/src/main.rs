@@ -65,6 +65,42 @@ enum Command {
         #[command(subcommand)]
         command: VaultCommand,
     },
+    /// Classify recruiting mail and measure the classifier (built-in rules plus
+    /// `mail_rules_path`).
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Print the category, company, role and sentiment of each message (a raw .eml file or
+    /// a bare body).
+    Classify {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON object per file: {"file", "category", "company", "role", "sentiment"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score the classifier against labelled mail: per-category precision, recall and F1,
+    /// accuracy, company accuracy, next to the majority-class baseline.
+    Eval {
+        /// The folder the labelled file paths are relative to.
+        dir: PathBuf,
+        /// CSV with the columns file, category and company.
+        labels: PathBuf,
+    },
+    /// Messages parsed and classified per second on one core, over the .eml and .txt files
+    /// in the folders (and their subfolders).
+    Bench {
+        #[arg(default_values = ["../shared/corpus/job_emails", "../shared/corpus/job_emails_eml"])]
+        dirs: Vec<PathBuf>,
+        /// How long to measure.
+        #[arg(long, default_value_t = 3)]
+        seconds: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -361,6 +397,41 @@ async fn bench_queue(
     measured
 }
 
+fn mail_command(config: &Config, command: MailCommand) -> Result<()> {
+    use companion::mail::cli;
+    let classifier = companion::mail::classifier(config)?;
+    match command {
+        MailCommand::Classify { files, json } => {
+            print!("{}", cli::classify(&classifier, &files, json)?);
+        }
+        MailCommand::Eval { dir, labels } => {
+            print!("{}", cli::eval(&classifier, &dir, &labels)?.render());
+        }
+        MailCommand::Bench { dirs, seconds } => {
+            let messages = cli::corpus(&dirs)?;
+            let figures = cli::bench(
+                &classifier,
+                &messages,
+                std::time::Duration::from_secs(seconds),
+            );
+            println!(
+                "{} messages ({} bytes) x {} rounds in {:.2} s on one core: {:.0} messages/s{}",
+                figures.messages,
+                figures.bytes,
+                figures.rounds,
+                figures.elapsed.as_secs_f64(),
+                figures.per_second(),
+                if cfg!(debug_assertions) {
+                    " (debug build: a release build is several times faster)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
 async fn open_store(config: &Config) -> Result<Store> {
     let store = Store::connect(&config.database_url).await?;
     store.migrate().await?;
@@ -390,6 +461,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::User { command } => user_command(&config, command).await,
         Command::Vault { command } => vault_command(&config, command).await,
+        Command::Mail { command } => mail_command(&config, command),
         Command::Bench {
             command:
                 BenchCommand::Queue {

@@ -7,6 +7,7 @@ pub mod companion_url;
 pub mod cookies;
 pub mod events;
 pub mod identity;
+pub mod mail;
 pub mod pairing;
 pub mod profile;
 pub mod seal_export;
