@@ -51,9 +51,9 @@ describe('Firefox: agent requests in the popup', () => {
     await companion?.stop();
   });
 
-  /** Runs `script` in the popup's tab without selecting it. */
+  /** Runs `script` in the popup's tab. */
   async function inPopup(script, ...args) {
-    // Switching selects the tab, which would take "active" from a job page.
+    // Switching selects the tab, which would take "active" from a job page: only when needed.
     if ((await firefox.currentTab()) !== popupTab) await firefox.switchTo(popupTab);
     return firefox.execute(script, ...args);
   }
