@@ -15,13 +15,19 @@ const outRoot = join(root, testBuild ? 'dist-test' : 'dist');
 // Build inputs and wasm-bindgen leftovers that the browser never loads.
 const NEVER_SHIPPED = new Set(['build.mjs', 'pkg/package.json', 'pkg/.gitignore']);
 const CHROME_ONLY = new Set(['offscreen.html', 'offscreen.js']);
-// Test build only: the LinkedIn origin granted at install, because a test cannot click the
-// browser's permission prompt. The popup still calls permissions.request, which then resolves
-// at once; the production build asks for it (optional_host_permissions).
+// Test build only: the LinkedIn origin and notifications granted at install, because a test
+// cannot click the browser's permission prompt. The popup and the options page still call
+// permissions.request, which then resolves at once; the production build asks for them
+// (optional_host_permissions, optional_permissions).
 const TEST_HOST_PERMISSIONS = ['https://*.linkedin.com/*'];
+const TEST_PERMISSIONS = ['notifications'];
 
 function withTestPermissions(manifest) {
-  if (testBuild) manifest.host_permissions = [...manifest.host_permissions, ...TEST_HOST_PERMISSIONS];
+  if (testBuild) {
+    manifest.host_permissions = [...manifest.host_permissions, ...TEST_HOST_PERMISSIONS];
+    manifest.permissions = [...manifest.permissions, ...TEST_PERMISSIONS];
+    manifest.optional_permissions = manifest.optional_permissions.filter((p) => !TEST_PERMISSIONS.includes(p));
+  }
   return manifest;
 }
 

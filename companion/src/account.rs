@@ -117,12 +117,10 @@ pub async fn delete(
     confirm_name: &str,
     password: &str,
 ) -> Result<UserInfo> {
-    let user = store::users::get(store, user_id)
+    let row = store::users::find_by_id(store, user_id)
         .await?
         .ok_or(Error::Unauthorized)?;
-    let row = store::users::find_by_name(store, &user.name)
-        .await?
-        .ok_or(Error::Unauthorized)?;
+    let user = row.info();
     if confirm_name != user.name {
         return Err(Error::BadRequest(
             "type your user name exactly to confirm the deletion".into(),

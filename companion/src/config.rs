@@ -226,6 +226,17 @@ impl Config {
         config.validated()
     }
 
+    /// A companion kept to itself (tests, benchmarks): a free loopback port, its data, key
+    /// and, unless a `database_url` is set, SQLite database in `dir`.
+    pub fn scratch(dir: &Path) -> Config {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: dir.to_owned(),
+            master_key_file: dir.join("master.key").display().to_string(),
+            ..Config::default()
+        }
+    }
+
     /// Fills in derived defaults and checks values; `load` calls it, tests building a
     /// `Config` by hand call it too.
     pub fn validated(mut self) -> Result<Config> {

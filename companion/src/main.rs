@@ -127,11 +127,23 @@ enum BenchCommand {
         #[arg(long)]
         graphile: Option<PathBuf>,
     },
-    /// Open N event streams on a throwaway companion and time one event from its insert to
-    /// its arrival at all of them (raise `ulimit -n` above 2 x N first).
+    /// Open N event streams on a throwaway companion (from a second process) and time one
+    /// event from its insert to its arrival at all of them (raise `ulimit -n` above N first).
     Sse {
         #[arg(long, default_value_t = 2000)]
         clients: usize,
+    },
+    /// The streams of `bench sse`, which starts this itself.
+    #[command(hide = true)]
+    SseClients {
+        #[arg(long)]
+        url: String,
+        #[arg(long, env = companion::sse_bench::TOKEN_ENV, hide_env_values = true)]
+        token: String,
+        #[arg(long)]
+        clients: usize,
+        #[arg(long)]
+        marker: String,
     },
 }
 
@@ -496,14 +508,27 @@ async fn run(cli: Cli) -> Result<()> {
                 ms(figures.percentile(0.99)),
                 ms(figures.percentile(1.0))
             );
-            if let Some(bytes) = figures.rss_per_stream_bytes {
+            if let (Some(base), Some(per_stream)) = (
+                figures.server_rss_bytes,
+                figures.server_rss_per_stream_bytes,
+            ) {
                 println!(
-                    "memory per open stream: {:.1} KiB (client and server in one process)",
-                    bytes / 1024.0
+                    "companion memory: {:.1} MiB before the streams, {:.1} KiB more per open stream",
+                    base / 1_048_576.0,
+                    per_stream / 1024.0
                 );
             }
             Ok(())
         }
+        Command::Bench {
+            command:
+                BenchCommand::SseClients {
+                    url,
+                    token,
+                    clients,
+                    marker,
+                },
+        } => companion::sse_bench::clients(&url, &token, clients, &marker).await,
         Command::Pair { user } => {
             let store = open_store(&config).await?;
             let user_id = find_user(&store, &user).await?;

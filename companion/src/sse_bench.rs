@@ -1,24 +1,38 @@
 //! `companion bench sse`: many devices on one companion's event stream. Starts a companion on
-//! a throwaway SQLite database, opens N streams for one paired device, then times one event
-//! from its insert to its arrival at every stream.
+//! a throwaway SQLite database and pairs a device; a second process (this binary again, as
+//! `bench sse-clients`) opens N streams with the device's token, so that the companion's
+//! memory per open stream is its own; then one event is timed from its insert to its
+//! arrival at every stream.
+//!
+//! The two processes talk over the clients' stdout, one line each: `subscribed <µs>` once
+//! every stream has replayed the log (connect time), then `arrived <unix µs>...` with each
+//! stream's arrival time. Both read the same system clock.
 
-use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::StreamExt;
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::ChildStdout;
 use tokio::sync::oneshot;
 
 use crate::App;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::state::AppState;
+
+/// Where the clients process finds the device token (kept out of its command line).
+pub const TOKEN_ENV: &str = "SSE_BENCH_TOKEN";
 
 pub struct SseFigures {
     pub clients: usize,
     /// Arrival after the insert, sorted.
     pub arrivals: Vec<Duration>,
     pub connect: Duration,
-    /// Resident memory the open streams added (client and server share this process).
-    pub rss_per_stream_bytes: Option<f64>,
+    /// The companion's resident memory before the streams opened.
+    pub server_rss_bytes: Option<f64>,
+    /// What each open stream added to the companion's resident memory.
+    pub server_rss_per_stream_bytes: Option<f64>,
 }
 
 impl SseFigures {
@@ -36,20 +50,24 @@ fn rss_bytes() -> Option<f64> {
     Some(kib * 1024.0)
 }
 
+fn unix_micros() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_micros()
+}
+
 fn bench_error(e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("sse bench: {e}"))
 }
 
+/// The companion's side: serves, pairs, starts the clients process and times the event.
 pub async fn run(clients: usize) -> Result<SseFigures> {
     let dir = std::env::temp_dir().join(format!("companion-sse-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(bench_error)?;
     let config = Config {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: dir.clone(),
-        database_url: format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
-        master_key_file: dir.join("master.key").display().to_string(),
         workers: 0,
-        ..Config::default()
+        ..Config::scratch(&dir)
     }
     .validated()?;
     let app = App::build(config).await?;
@@ -66,16 +84,12 @@ pub async fn run(clients: usize) -> Result<SseFigures> {
     figures
 }
 
-async fn measure(state: &crate::state::AppState, base: &str, clients: usize) -> Result<SseFigures> {
+async fn pair_device(state: &AppState, base: &str) -> Result<(i64, String)> {
     let user = crate::store::users::create(&state.store, "sse-bench", "!").await?;
     let code = crate::pairing::create_code(&state.store, user.id)
         .await?
         .code;
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .map_err(bench_error)?;
-    let paired: shared::api::PairResponse = http
+    let paired: shared::api::PairResponse = reqwest::Client::new()
         .post(format!("{base}/api/v1/pair"))
         .json(&shared::api::PairRequest {
             code,
@@ -87,14 +101,102 @@ async fn measure(state: &crate::state::AppState, base: &str, clients: usize) -> 
         .json()
         .await
         .map_err(bench_error)?;
+    Ok((user.id, paired.token))
+}
+
+/// The next line of the clients process after `word`.
+async fn expect_line(lines: &mut Lines<BufReader<ChildStdout>>, word: &str) -> Result<String> {
+    let line = lines
+        .next_line()
+        .await
+        .map_err(bench_error)?
+        .ok_or_else(|| bench_error(format!("the clients process ended before {word:?}")))?;
+    line.strip_prefix(word)
+        .map(|rest| rest.trim().to_owned())
+        .ok_or_else(|| bench_error(format!("expected {word:?} from the clients, got {line:?}")))
+}
+
+fn micros(text: &str) -> Result<u128> {
+    text.parse()
+        .map_err(|e| bench_error(format!("{text:?} from the clients: {e}")))
+}
+
+async fn measure(state: &AppState, base: &str, clients: usize) -> Result<SseFigures> {
+    let (user_id, token) = pair_device(state, base).await?;
+    let marker = format!("bench-{}", crate::store::now_ms());
+    let exe = std::env::current_exe().map_err(bench_error)?;
+    let mut child = tokio::process::Command::new(exe)
+        .args(["bench", "sse-clients", "--url", base, "--marker", &marker])
+        .args(["--clients", &clients.to_string()])
+        .env(TOKEN_ENV, token)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(bench_error)?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| bench_error("no stdout"))?;
+    let mut lines = BufReader::new(stdout).lines();
 
     let before = rss_bytes();
+    let connect = Duration::from_micros(
+        u64::try_from(micros(&expect_line(&mut lines, "subscribed").await?)?).unwrap_or(u64::MAX),
+    );
+    let after = rss_bytes();
+
+    let emitted = unix_micros();
+    state
+        .bus
+        .emit(
+            user_id,
+            "test.ping",
+            serde_json::json!({ "message": marker }),
+        )
+        .await?;
+    let arrived = expect_line(&mut lines, "arrived").await?;
+    let mut arrivals = arrived
+        .split_whitespace()
+        .map(|at| {
+            let after = micros(at)?.saturating_sub(emitted);
+            Ok(Duration::from_micros(
+                u64::try_from(after).unwrap_or(u64::MAX),
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    arrivals.sort();
+    let status = child.wait().await.map_err(bench_error)?;
+    if !status.success() || arrivals.len() != clients {
+        return Err(bench_error(format!(
+            "the clients process ended with {status}, {} of {clients} arrivals",
+            arrivals.len()
+        )));
+    }
+    Ok(SseFigures {
+        clients,
+        arrivals,
+        connect,
+        server_rss_bytes: before,
+        server_rss_per_stream_bytes: before
+            .zip(after)
+            .map(|(b, a)| (a - b).max(0.0) / clients.max(1) as f64),
+    })
+}
+
+/// The clients process: opens `clients` streams to `base` as one device, says when all are
+/// subscribed, then when `marker` arrived at each.
+pub async fn clients(base: &str, token: &str, clients: usize, marker: &str) -> Result<()> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .map_err(bench_error)?;
     let started = Instant::now();
     let mut ready = Vec::with_capacity(clients);
     for _ in 0..clients {
         let response = http
             .get(format!("{base}/api/v1/events"))
-            .bearer_auth(&paired.token)
+            .bearer_auth(token)
             .send()
             .await
             .map_err(bench_error)?;
@@ -108,11 +210,10 @@ async fn measure(state: &crate::state::AppState, base: &str, clients: usize) -> 
     }
     // Each stream first replays the log (the pairing event): once every client has read it,
     // every stream is subscribed.
-    let marker = format!("bench-{}", crate::store::now_ms());
     let mut waiting = Vec::with_capacity(clients);
     let (subscribed_tx, mut subscribed_rx) = tokio::sync::mpsc::channel::<()>(clients.max(1));
     for response in ready {
-        let marker = marker.clone();
+        let marker = marker.to_owned();
         let subscribed = subscribed_tx.clone();
         waiting.push(tokio::spawn(async move {
             let mut body = response.bytes_stream();
@@ -130,46 +231,27 @@ async fn measure(state: &crate::state::AppState, base: &str, clients: usize) -> 
     for _ in 0..clients {
         subscribed_rx.recv().await;
     }
-    let connect = started.elapsed();
-    let after = rss_bytes();
-
-    let emitted = Instant::now();
-    state
-        .bus
-        .emit(
-            user.id,
-            "test.ping",
-            serde_json::json!({ "message": marker }),
-        )
-        .await?;
+    println!("subscribed {}", started.elapsed().as_micros());
     let mut arrivals = Vec::with_capacity(clients);
     for task in waiting {
-        let arrived = task.await.map_err(bench_error)??;
-        arrivals.push(arrived.saturating_duration_since(emitted));
+        arrivals.push(task.await.map_err(bench_error)??.to_string());
     }
-    arrivals.sort();
-    Ok(SseFigures {
-        clients,
-        arrivals,
-        connect,
-        rss_per_stream_bytes: before
-            .zip(after)
-            .map(|(b, a)| (a - b).max(0.0) / clients.max(1) as f64),
-    })
+    println!("arrived {}", arrivals.join(" "));
+    Ok(())
 }
 
-/// Reads a stream until `marker` arrives; returns when it did.
+/// Reads a stream until `marker` arrives; returns when it did (Unix µs).
 async fn until_stream<B: AsRef<[u8]>>(
     mut body: impl futures_util::Stream<Item = reqwest::Result<B>> + Unpin,
     marker: &str,
-) -> Result<Instant> {
+) -> Result<u128> {
     let mut seen = String::new();
     while let Some(chunk) = body.next().await {
         seen.push_str(&String::from_utf8_lossy(
             chunk.map_err(bench_error)?.as_ref(),
         ));
         if seen.contains(marker) {
-            return Ok(Instant::now());
+            return Ok(unix_micros());
         }
         // Keep only a tail long enough to hold the marker across chunk borders.
         if seen.len() > 4096 {

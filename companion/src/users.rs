@@ -1,4 +1,5 @@
-//! Accounts: creation rules shared by the CLI and the first-run setup page.
+//! Accounts: creation rules shared by the CLI and the first-run setup page, and what every
+//! new account starts with.
 
 use shared::api::UserInfo;
 
@@ -28,7 +29,9 @@ pub async fn create(
 ) -> Result<UserInfo> {
     validate_name(name)?;
     let hash = passwords.hash(password).await?;
-    store::users::create(store, name, &hash).await
+    let user = store::users::create(store, name, &hash).await?;
+    crate::approvals::schedule_expiry(store, user.id).await?;
+    Ok(user)
 }
 
 #[cfg(test)]

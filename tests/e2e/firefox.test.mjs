@@ -1,18 +1,16 @@
 // The Firefox test build in headless Firefox ESR (geckodriver) against a real companion,
 // including an event page that is suspended while an event arrives.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Companion } from './lib/companion.mjs';
-import { artifacts, distTest } from './lib/paths.mjs';
+import { login, openPopup as openPopupIn, pairPopup, startFirefox } from './lib/firefox.mjs';
+import { artifacts } from './lib/paths.mjs';
 import { waitFor } from './lib/wait.mjs';
-import { Gecko } from './lib/webdriver.mjs';
 
 const USER = 'grace';
 const PASSWORD = 'tabs are fine too';
-const UUID = randomUUID();
 // Short, so the test sees a real suspension quickly; Firefox's default is 30 s.
 const IDLE_TIMEOUT_MS = 2000;
 
@@ -25,29 +23,11 @@ describe('Firefox: event page, suspension and catch-up', () => {
   before(async () => {
     companion = await Companion.start();
     await companion.addUser(USER, PASSWORD);
-    const extension = join(distTest, 'firefox');
-    const { browser_specific_settings: settings } = JSON.parse(await readFile(join(extension, 'manifest.json'), 'utf8'));
-    firefox = await Gecko.start({
-      browserName: 'firefox',
-      'moz:firefoxOptions': {
-        binary: process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr',
-        args: ['-headless'],
-        prefs: {
-          // A fixed moz-extension:// host, so the test knows where the popup is.
-          'extensions.webextensions.uuids': JSON.stringify({ [settings.gecko.id]: UUID }),
-          'extensions.background.idle.timeout': IDLE_TIMEOUT_MS,
-        },
-      },
-    });
-    await firefox.installAddon(extension);
+    firefox = await startFirefox({ prefs: { 'extensions.background.idle.timeout': IDLE_TIMEOUT_MS } });
     popupTab = await firefox.currentTab();
     dashboardTab = await firefox.newTab();
     await firefox.switchTo(dashboardTab);
-    await firefox.navigate(`${companion.url}/login`);
-    await firefox.type('input[name=username]', USER);
-    await firefox.type('input[name=password]', PASSWORD);
-    await firefox.click('form [type=submit], form button');
-    await waitFor(async () => /\/dashboard/.test(await firefox.command('GET', '/url')), { what: 'the dashboard' });
+    await login(firefox, companion.url, USER, PASSWORD);
   });
 
   after(async () => {
@@ -55,17 +35,9 @@ describe('Firefox: event page, suspension and catch-up', () => {
     await companion?.stop();
   });
 
-  // WebDriver may not navigate to moz-extension:// itself; a page may, because the test
-  // build lists popup.html as web-accessible.
   async function openPopup() {
     await firefox.switchTo(popupTab);
-    await firefox.navigate(`${companion.url}/login`);
-    const url = `moz-extension://${UUID}/popup.html`;
-    await firefox.execute('location.href = arguments[0]', url);
-    await waitFor(
-      () => firefox.execute('return location.href === arguments[0] && document.readyState === "complete" && document.getElementById("version").textContent !== ""', url),
-      { what: 'the popup' },
-    );
+    await openPopupIn(firefox, companion.url);
   }
 
   async function sendTestEvent(message) {
@@ -81,11 +53,8 @@ describe('Firefox: event page, suspension and catch-up', () => {
 
   test('pairs, connects and shows a live event', async () => {
     await openPopup();
-    await firefox.type('#companion-url', companion.url);
-    await firefox.type('#pairing-code', await companion.pairingCode(USER));
-    await firefox.click('#pair-button');
+    await pairPopup(firefox, companion, USER);
     await firefox.waitForText('#user', USER);
-    await firefox.waitForText('#status-text', 'Connected');
     const message = `Firefox hears you ${Date.now()}`;
     await sendTestEvent(message);
     await firefox.waitForText('#activity', message);

@@ -1,15 +1,17 @@
 // The approval queue in headless Chromium: a request appears live in the dashboard and in the
-// popup with the badge count, a hostile title runs no script anywhere, and Approve in the popup
-// changes the dashboard's card.
+// popup with the badge count, a hostile title runs no script anywhere, Approve in the popup
+// changes the dashboard's card, and a desktop notification tells of a new request when the
+// option is on. The test build is loaded: it holds the optional notifications permission from
+// the start, since a test cannot click the browser's prompt.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
 import { Companion } from './lib/companion.mjs';
-import { artifacts, dist } from './lib/paths.mjs';
+import { startJobSite } from './lib/job-site.mjs';
+import { artifacts, distTest } from './lib/paths.mjs';
 import { waitFor } from './lib/wait.mjs';
 
 const USER = 'grace';
@@ -21,6 +23,7 @@ describe('Chromium: agent requests in the dashboard and the popup', () => {
   let context;
   let profile;
   let worker;
+  let extensionId;
   let popup;
   let board;
   let form;
@@ -66,7 +69,7 @@ describe('Chromium: agent requests in the dashboard and the popup', () => {
     companion = await Companion.start();
     await companion.addUser(USER, PASSWORD);
     profile = await mkdtemp(join(tmpdir(), 'autoresume-requests-'));
-    const ext = join(dist, 'chrome');
+    const ext = join(distTest, 'chrome');
     context = await chromium.launchPersistentContext(profile, {
       executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
       headless: true,
@@ -77,7 +80,7 @@ describe('Chromium: agent requests in the dashboard and the popup', () => {
         `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
     });
     worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
-    const extensionId = new URL(worker.url()).host;
+    extensionId = new URL(worker.url()).host;
     popup = await context.newPage();
     await popup.setViewportSize({ width: 360, height: 600 });
     await popup.goto(`chrome-extension://${extensionId}/popup.html`);
@@ -182,26 +185,10 @@ describe('Chromium: agent requests in the dashboard and the popup', () => {
   });
 
   test('"Save this job" reads the tab\'s JobPosting and asks for approval', async () => {
-    // A job page on loopback, which the extension may script (its companion host permission).
-    const posting = {
-      '@context': 'https://schema.org',
-      '@graph': [{ '@type': 'WebPage', name: 'Careers' }, {
-        // The posting's own link: the loopback page address would be refused as private.
-        '@type': 'JobPosting', title: 'Platform Engineer', url: 'https://careers.hooli.example/jobs/42',
-        hiringOrganization: { '@type': 'Organization', name: 'Hooli' },
-        description: '<p>Rust and PostgreSQL</p>',
-      }],
-    };
-    const site = createServer((request, response) => {
-      response.setHeader('Content-Type', 'text/html; charset=utf-8');
-      response.end(`<!doctype html><title>Hooli careers</title>
-        <script type="application/ld+json">${JSON.stringify(posting)}</script>
-        <h1>Platform Engineer</h1>`);
-    });
-    await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const site = await startJobSite();
     const jobPage = await context.newPage();
     try {
-      await jobPage.goto(`http://127.0.0.1:${site.address().port}/jobs/42`);
+      await jobPage.goto(site.url);
       await jobPage.bringToFront();
       await popup.click('#save-job');
       const status = popup.locator('#save-job-status:not([data-state=busy])');
@@ -214,6 +201,39 @@ describe('Chromium: agent requests in the dashboard and the popup', () => {
     } finally {
       await jobPage.close();
       site.close();
+    }
+  });
+
+  test('a new request shows a desktop notification only while the option is on', async () => {
+    const shown = async () => Object.keys(await worker.evaluate(() => chrome.notifications.getAll())).sort();
+    const option = () => worker.evaluate(() => chrome.storage.local.get('notifyNewRequests').then((s) => s.notifyNewRequests));
+    const requestId = (company) => form.locator('#requests li.request', { hasText: company }).getAttribute('data-id');
+    assert.deepEqual(await shown(), [], 'off by default');
+    const options = await context.newPage();
+    try {
+      await options.goto(`chrome-extension://${extensionId}/options.html`);
+      const box = options.locator('#notify-requests');
+      await box.check();
+      await waitFor(async () => (await option()) === true, { what: 'the option on' });
+      await propose('Stark', 'Platform Lead', 'https://jobs.example.com/stark/4');
+      // The id names the request whose card reads "Stark - Platform Lead" (getAll gives ids).
+      const loud = `agent-request-${await requestId('Stark - Platform Lead')}`;
+      await waitFor(async () => (await shown()).includes(loud), { what: 'the Stark notification' });
+
+      await box.uncheck();
+      await waitFor(async () => (await option()) === false, { what: 'the option off' });
+      await propose('Wayne', 'Security Engineer', 'https://jobs.example.com/wayne/5');
+      const quiet = `agent-request-${await requestId('Wayne - Security Engineer')}`;
+      await popup.locator('#requests li.request', { hasText: 'Wayne' }).waitFor();
+      // On again: once a later request has notified, the quiet one was handled before it.
+      await box.check();
+      await waitFor(async () => (await option()) === true, { what: 'the option on again' });
+      await propose('Tyrell', 'Staff Engineer', 'https://jobs.example.com/tyrell/6');
+      const later = `agent-request-${await requestId('Tyrell - Staff Engineer')}`;
+      await waitFor(async () => (await shown()).includes(later), { what: 'the Tyrell notification' });
+      assert.deepEqual(await shown(), [loud, later].sort(), `no notification ${quiet} while off`);
+    } finally {
+      await options.close();
     }
   });
 });

@@ -23,7 +23,7 @@ use crate::jobs::{JobContext, JobError};
 use crate::state::AppState;
 use crate::store::agent_requests::{self as rows, AgentRequestRow, Change};
 use crate::store::jobs::{self, NewJob};
-use crate::store::now_ms;
+use crate::store::{Store, now_ms};
 
 pub use applications::{Application, NewApplication, TimelineEntry};
 
@@ -42,6 +42,7 @@ pub const STATES: [&str; 8] = [
 /// The job kind that applies to an approved posting.
 pub const APPLY_JOB: &str = "apply";
 pub const EXPIRE_JOB: &str = "agent_requests.expire";
+pub const EXPIRY_SCHEDULE: &str = "expire stale requests";
 /// Daily, at a quiet hour: stale requests expire.
 const EXPIRY_CRON: &str = "0 4 * * *";
 
@@ -212,18 +213,22 @@ pub async fn propose(state: &AppState, user_id: i64, new: NewAgentRequest) -> Re
     .await?;
     let request = AgentRequest::from(row);
     emit(state, user_id, CREATED_EVENT, &request).await?;
-    // A user with requests gets the daily expiry of the stale ones.
+    Ok(request)
+}
+
+/// Gives a new user the daily expiry of their stale requests (see [`run_expire`]).
+pub async fn schedule_expiry(store: &Store, user_id: i64) -> Result<()> {
     crate::store::schedules::upsert(
-        &state.store,
+        store,
         user_id,
-        "expire stale requests",
+        EXPIRY_SCHEDULE,
         EXPIRY_CRON,
         EXPIRE_JOB,
         &serde_json::json!({}),
         now_ms(),
     )
     .await?;
-    Ok(request)
+    Ok(())
 }
 
 pub async fn get(state: &AppState, user_id: i64, id: i64) -> Result<AgentRequest> {

@@ -11,10 +11,11 @@ use shared::api::UserInfo;
 
 use super::dashboard::{DashboardUser, ago, render};
 use super::postings::{PostingInfo, PostingRequest, posting_from_request};
-use super::watchlist::{WatchInfo, enqueue_poll, watch};
+use super::watchlist::WatchInfo;
 use crate::error::{Error, Result};
 use crate::intake::boards::Vendor;
 use crate::intake::settings::{IntakeSettings, ModelEndpoint, lines};
+use crate::intake::watchlist::{enqueue_poll, watch};
 use crate::intake::{self, csv_import};
 use crate::state::AppState;
 use crate::store;

@@ -8,9 +8,10 @@ use shared::api::Problem;
 
 use super::auth::Principal;
 use crate::error::{Error, Result};
-use crate::intake::boards::{self, Vendor};
+use crate::intake::boards::Vendor;
+use crate::intake::watchlist;
 use crate::state::AppState;
-use crate::store::{self, jobs::NewJob, now_ms, watchlist::WatchRow};
+use crate::store::{self, watchlist::WatchRow};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -82,33 +83,10 @@ pub async fn add(
     Json(request): Json<WatchRequest>,
 ) -> Result<Json<WatchInfo>> {
     Ok(Json(
-        watch(&state, principal.user_id(), request.vendor, &request.board)
+        watchlist::watch(&state, principal.user_id(), request.vendor, &request.board)
             .await?
             .into(),
     ))
-}
-
-pub async fn watch(
-    state: &AppState,
-    user_id: i64,
-    vendor: Vendor,
-    board: &str,
-) -> Result<WatchRow> {
-    let board = boards::check_board(board)?;
-    let watched =
-        store::watchlist::add(&state.store, user_id, vendor.as_str(), board, now_ms()).await?;
-    // Watching a board turns on the user's scheduled poll (one schedule for all boards).
-    store::schedules::upsert(
-        &state.store,
-        user_id,
-        "poll watched boards",
-        &state.config.board_poll_cron,
-        boards::POLL_BOARDS,
-        &serde_json::json!({}),
-        now_ms(),
-    )
-    .await?;
-    Ok(watched)
 }
 
 /// Stop watching a board.
@@ -143,25 +121,6 @@ pub async fn poll(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<(StatusCode, Json<PollQueued>)> {
-    let job_id = enqueue_poll(&state, principal.user_id()).await?;
+    let job_id = watchlist::enqueue_poll(&state, principal.user_id()).await?;
     Ok((StatusCode::ACCEPTED, Json(PollQueued { job_id })))
-}
-
-pub async fn enqueue_poll(state: &AppState, user_id: i64) -> Result<i64> {
-    let payload = serde_json::json!({});
-    let now = now_ms();
-    store::jobs::enqueue(
-        &state.store,
-        &NewJob {
-            user_id,
-            kind: boards::POLL_BOARDS,
-            payload: &payload,
-            max_attempts: 3,
-            idempotency_key: None,
-            run_at: now,
-            platform: None,
-        },
-        now,
-    )
-    .await
 }

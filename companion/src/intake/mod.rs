@@ -10,6 +10,7 @@ pub mod matching;
 pub mod page;
 pub mod settings;
 pub mod text;
+pub mod watchlist;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -49,6 +49,15 @@ pub async fn find_by_name(store: &Store, name: &str) -> Result<Option<UserRow>> 
     )
 }
 
+pub async fn find_by_id(store: &Store, id: i64) -> Result<Option<UserRow>> {
+    Ok(
+        sqlx::query_as("SELECT id, name, password_hash FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(store.pool())
+            .await?,
+    )
+}
+
 pub async fn get(store: &Store, id: i64) -> Result<Option<UserInfo>> {
     let row: Option<(i64, String)> = sqlx::query_as("SELECT id, name FROM users WHERE id = $1")
         .bind(id)

@@ -2,8 +2,8 @@
 //! against concurrent edits, one posting is applied to once, and every change is an event.
 
 use companion::approvals::{self, APPLY_JOB, run_apply};
-use companion::jobs::Worker;
-use companion::store;
+use companion::jobs::{Worker, kinds, scheduler};
+use companion::store::{self, schedules};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -469,4 +469,43 @@ async fn old_pending_requests_expire() {
     assert_eq!(state_of(&alice, &approved["id"]).await, "approved");
     let (status, _) = alice.act(&pending["id"], "approve", None).await;
     assert_eq!(status, 409, "an expired request is not approved");
+}
+
+#[tokio::test]
+async fn every_new_user_has_the_daily_expiry_and_it_runs() {
+    let app = TestApp::spawn_with(|config| {
+        config.workers = 0;
+        config.request_expiry_days = 0;
+    })
+    .await;
+    let store = &app.state.store;
+    let (alice_id, alice) = user_with_device(&app, "alice").await;
+    let listed = schedules::list(store, alice_id).await.expect("schedules");
+    let expiry = listed
+        .iter()
+        .find(|s| s.name == approvals::EXPIRY_SCHEDULE)
+        .expect("created with the user, before any request");
+    assert_eq!(expiry.kind, approvals::EXPIRE_JOB);
+    let pending = alice
+        .propose("https://jobs.example.com/a", "Acme", "Engineer")
+        .await;
+    let again = schedules::list(store, alice_id).await.expect("schedules");
+    assert_eq!(again.len(), listed.len(), "a proposal adds no schedule");
+
+    // Its slot comes now rather than at 04:00.
+    sqlx::query("UPDATE job_schedules SET next_run_at = $1 WHERE id = $2")
+        .bind(store::now_ms() - 1_000)
+        .bind(expiry.id)
+        .execute(store.pool())
+        .await
+        .expect("due");
+    assert_eq!(
+        scheduler::enqueue_due(store, store::now_ms())
+            .await
+            .expect("tick"),
+        1
+    );
+    let worker = kinds::register_all(Worker::for_app(&app.state, "test-expiry"), &app.state);
+    assert!(worker.run_once().await.expect("run"), "the expiry job ran");
+    assert_eq!(state_of(&alice, &pending["id"]).await, "expired");
 }

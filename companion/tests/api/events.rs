@@ -201,3 +201,31 @@ async fn events_cross_companions_sharing_postgres() {
     let text = read_sse_until(response, |text| text.contains("via the first")).await;
     assert_eq!(sse_events(&text).len(), 1);
 }
+
+/// `companion bench sse` runs its streams in a second process of the same binary and reports
+/// the companion's own memory per stream.
+#[tokio::test]
+async fn the_sse_bench_measures_streams_opened_by_another_process() {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"))
+        .args(["bench", "sse", "--clients", "20"])
+        .env("TMPDIR", scratch.path())
+        .output()
+        .await
+        .expect("companion bench sse runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("20 streams connected and subscribed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("event insert to arrival at every stream: p50"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("KiB more per open stream"), "{stdout}");
+}

@@ -56,11 +56,8 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config {
-            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir: dir.path().to_owned(),
             database_url: test_database(dir.path()).await,
-            master_key_file: dir.path().join("master.key").display().to_string(),
-            ..Config::default()
+            ..Config::scratch(dir.path())
         };
         adjust(&mut config);
         let config = config.validated().expect("valid config");

@@ -8,7 +8,7 @@ use std::time::Duration;
 use companion::jobs::{Worker, scheduler};
 use companion::store::agent::{self, ApplyLimits, PlatformLimit};
 use companion::store::jobs::{self, ClaimRequest, Job, NewJob};
-use companion::store::{Store, schedules};
+use companion::store::{self, Store, schedules};
 use serde_json::json;
 use tokio::sync::watch;
 
@@ -343,7 +343,11 @@ async fn concurrent_workers_keep_to_the_per_platform_limit() {
 async fn a_schedule_enqueues_each_slot_once_and_moves_on() {
     let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let store = &app.state.store;
-    let alice = app.create_user("alice").await.id;
+    // A bare user row, without the schedules a new account gets: this one is the only one.
+    let alice = store::users::create(store, "alice", "!")
+        .await
+        .expect("user")
+        .id;
     // 2100-01-01 10:00:30 UTC: far enough ahead that the app's own scheduler leaves it.
     let now = 4_102_480_830_000;
     let id = schedules::upsert(

@@ -156,13 +156,16 @@ async fn watching_a_board_schedules_its_poll() {
         .await;
     assert_eq!(status, 200);
     let schedules: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, cron FROM job_schedules WHERE user_id = $1")
+        sqlx::query_as("SELECT kind, cron FROM job_schedules WHERE user_id = $1 ORDER BY kind")
             .bind(alice_id)
             .fetch_all(app.state.store.pool())
             .await
             .expect("schedules");
     assert_eq!(
         schedules,
-        vec![("intake.poll_boards".to_owned(), "17 */4 * * *".to_owned())]
+        vec![
+            ("agent_requests.expire".to_owned(), "0 4 * * *".to_owned()),
+            ("intake.poll_boards".to_owned(), "17 */4 * * *".to_owned())
+        ]
     );
 }
