@@ -44,7 +44,7 @@ pub const APPLY_JOB: &str = "apply";
 pub const EXPIRE_JOB: &str = "agent_requests.expire";
 pub const EXPIRY_SCHEDULE: &str = "expire stale requests";
 /// Daily, at a quiet hour: stale requests expire.
-const EXPIRY_CRON: &str = "0 4 * * *";
+pub const EXPIRY_CRON: &str = "0 4 * * *";
 
 pub const CREATED_EVENT: &str = shared::events::AGENT_REQUEST_CREATED;
 pub const UPDATED_EVENT: &str = shared::events::AGENT_REQUEST_UPDATED;

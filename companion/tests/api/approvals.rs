@@ -509,3 +509,55 @@ async fn every_new_user_has_the_daily_expiry_and_it_runs() {
     assert!(worker.run_once().await.expect("run"), "the expiry job ran");
     assert_eq!(state_of(&alice, &pending["id"]).await, "expired");
 }
+
+#[tokio::test]
+async fn accounts_older_than_the_expiry_schedule_get_it_from_the_backfill_migration() {
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
+    let store = &app.state.store;
+    let old = app.create_user("old").await.id;
+    // An account from before new accounts got the schedule.
+    sqlx::query("DELETE FROM job_schedules WHERE user_id = $1")
+        .bind(old)
+        .execute(store.pool())
+        .await
+        .expect("delete");
+    let dialect = match store.backend() {
+        store::Backend::Sqlite => "sqlite",
+        store::Backend::Postgres => "postgres",
+    };
+    let path = format!(
+        "{}/migrations/{dialect}/20261127000008_expiry_backfill.sql",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let backfill = std::fs::read_to_string(path).expect("migration");
+    for constant in [
+        approvals::EXPIRY_SCHEDULE,
+        approvals::EXPIRE_JOB,
+        approvals::EXPIRY_CRON,
+    ] {
+        assert!(
+            backfill.contains(constant),
+            "the migration spells {constant}"
+        );
+    }
+    // Run twice: it adds the missing schedule once and leaves existing ones alone.
+    for _ in 0..2 {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(backfill.clone()))
+            .execute(store.pool())
+            .await
+            .expect("backfill");
+    }
+    let listed = schedules::list(store, old).await.expect("schedules");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].name.as_str(), listed[0].kind.as_str()),
+        (approvals::EXPIRY_SCHEDULE, approvals::EXPIRE_JOB)
+    );
+    assert_eq!(
+        scheduler::enqueue_due(store, store::now_ms())
+            .await
+            .expect("tick"),
+        1,
+        "due at once"
+    );
+}
