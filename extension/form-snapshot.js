@@ -179,13 +179,24 @@
     return isRendered(el) && offScreen(el) && el.getAttribute('aria-hidden') !== 'true';
   }
 
+  /** The largest ancestor that holds no other question's control: the field's own block. */
+  function ownBlock(el) {
+    let node = el;
+    while (node.parentElement && node.parentElement !== document.body) {
+      const others = [...node.parentElement.querySelectorAll('input:not([type=hidden]), select, textarea')]
+        .some((c) => c !== el && !(el.name && c.name === el.name));
+      if (others) break;
+      node = node.parentElement;
+    }
+    return node;
+  }
+
   function required(el, label) {
     if (el.required || el.getAttribute('aria-required') === 'true') return true;
     if (/[*✱]\s*$/.test(label || '')) return true;
     if (el.closest('[role="group"][aria-required="true"]')) return true;
-    const near = el.closest('label, [class*="field"], [class*="question"], li, div');
-    const marker = near && [...near.querySelectorAll('[class*="required"], abbr[title*="required" i]')].some((m) => !m.matches('input, select, textarea'));
-    return Boolean(marker);
+    const markers = ownBlock(el).querySelectorAll('[class*="required"], abbr[title*="required" i]');
+    return [...markers].some((m) => !m.matches('input, select, textarea'));
   }
 
   /** Options of a listbox the widget controls, when the page already rendered them. */

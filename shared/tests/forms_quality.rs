@@ -90,6 +90,29 @@ fn score(form: &str, plan: &FormPlan, labels: &[Label]) -> Score {
     score
 }
 
+impl Score {
+    fn add(&mut self, other: Score) {
+        self.fields += other.fields;
+        self.type_right += other.type_right;
+        self.right += other.right;
+        self.required += other.required;
+        self.required_answered += other.required_answered;
+        self.wrong.extend(other.wrong);
+    }
+
+    /// One Markdown table row, as in the README.
+    fn row(&self, form: &str) -> String {
+        format!(
+            "| {form} | {} | {} | {} | {} of {} |",
+            self.fields,
+            percent(self.type_right, self.fields),
+            percent(self.right, self.fields),
+            self.required_answered,
+            self.required,
+        )
+    }
+}
+
 fn percent(part: usize, whole: usize) -> String {
     if whole == 0 {
         "–".into()
@@ -111,14 +134,7 @@ fn the_planner_meets_the_quality_goal_on_every_labelled_form() {
             .unwrap_or_else(|| panic!("{form} has no labels"));
         let plan = plan(&snapshot, &profile);
         let score = score(&form, &plan, form_labels);
-        println!(
-            "| {form} | {} | {} | {} | {} of {} |",
-            score.fields,
-            percent(score.type_right, score.fields),
-            percent(score.right, score.fields),
-            score.required_answered,
-            score.required,
-        );
+        println!("{}", score.row(&form));
         // Identity and contact fields are never allowed to be wrong.
         for (field, label) in plan.fields.iter().zip(form_labels) {
             if label.field_type.is_identity_or_contact() {
@@ -135,21 +151,9 @@ fn the_planner_meets_the_quality_goal_on_every_labelled_form() {
                 );
             }
         }
-        total.fields += score.fields;
-        total.type_right += score.type_right;
-        total.right += score.right;
-        total.required += score.required;
-        total.required_answered += score.required_answered;
-        total.wrong.extend(score.wrong);
+        total.add(score);
     }
-    println!(
-        "| all | {} | {} | {} | {} of {} |",
-        total.fields,
-        percent(total.type_right, total.fields),
-        percent(total.right, total.fields),
-        total.required_answered,
-        total.required,
-    );
+    println!("{}", total.row("all"));
     for wrong in &total.wrong {
         println!("wrong: {wrong}");
     }
@@ -184,5 +188,29 @@ fn a_profile_with_only_a_name_and_an_email_invents_nothing() {
                 field.source
             );
         }
+    }
+}
+
+/// The plans in tests/forms/plans are what this (native) build plans; the extension's WASM
+/// build is checked against the same files (extension-core/tests/forms.rs), so both plan
+/// every form alike. `UPDATE_FORM_PLANS=1 cargo test -p shared --test forms_quality` rewrites them.
+#[test]
+fn the_committed_plans_are_the_native_plans() {
+    let profile: Profile = read(&dir().join("profile.json"));
+    let update = std::env::var_os("UPDATE_FORM_PLANS").is_some();
+    for (form, snapshot) in snapshots() {
+        let path = dir().join("plans").join(format!("{form}.json"));
+        let planned =
+            serde_json::to_string_pretty(&plan(&snapshot, &profile)).expect("json") + "\n";
+        if update {
+            fs::write(&path, &planned).expect("write the plan");
+            continue;
+        }
+        let committed = fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == planned,
+            "{} is stale: run UPDATE_FORM_PLANS=1 cargo test -p shared --test forms_quality",
+            path.display()
+        );
     }
 }

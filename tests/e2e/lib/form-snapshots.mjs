@@ -21,7 +21,7 @@ export const pages = [
     'Molhm01_internship-application-agent__lever',
     'Molhm01_internship-application-agent__workday',
   ].map((n) => join(corpus, 'ats_forms', 'synthetic_third_party_fixtures', `${n}.html`)),
-  ...['vendor_smartrecruiters_like', 'vendor_workable_like', 'vendor_wizard_like'].map((n) => join(root, 'shared', 'tests', 'forms', 'pages', `${n}.html`)),
+  ...['vendor_heldout_bamboo_like', 'vendor_smartrecruiters_like', 'vendor_workable_like', 'vendor_wizard_like'].map((n) => join(root, 'shared', 'tests', 'forms', 'pages', `${n}.html`)),
 ];
 
 export const fixtureName = (page) => `${basename(page, '.html')}.json`;
