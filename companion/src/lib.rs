@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 pub mod fetch;
+pub mod forms;
 pub mod http;
 pub mod identity;
 pub mod intake;

@@ -71,6 +71,12 @@ enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Inspect how application forms are planned.
+    #[cfg(feature = "browser")]
+    Forms {
+        #[command(subcommand)]
+        command: FormsCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -100,6 +106,30 @@ enum MailCommand {
         /// How long to measure.
         #[arg(long, default_value_t = 3)]
         seconds: u64,
+    },
+}
+
+#[cfg(feature = "browser")]
+#[derive(Subcommand)]
+enum FormsCommand {
+    /// Load a saved application page in headless Chromium, snapshot its form with the
+    /// extension's script and print the plan: per field the selector, label, type, value,
+    /// source and confidence; blockers; the form's confidence.
+    Plan {
+        /// The saved page (.html).
+        file: PathBuf,
+        /// A JSON Resume, or a profile export (autoresume-profile.json).
+        #[arg(long)]
+        profile: PathBuf,
+        /// An answer bank (JSON) to use instead of the export's.
+        #[arg(long)]
+        answers: Option<PathBuf>,
+        /// Plan file inputs as if a resume PDF were stored.
+        #[arg(long)]
+        resume_pdf: bool,
+        /// Print the plan as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -474,6 +504,29 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User { command } => user_command(&config, command).await,
         Command::Vault { command } => vault_command(&config, command).await,
         Command::Mail { command } => mail_command(&config, command),
+        #[cfg(feature = "browser")]
+        Command::Forms {
+            command:
+                FormsCommand::Plan {
+                    file,
+                    profile,
+                    answers,
+                    resume_pdf,
+                    json,
+                },
+        } => {
+            let profile = companion::forms::load_profile(&profile, answers.as_deref(), resume_pdf)?;
+            let snapshot = companion::forms::browser::snapshot_file(&file).await?;
+            let plan = shared::forms::plan(&snapshot, &profile);
+            if json {
+                let text = serde_json::to_string_pretty(&plan)
+                    .map_err(|e| Error::Internal(e.to_string()))?;
+                println!("{text}");
+            } else {
+                print!("{}", companion::forms::table(&plan));
+            }
+            Ok(())
+        }
         Command::Bench {
             command:
                 BenchCommand::Queue {

@@ -4,7 +4,9 @@ use serde::Serialize;
 use shared::api::AgentEvent;
 use wasm_bindgen::prelude::*;
 
+mod forms;
 mod vault;
+pub use forms::plan_form;
 pub use vault::{platform_info, seal_browser_cookies, seal_cookie_export};
 
 /// The core's version, shown in the popup's footer.

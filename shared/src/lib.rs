@@ -6,6 +6,7 @@ pub mod api;
 pub mod companion_url;
 pub mod cookies;
 pub mod events;
+pub mod forms;
 pub mod identity;
 pub mod mail;
 pub mod pairing;

@@ -1,0 +1,119 @@
+//! Headless Chromium over CDP (chromiumoxide): loads a saved page and runs the snapshot script.
+//! A saved page is static: its own scripts stay off (they would only fail to reach their
+//! servers) and every host name fails to resolve, so nothing leaves the machine.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::cdp::browser_protocol::emulation::SetScriptExecutionDisabledParams;
+use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
+use futures_util::StreamExt;
+use shared::forms::FormSnapshot;
+
+use super::SNAPSHOT_SCRIPT;
+use crate::error::{Error, Result};
+
+/// Chromium's path; `CHROMIUM_BIN` overrides it.
+fn executable() -> String {
+    std::env::var("CHROMIUM_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+const PAGE_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn browser_error(what: &str) -> impl Fn(chromiumoxide::error::CdpError) -> Error + '_ {
+    move |e| Error::Internal(format!("headless Chromium: {what}: {e}"))
+}
+
+/// The form snapshot of a saved HTML file, taken in a fresh headless Chromium.
+pub async fn snapshot_file(page: &Path) -> Result<FormSnapshot> {
+    let page = std::fs::canonicalize(page)
+        .map_err(|e| Error::BadRequest(format!("cannot open {}: {e}", page.display())))?;
+    let url = url::Url::from_file_path(&page)
+        .map_err(|()| Error::BadRequest(format!("{} is not a file path", page.display())))?;
+    let profile = tempfile_dir()?;
+    let config = BrowserConfig::builder()
+        .chrome_executable(executable())
+        .no_sandbox()
+        .user_data_dir(profile.path())
+        .window_size(1280, 900)
+        .args([
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+        ])
+        .build()
+        .map_err(|e| Error::Internal(format!("headless Chromium: {e}")))?;
+    let (mut browser, mut handler) = Browser::launch(config).await.map_err(browser_error(
+        "could not start it (install chromium, or set CHROMIUM_BIN)",
+    ))?;
+    let driver = tokio::spawn(async move { while handler.next().await.is_some() {} });
+    let taken = tokio::time::timeout(PAGE_TIMEOUT, take(&browser, url.as_str())).await;
+    let _ = browser.close().await;
+    let _ = browser.wait().await;
+    driver.abort();
+    let mut snapshot = taken.map_err(|_| {
+        Error::Internal("headless Chromium: the page did not load in 30 s".into())
+    })??;
+    // The file's place on this machine is not part of the page.
+    snapshot.url = page
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(snapshot)
+}
+
+async fn take(browser: &Browser, url: &str) -> Result<FormSnapshot> {
+    let tab = browser
+        .new_page("about:blank")
+        .await
+        .map_err(browser_error("new page"))?;
+    tab.execute(SetScriptExecutionDisabledParams::new(true))
+        .await
+        .map_err(browser_error("turning page scripts off"))?;
+    tab.goto(url)
+        .await
+        .map_err(browser_error("loading the page"))?;
+    let evaluate = EvaluateParams::builder()
+        .expression(SNAPSHOT_SCRIPT)
+        .return_by_value(true)
+        .build()
+        .map_err(|e| Error::Internal(format!("headless Chromium: {e}")))?;
+    let value: serde_json::Value = tab
+        .evaluate_expression(evaluate)
+        .await
+        .map_err(browser_error("running the snapshot script"))?
+        .into_value()
+        .map_err(|e| Error::Internal(format!("headless Chromium: the snapshot: {e}")))?;
+    serde_json::from_value(value)
+        .map_err(|e| Error::Internal(format!("the snapshot script's answer: {e}")))
+}
+
+/// Chromium's profile for one run, deleted afterwards.
+fn tempfile_dir() -> Result<TempDir> {
+    let path = std::env::temp_dir().join(format!(
+        "companion-chromium-{}-{}",
+        std::process::id(),
+        uuid::Uuid::now_v7()
+    ));
+    std::fs::create_dir_all(&path)
+        .map_err(|e| Error::Internal(format!("Chromium profile folder: {e}")))?;
+    Ok(TempDir(path))
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

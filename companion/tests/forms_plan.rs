@@ -1,0 +1,111 @@
+#![cfg(feature = "browser")]
+//! `companion forms plan` in real headless Chromium (chromiumoxide): its snapshot of a saved
+//! page, planned natively, is the plan committed from the Playwright snapshot of the same page
+//! (shared/tests/forms/plans), so both ways of injecting the script see the same form.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    ok: bool,
+}
+
+/// The test profile split the way the command takes it: a JSON Resume and an answer bank.
+fn profile_files(dir: &Path) -> (PathBuf, PathBuf) {
+    let text =
+        std::fs::read_to_string(repo().join("shared/tests/forms/profile.json")).expect("profile");
+    let profile: serde_json::Value = serde_json::from_str(&text).expect("profile JSON");
+    let resume = dir.join("resume.json");
+    let answers = dir.join("answers.json");
+    std::fs::write(&resume, profile["resume"].to_string()).expect("write resume");
+    std::fs::write(&answers, profile["answers"].to_string()).expect("write answers");
+    (resume, answers)
+}
+
+fn plan(page: &Path, extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (resume, answers) = profile_files(dir.path());
+    let output = Command::new(env!("CARGO_BIN_EXE_companion"))
+        .args(["forms", "plan"])
+        .arg(page)
+        .arg("--profile")
+        .arg(&resume)
+        .arg("--answers")
+        .arg(&answers)
+        .arg("--resume-pdf")
+        .args(extra)
+        .env("COMPANION_DATA_DIR", dir.path())
+        // No companion.toml there: the defaults apply.
+        .current_dir(dir.path())
+        .output()
+        .expect("run companion");
+    Run {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        ok: output.status.success(),
+    }
+}
+
+#[test]
+fn the_cli_plans_saved_pages_as_the_committed_plans_say() {
+    let pages = [
+        repo().join("../shared/corpus/ats_forms_real/17nbist_greenhouse.html"),
+        repo().join("../shared/corpus/ats_forms_real/17nbist_ashbyhq.html"),
+        repo().join("shared/tests/forms/pages/vendor_smartrecruiters_like.html"),
+    ];
+    for page in pages {
+        let name = page
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let run = plan(&page, &["--json"]);
+        assert!(run.ok, "{name}: {}", run.stderr);
+        let planned: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON plan");
+        let committed =
+            std::fs::read_to_string(repo().join(format!("shared/tests/forms/plans/{name}.json")))
+                .expect("committed plan");
+        let committed: serde_json::Value = serde_json::from_str(&committed).expect("plan JSON");
+        assert_eq!(planned, committed, "{name}");
+    }
+}
+
+#[test]
+fn the_table_names_types_sources_blockers_and_the_form_confidence() {
+    let page = repo().join("shared/tests/forms/pages/vendor_workable_like.html");
+    let run = plan(&page, &[]);
+    assert!(run.ok, "{}", run.stderr);
+    let header = run.stdout.lines().next().expect("a header");
+    for column in ["selector", "label", "type", "value", "source", "confidence"] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert!(
+        run.stdout.contains("answers:workAuthorization.US"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("blocker: honeypot"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("blocker: captcha (recaptcha)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("form confidence: "), "{}", run.stdout);
+}
+
+#[test]
+fn a_missing_page_is_a_clear_error() {
+    let run = plan(Path::new("/nonexistent/page.html"), &["--json"]);
+    assert!(!run.ok);
+    assert!(
+        run.stderr.contains("cannot open /nonexistent/page.html"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,121 @@
+//! The form planner: from a page's form snapshot (`extension/form-snapshot.js`) and the
+//! user's profile, a semantic type and a planned value with its source for every field. Pure:
+//! the companion runs it natively, the extension as WASM, and both plan a form the same way.
+//!
+//! Nothing is invented: a value comes from the JSON Resume, a typed answer-bank key or a
+//! stored free-text answer, or the field stays unknown (free-text questions: `needs_draft`).
+
+mod classify;
+mod countries;
+mod eeo;
+mod field_type;
+mod fit;
+mod plan;
+mod profile;
+mod resolve;
+mod snapshot;
+mod text;
+
+pub use classify::{Classified, classify};
+pub use field_type::FieldType;
+pub use plan::{Document, FieldRef, FormPlan, PlannedField, PlannedValue, Source};
+pub use profile::Profile;
+pub use snapshot::{
+    Blocker, BlockerKind, ControlKind, FieldOption, FormSnapshot, LabelSources, SnapshotField,
+};
+
+use resolve::Resolution;
+
+/// Each unknown required field multiplies the form's confidence by this much.
+const PER_UNKNOWN_REQUIRED: f64 = 0.6;
+/// A blocker that needs a person halves it.
+const BLOCKED: f64 = 0.5;
+
+/// Plans every field of `snapshot` from `profile`.
+pub fn plan(snapshot: &FormSnapshot, profile: &Profile) -> FormPlan {
+    let fields: Vec<PlannedField> = snapshot
+        .fields
+        .iter()
+        .map(|field| plan_field(field, profile))
+        .collect();
+    let unknown_required: Vec<FieldRef> = fields
+        .iter()
+        .filter(|f| f.required && f.value.is_none() && f.field_type != FieldType::Honeypot)
+        .map(|f| FieldRef {
+            selector: f.selector.clone(),
+            label: f.label.clone(),
+        })
+        .collect();
+    let blocked = snapshot.blockers.iter().any(|b| b.kind.needs_a_person());
+    FormPlan {
+        url: snapshot.url.clone(),
+        title: snapshot.title.clone(),
+        confidence: form_confidence(&fields, unknown_required.len(), blocked),
+        fields,
+        blockers: snapshot.blockers.clone(),
+        blocked,
+        unknown_required,
+    }
+}
+
+fn plan_field(field: &SnapshotField, profile: &Profile) -> PlannedField {
+    let classified = classify(field);
+    let (value, source, confidence) = match resolve::resolve(field, classified.field_type, profile)
+    {
+        Resolution::Answered {
+            answer,
+            source,
+            confidence,
+        } => match fit::fit(field, &answer) {
+            Some((value, fitted)) => {
+                let confidence = classified.confidence * confidence * fitted;
+                (Some(value), source, round(confidence))
+            }
+            None => (None, Source::Unknown, 0.0),
+        },
+        Resolution::NeedsDraft => (None, Source::NeedsDraft, 0.0),
+        Resolution::Unknown => (None, Source::Unknown, 0.0),
+        Resolution::NeverFill(reason) => (
+            None,
+            Source::NeverFill {
+                reason: reason.to_owned(),
+            },
+            0.0,
+        ),
+    };
+    PlannedField {
+        selector: field.selector.clone(),
+        label: field.label.clone(),
+        kind: field.kind,
+        required: field.required,
+        field_type: classified.field_type,
+        type_confidence: round(classified.confidence),
+        value,
+        source,
+        confidence,
+    }
+}
+
+/// The mean confidence of what must or will be filled, lowered for every required field left
+/// unknown and for a blocker that needs a person.
+fn form_confidence(fields: &[PlannedField], unknown_required: usize, blocked: bool) -> f64 {
+    let counted: Vec<f64> = fields
+        .iter()
+        .filter(|f| (f.required || f.value.is_some()) && f.field_type != FieldType::Honeypot)
+        .map(|f| f.confidence)
+        .collect();
+    if counted.is_empty() {
+        return 0.0;
+    }
+    let mean = counted.iter().sum::<f64>() / counted.len() as f64;
+    let penalty = PER_UNKNOWN_REQUIRED.powi(unknown_required.min(32) as i32);
+    round(mean * penalty * if blocked { BLOCKED } else { 1.0 })
+}
+
+/// Three decimals: plans compare equal across native and WASM builds and read well.
+fn round(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests;
