@@ -233,3 +233,16 @@ pub fn sse_events(text: &str) -> Vec<serde_json::Value> {
         .map(|data| serde_json::from_str(data).expect("event JSON"))
         .collect()
 }
+
+/// Polls `check` until it holds; fails after ten seconds.
+pub async fn wait_for<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

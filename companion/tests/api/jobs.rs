@@ -9,7 +9,7 @@ use companion::store::{Store, now_ms};
 use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, wait_for};
 
 fn new_job<'a>(user_id: i64, payload: &'a serde_json::Value, key: Option<&'a str>) -> NewJob<'a> {
     NewJob {
@@ -28,19 +28,6 @@ async fn job(store: &Store, id: i64) -> Job {
         .await
         .expect("get")
         .expect("job exists")
-}
-
-/// Polls `check` until it holds; fails after ten seconds.
-async fn wait_for<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test]

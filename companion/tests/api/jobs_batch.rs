@@ -11,7 +11,7 @@ use companion::store::{Store, now_ms};
 use serde_json::json;
 use tokio::sync::{Barrier, mpsc, watch};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, wait_for};
 
 const KIND: &str = "test.batch";
 
@@ -47,19 +47,6 @@ async fn stored(store: &Store, id: i64) -> Job {
 
 fn ids(claimed: &[Job]) -> Vec<i64> {
     claimed.iter().map(|job| job.id).collect()
-}
-
-/// Polls `check` until it holds; fails after ten seconds.
-async fn wait_for<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test]
