@@ -50,29 +50,16 @@ impl EventBus {
         payload: serde_json::Value,
     ) -> Result<AgentEvent> {
         let event = store::events::insert(&self.store, user_id, kind, &payload).await?;
-        self.announce(&[(user_id, event.clone())]).await?;
-        Ok(event)
-    }
-
-    /// Tells other companions (NOTIFY, one statement) and this process's streams about
-    /// events written with `store::events::insert_many`, once their transaction committed.
-    pub async fn announce(&self, written: &[(i64, AgentEvent)]) -> Result<()> {
         if self.store.backend() == Backend::Postgres {
             let (channel, prefix) = self.notice();
-            for chunk in written.chunks(1_000) {
-                let calls: Vec<String> = (0..chunk.len())
-                    .map(|i| format!("pg_notify($1, ${})", i + 2))
-                    .collect();
-                let sql = format!("SELECT {}", calls.join(", "));
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(channel);
-                for (user_id, event) in chunk {
-                    query = query.bind(format!("{prefix}{user_id} {}", event.id));
-                }
-                query.execute(self.store.pool()).await?;
-            }
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(format!("{prefix}{user_id} {}", event.id))
+                .execute(self.store.pool())
+                .await?;
         }
-        self.publish_written(written);
-        Ok(())
+        self.publish_written(&[(user_id, event.clone())]);
+        Ok(event)
     }
 
     /// The channel and payload prefix of this process's notifications, for a statement
