@@ -45,6 +45,8 @@ unset ar_cargo_bin
 # Locally (or when CARGO_TARGET_DIR is already set) cargo's default applies.
 if [[ -z "${CARGO_TARGET_DIR:-}" && "${CI:-}" == "true" ]]; then
   export CARGO_TARGET_DIR="$HOME/.cache/autoresume/target"
+  # Every CI run is a fresh clone: incremental caches only grow (17 GB after ten runs).
+  export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 fi
 # sqlx macros read the committed .sqlx/ data, never a live database.
 export SQLX_OFFLINE=true
