@@ -112,43 +112,93 @@ pub async fn enqueue(store: &Store, job: &NewJob<'_>, now: i64) -> Result<i64> {
 pub async fn enqueue_many(store: &Store, jobs: &[NewJob<'_>], now: i64) -> Result<Vec<i64>> {
     let mut tx = store.pool().begin().await?;
     let mut ids = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let inserted: Option<(i64,)> = sqlx::query_as(
-            "INSERT INTO jobs (user_id, kind, payload, state, attempt, max_attempts, run_at,
-                               idempotency_key, cancel_requested, created_at, updated_at,
-                               platform)
-             VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, 0, $7, $7, $8)
-             ON CONFLICT (user_id, idempotency_key) DO NOTHING
-             RETURNING id",
-        )
-        .bind(job.user_id)
-        .bind(job.kind)
-        .bind(job.payload.to_string())
-        .bind(job.max_attempts.max(1))
-        .bind(job.run_at)
-        .bind(job.idempotency_key)
-        .bind(now)
-        .bind(job.platform)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let id = match inserted {
-            Some((id,)) => id,
-            None => {
-                let (id,): (i64,) = sqlx::query_as(
-                    "SELECT id FROM jobs WHERE user_id = $1 AND idempotency_key = $2",
-                )
-                .bind(job.user_id)
-                .bind(job.idempotency_key)
-                .fetch_one(&mut *tx)
-                .await?;
-                id
-            }
-        };
-        ids.push(id);
+    // Seven bound values per job, well under both databases' limits.
+    for chunk in jobs.chunks(1_000) {
+        ids.extend(insert_chunk(&mut tx, chunk, now).await?);
     }
     tx.commit().await?;
     wake_workers(store).await?;
     Ok(ids)
+}
+
+/// Inserts `chunk` in one statement and returns the jobs' ids in order. A job with a key
+/// gets the id stored under its key (its own, an earlier one in the chunk, or one that was
+/// there before). Jobs without a key are always new, and ids are handed out in insertion
+/// order, so the returned keyless ids, sorted, are theirs in order.
+async fn insert_chunk(
+    conn: &mut sqlx::AnyConnection,
+    chunk: &[NewJob<'_>],
+    now: i64,
+) -> Result<Vec<i64>> {
+    let rows: Vec<String> = (0..chunk.len())
+        .map(|i| {
+            let [user, kind, payload, max, run_at, key, platform] =
+                std::array::from_fn(|k| 7 * i + k + 2);
+            format!(
+                "(${user}, ${kind}, ${payload}, 'queued', 0, ${max}, ${run_at}, ${key}, 0, \
+                 $1, $1, ${platform})"
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO jobs (user_id, kind, payload, state, attempt, max_attempts, run_at,
+                           idempotency_key, cancel_requested, created_at, updated_at, platform)
+         VALUES {}
+         ON CONFLICT (user_id, idempotency_key) DO NOTHING
+         RETURNING id, user_id, idempotency_key",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, Option<String>)>(AssertSqlSafe(sql)).bind(now);
+    for job in chunk {
+        query = query
+            .bind(job.user_id)
+            .bind(job.kind)
+            .bind(job.payload.to_string())
+            .bind(job.max_attempts.max(1))
+            .bind(job.run_at)
+            .bind(job.idempotency_key)
+            .bind(job.platform);
+    }
+    let mut keyless = Vec::new();
+    let mut keyed = std::collections::HashMap::new();
+    for (id, user_id, key) in query.fetch_all(&mut *conn).await? {
+        match key {
+            Some(key) => {
+                keyed.insert((user_id, key), id);
+            }
+            None => keyless.push(id),
+        }
+    }
+    keyless.sort_unstable();
+    let mut keyless = keyless.into_iter();
+    let mut ids = Vec::with_capacity(chunk.len());
+    for job in chunk {
+        let id = match job.idempotency_key {
+            None => keyless.next(),
+            Some(key) => match keyed.get(&(job.user_id, key.to_owned())) {
+                Some(id) => Some(*id),
+                None => existing_id(conn, job.user_id, key).await?,
+            },
+        };
+        ids.push(
+            id.ok_or_else(|| crate::error::Error::Internal("enqueue: a job got no id".into()))?,
+        );
+    }
+    Ok(ids)
+}
+
+async fn existing_id(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    key: &str,
+) -> Result<Option<i64>> {
+    let id: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM jobs WHERE user_id = $1 AND idempotency_key = $2")
+            .bind(user_id)
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(id.map(|(id,)| id))
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<Job>> {

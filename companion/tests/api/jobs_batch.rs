@@ -217,3 +217,55 @@ async fn claimed_ahead_jobs_keep_their_lease_and_go_back_when_the_worker_stops()
         "the interrupted job is left to its lease"
     );
 }
+
+#[tokio::test]
+async fn a_bulk_enqueue_gives_ids_in_order_and_reuses_keys() {
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
+    let store = &app.state.store;
+    let alice = app.create_user("alice").await.id;
+    let bob = app.create_user("bob").await.id;
+    let payload = json!({});
+    let job = |user_id, key, run_at| NewJob {
+        user_id,
+        kind: KIND,
+        payload: &payload,
+        max_attempts: 3,
+        idempotency_key: key,
+        run_at,
+        platform: None,
+    };
+    let before = jobs::enqueue(store, &job(alice, Some("seen"), 0), 0)
+        .await
+        .expect("enqueue");
+    let batch = [
+        job(alice, None, 1),
+        job(alice, Some("seen"), 2),
+        job(alice, Some("new"), 3),
+        job(bob, Some("seen"), 4),
+        job(alice, None, 5),
+        job(alice, Some("new"), 6),
+        job(bob, None, 7),
+    ];
+    let ids = jobs::enqueue_many(store, &batch, 0).await.expect("enqueue");
+    assert_eq!(ids.len(), batch.len());
+    assert_eq!(
+        ids[1], before,
+        "a key used before gives the job stored under it"
+    );
+    assert_eq!(ids[5], ids[2], "a key repeated in the batch is stored once");
+    assert_ne!(ids[3], before, "keys are per user");
+    // The new ones (all but the two repeated keys) are the jobs asked for, in order.
+    for n in [0, 2, 3, 4, 6] {
+        let stored = stored(store, ids[n]).await;
+        assert_eq!(
+            (stored.user_id, stored.run_at),
+            (batch[n].user_id, batch[n].run_at),
+            "job {n} of the batch"
+        );
+    }
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs")
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
+    assert_eq!(rows, 6, "one before, five new: two keys were already used");
+}
