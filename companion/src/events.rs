@@ -54,7 +54,7 @@ impl EventBus {
             let (channel, prefix) = self.notice();
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(channel)
-                .bind(format!("{prefix}{user_id} {}", event.id))
+                .bind(format!("{prefix}{user_id}:{}", event.id))
                 .execute(self.store.pool())
                 .await?;
         }
@@ -63,7 +63,8 @@ impl EventBus {
     }
 
     /// The channel and payload prefix of this process's notifications, for a statement
-    /// that sends them itself: the payload is the prefix, then `{user_id} {event_id}`.
+    /// that sends them itself: the payload is the prefix, then `{user_id}:{event_id}` for
+    /// each event, separated by spaces.
     pub fn notice(&self) -> (&'static str, String) {
         (CHANNEL, format!("{} ", self.origin))
     }
@@ -121,23 +122,24 @@ impl EventBus {
 
     async fn relay_one(&self, payload: &str) {
         let mut parts = payload.split(' ');
-        let (Some(origin), Some(user_id), Some(id)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return;
-        };
-        if origin == &*self.origin {
+        if parts.next().is_none_or(|origin| origin == &*self.origin) {
             return;
         }
-        let (Ok(user_id), Ok(id)) = (user_id.parse::<i64>(), id.parse::<i64>()) else {
-            return;
-        };
-        match store::events::after(&self.store, user_id, id - 1, 1).await {
-            Ok(rows) => {
-                if let Some(event) = rows.into_iter().find(|e| e.id == id) {
-                    self.publish(user_id, event);
+        for event in parts {
+            let Some((user_id, id)) = event.split_once(':') else {
+                continue;
+            };
+            let (Ok(user_id), Ok(id)) = (user_id.parse::<i64>(), id.parse::<i64>()) else {
+                continue;
+            };
+            match store::events::after(&self.store, user_id, id - 1, 1).await {
+                Ok(rows) => {
+                    if let Some(event) = rows.into_iter().find(|e| e.id == id) {
+                        self.publish(user_id, event);
+                    }
                 }
+                Err(error) => tracing::warn!(%error, "could not load a notified event"),
             }
-            Err(error) => tracing::warn!(%error, "could not load a notified event"),
         }
     }
 }

@@ -25,6 +25,10 @@ type Handler = Arc<dyn Fn(JobContext) -> HandlerFuture + Send + Sync>;
 type Outcome = std::result::Result<serde_json::Value, JobError>;
 type Success = (JobContext, serde_json::Value);
 
+/// Successes written in one go at most; more wait for the next write, which starts as soon
+/// as this one ends.
+const RECORD_BATCH: usize = 512;
+
 /// Claims jobs of the registered kinds and runs up to `concurrency` of them at once. It may
 /// claim `prefetch` more than it can start, to run fast jobs from a local queue without a
 /// claim each. Every lease it holds is renewed a few times per lease period, so a long step
@@ -159,7 +163,8 @@ impl Worker {
         while !*shutdown.borrow() {
             self.start_waiting(&mut held);
             if may_record && held.recording.is_none() && !held.succeeded.is_empty() {
-                let batch = std::mem::take(&mut held.succeeded);
+                let size = held.succeeded.len().min(RECORD_BATCH);
+                let batch: Vec<Success> = held.succeeded.drain(..size).collect();
                 held.recording = Some(tokio::spawn(record(
                     self.store.clone(),
                     self.bus.clone(),
