@@ -202,6 +202,77 @@ async fn events_cross_companions_sharing_postgres() {
     assert_eq!(sse_events(&text).len(), 1);
 }
 
+/// Job completions written in one batch on one companion reach a stream served by the
+/// other: the batch's NOTIFY names every event.
+#[tokio::test]
+async fn a_batch_of_job_completions_crosses_companions() {
+    use companion::store::jobs::{self, ClaimRequest, Completion, NewJob};
+    let first = TestApp::spawn_with(|c| c.workers = 0).await;
+    if first.state.store.backend() != companion::store::Backend::Postgres {
+        return;
+    }
+    let shared_url = first.state.config.database_url.clone();
+    let key_file = first.state.config.master_key_file.clone();
+    let second = TestApp::spawn_with(|c| {
+        c.database_url = shared_url;
+        c.master_key_file = key_file;
+        c.workers = 0;
+    })
+    .await;
+    let alice = first.create_user("alice").await;
+    let paired = first.pair(alice.id, "Chrome").await;
+    let store = &first.state.store;
+    let payload = serde_json::json!({});
+    let job = NewJob {
+        user_id: alice.id,
+        kind: "test.cross",
+        payload: &payload,
+        max_attempts: 1,
+        idempotency_key: None,
+        run_at: 0,
+        platform: None,
+    };
+    let ids = jobs::enqueue_many(store, &[job.clone(), job], 0)
+        .await
+        .expect("enqueue");
+    let request = ClaimRequest {
+        worker: "cross",
+        kinds: &["test.cross"],
+        lease_ms: 60_000,
+        limits: Default::default(),
+    };
+    let claimed = jobs::claim_batch(store, &request, 2, 1)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 2);
+    let response = second
+        .device_client(&paired.token)
+        .get(second.url("/api/v1/events"))
+        .header("last-event-id", "999999")
+        .send()
+        .await
+        .expect("stream from the second companion");
+    assert_eq!(response.status(), 200);
+    let done: Vec<Completion> = claimed
+        .iter()
+        .map(|job| Completion {
+            id: job.id,
+            attempt: job.attempt,
+            result: serde_json::json!({"ok": true}),
+        })
+        .collect();
+    let (channel, prefix) = first.state.bus.notice();
+    let written = jobs::complete_many_notified(store, &done, (channel, &prefix), 2)
+        .await
+        .expect("complete");
+    assert_eq!(written.len(), 2);
+    let text = read_sse_until(response, |text| text.matches("job.state").count() >= 2).await;
+    assert_eq!(sse_events(&text).len(), 2, "each completion once: {text}");
+    for id in ids {
+        assert!(text.contains(&id.to_string()), "job {id} in {text}");
+    }
+}
+
 /// `companion bench sse` runs its streams in a second process of the same binary and reports
 /// the companion's own memory per stream.
 #[tokio::test]
