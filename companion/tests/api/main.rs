@@ -9,6 +9,7 @@ mod config_file;
 mod cross_user;
 mod csrf_and_host;
 mod events;
+mod form_plans;
 mod helpers;
 mod intake;
 mod intake_boards;
