@@ -90,7 +90,7 @@ function plannedAnswers(request) {
     const row = el('tr', answer.draft ? 'draft' : (answer.value === '' ? 'unknown' : ''));
     row.dataset.field = answer.field;
     const label = el('td', '', answer.label || answer.field);
-    if (answer.required) {
+    if (answer.required && !/[*✱]$/.test(answer.label.trimEnd())) {
       const star = el('span', 'required', '*');
       star.title = 'Required';
       label.append(' ', star);

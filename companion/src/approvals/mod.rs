@@ -354,15 +354,11 @@ pub async fn approve(
     let drafts = plan::unapproved_drafts(&current.answers);
     if current.state == PENDING && !drafts.is_empty() {
         return Err(Error::Conflict(format!(
-            "{} drafted {} the user has not approved yet ({}): approve or change {} on the Edit page first",
+            "{} drafted {} for your approval ({}): approve or change {} on the Edit page first",
             drafts.len(),
-            if drafts.len() == 1 {
-                "answer"
-            } else {
-                "answers"
-            },
+            plan::plural(drafts.len(), "answer waits", "answers wait"),
             drafts.join("; "),
-            if drafts.len() == 1 { "it" } else { "them" },
+            plan::plural(drafts.len(), "it", "them"),
         )));
     }
     // At the version just checked, so that a draft planned meanwhile is not approved unseen.

@@ -7,6 +7,7 @@ use shared::forms::{Blocker, BlockerKind, FormPlan, PlannedField, Source};
 use super::{AgentRequest, Answer, MAX_ANSWER_VALUE, MAX_ANSWERS, MAX_TEXT, NEEDS_YOU, PENDING};
 use super::{UPDATED_EVENT, emit};
 use crate::error::{Error, Result};
+use crate::forms::clip;
 use crate::state::AppState;
 use crate::store::agent_requests::{self as rows, Change, Planned};
 use crate::store::now_ms;
@@ -93,15 +94,6 @@ fn answer_for(field: &PlannedField, draft: Option<&str>) -> Option<Answer> {
     })
 }
 
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut clipped: String = text.chars().take(max - 1).collect();
-    clipped.push('…');
-    clipped
-}
-
 /// The user changed it (or approved its draft): a new plan keeps it.
 fn touched(answer: &Answer) -> bool {
     answer.source == YOU || (answer.source == DRAFT && !answer.draft)
@@ -126,7 +118,8 @@ pub fn merged(current: &[Answer], planned: Vec<Answer>) -> Vec<Answer> {
 
 /// The answers after the user's edit: a changed value becomes the user's own; an unchanged
 /// one keeps its source, type and draft flag whatever the client sent (an old client must not
-/// approve drafts by sending them back), except for drafts the user approves by field.
+/// approve drafts by sending them back), except for drafts the user approves by field. A
+/// known field keeps its label: it is what the form calls it, and the Edit page sends none.
 pub fn edited(current: &[Answer], submitted: &[Answer], approve_drafts: &[String]) -> Vec<Answer> {
     submitted
         .iter()
@@ -136,17 +129,15 @@ pub fn edited(current: &[Answer], submitted: &[Answer], approve_drafts: &[String
             };
             if before.value != answer.value {
                 return Answer {
+                    value: answer.value.clone(),
                     source: YOU.to_owned(),
-                    field_type: answer.field_type.or(before.field_type),
                     confidence: Some(1.0),
-                    required: answer.required || before.required,
                     draft: false,
-                    ..answer.clone()
+                    ..before.clone()
                 };
             }
             let approved = before.draft && approve_drafts.contains(&before.field);
             Answer {
-                label: answer.label.clone(),
                 confidence: if approved {
                     Some(1.0)
                 } else {
@@ -229,11 +220,7 @@ pub fn card(answers: &[Answer], form: &FormSummary) -> Result<CardUpdate> {
         reasons.push(format!(
             "{} required {} unknown: {}",
             unknown_required.len(),
-            if unknown_required.len() == 1 {
-                "field"
-            } else {
-                "fields"
-            },
+            plural(unknown_required.len(), "field", "fields"),
             named(&unknown_required)
         ));
     }
@@ -242,11 +229,7 @@ pub fn card(answers: &[Answer], form: &FormSummary) -> Result<CardUpdate> {
         reasons.push(format!(
             "{} drafted {} for your approval: {}",
             drafts.len(),
-            if drafts.len() == 1 {
-                "answer waits"
-            } else {
-                "answers wait"
-            },
+            plural(drafts.len(), "answer waits", "answers wait"),
             named(&drafts)
         ));
     }
@@ -267,6 +250,11 @@ pub fn card(answers: &[Answer], form: &FormSummary) -> Result<CardUpdate> {
 
 fn to_json(value: &impl Serialize) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// `one` for one, `many` for any other count.
+pub(super) fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
 }
 
 fn named(labels: &[String]) -> String {

@@ -129,7 +129,8 @@ pub fn table(plan: &FormPlan) -> String {
     out
 }
 
-fn clip(text: &str, max: usize) -> String {
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

@@ -36,6 +36,8 @@ pub struct AnswerView {
     /// The per-field confidence in percent; none for answers added by hand.
     pub percent: Option<i64>,
     pub unknown: bool,
+    /// Required, and the label does not say so already ("Email *").
+    pub star: bool,
 }
 
 /// 0..=1 scaled to 0..=100: the cast cannot overflow.
@@ -75,6 +77,7 @@ impl From<AgentRequest> for CardView {
                 source: source_words(answer),
                 percent: answer.confidence.map(percent),
                 unknown: answer.value.is_empty(),
+                star: answer.required && !answer.label.trim_end().ends_with(['*', '✱']),
                 answer: answer.clone(),
             })
             .collect();

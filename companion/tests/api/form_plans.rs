@@ -35,7 +35,7 @@ const SECRETS: [&str; 9] = [
 ];
 
 #[derive(Clone, Default)]
-struct Site {
+pub struct Site {
     beacons: Arc<AtomicUsize>,
     prompts: Arc<Mutex<Vec<Value>>>,
     model_fails: Arc<AtomicBool>,
@@ -138,7 +138,7 @@ async fn start() -> (SocketAddr, Site) {
     (addr, site)
 }
 
-struct Alice {
+pub struct Alice {
     client: reqwest::Client,
     token: String,
 }
@@ -263,7 +263,7 @@ async fn companion(site: SocketAddr) -> TestApp {
 }
 
 /// Every job kind, retries due at once.
-fn worker(app: &TestApp) -> Worker {
+pub fn worker(app: &TestApp) -> Worker {
     kinds::register_all(Worker::for_app(&app.state, "test-plan"), &app.state).backoff(Backoff {
         base_ms: 0,
         cap_ms: 0,
@@ -493,16 +493,40 @@ async fn use_model(app: &TestApp, alice: &Alice, site: SocketAddr) {
     assert_eq!(status, 200, "{settings}");
 }
 
-#[tokio::test]
-async fn free_text_questions_are_drafted_without_secrets_and_wait_for_approval() {
+/// Alice with her profile and the fake model, and her request for the real Greenhouse form,
+/// not planned yet.
+pub struct Drafting {
+    pub pages: Site,
+    pub app: TestApp,
+    pub alice: Alice,
+    pub id: i64,
+}
+
+pub async fn greenhouse_with_model() -> Drafting {
     let (site, pages) = start().await;
     let app = companion(site).await;
     let alice = alice_with_profile(&app).await;
     use_model(&app, &alice, site).await;
-    let browser = app.login("alice").await;
     let id = alice
         .propose(&app, &format!("http://{site}/forms/greenhouse"))
         .await;
+    Drafting {
+        pages,
+        app,
+        alice,
+        id,
+    }
+}
+
+#[tokio::test]
+async fn free_text_questions_are_drafted_without_secrets_and_wait_for_approval() {
+    let Drafting {
+        pages,
+        app,
+        alice,
+        id,
+    } = greenhouse_with_model().await;
+    let browser = app.login("alice").await;
     assert!(worker(&app).run_once().await.expect("run"));
 
     let request = alice.request(&app, id).await;
@@ -664,14 +688,8 @@ async fn page(browser: &Browser, url: String) -> String {
 
 #[tokio::test]
 async fn cards_show_every_planned_answer_and_drafts_are_approved_on_the_edit_page() {
-    let (site, _) = start().await;
-    let app = companion(site).await;
-    let alice = alice_with_profile(&app).await;
-    use_model(&app, &alice, site).await;
+    let Drafting { app, alice, id, .. } = greenhouse_with_model().await;
     let browser = app.login("alice").await;
-    let id = alice
-        .propose(&app, &format!("http://{site}/forms/greenhouse"))
-        .await;
     assert!(worker(&app).run_once().await.expect("run"));
 
     let cards = page(&browser, app.url("/dashboard/agent-requests")).await;
@@ -736,6 +754,10 @@ async fn cards_show_every_planned_answer_and_drafts_are_approved_on_the_edit_pag
         "{edited}"
     );
     assert_eq!(answer(&edited, "#email")["source"], "resume:basics.email");
+    assert_eq!(
+        answer(&edited, "#email")["label"],
+        answer(&request, "#email")["label"]
+    );
     // The same form again is stale: refused with the reason on the page.
     let response = browser
         .client

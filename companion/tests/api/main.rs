@@ -5,6 +5,8 @@ mod account;
 mod approval_pages;
 mod approvals;
 mod bad_input;
+#[cfg(feature = "browser")]
+mod cards_browser;
 mod config_file;
 mod cross_user;
 mod csrf_and_host;
