@@ -173,6 +173,11 @@ impl Alice {
         request["id"].as_i64().expect("id")
     }
 
+    async fn approve(&self, app: &TestApp, id: i64) -> (u16, Value) {
+        let path = format!("/api/v1/agent-requests/{id}/approve");
+        self.call(app, Method::POST, &path, Some(json!({}))).await
+    }
+
     async fn request(&self, app: &TestApp, id: i64) -> Value {
         let (status, request) = self
             .call(
@@ -438,14 +443,7 @@ async fn pages_that_do_not_load_fail_the_job_and_leave_the_request_usable() {
         .propose(&app, &format!("http://{site}/forms/none"))
         .await;
     settle(&app, &alice, &worker, other).await;
-    let (status, approved) = alice
-        .call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/agent-requests/{other}/approve"),
-            Some(json!({})),
-        )
-        .await;
+    let (status, approved) = alice.approve(&app, other).await;
     assert_eq!(status, 200, "{approved}");
 }
 
@@ -569,14 +567,7 @@ async fn free_text_questions_are_drafted_without_secrets_and_wait_for_approval()
     }
 
     // Approving with drafts the user has not read is refused, in words.
-    let (status, problem) = alice
-        .call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/agent-requests/{id}/approve"),
-            Some(json!({})),
-        )
-        .await;
+    let (status, problem) = alice.approve(&app, id).await;
     assert_eq!(status, 409, "{problem}");
     assert!(
         problem["detail"]
@@ -615,14 +606,7 @@ async fn free_text_questions_are_drafted_without_secrets_and_wait_for_approval()
     );
     assert!(!edited["confidenceReasons"].to_string().contains("drafted"));
     assert!(edited["confidence"].as_f64() >= request["confidence"].as_f64());
-    let (status, _) = alice
-        .call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/agent-requests/{id}/approve"),
-            Some(json!({})),
-        )
-        .await;
+    let (status, _) = alice.approve(&app, id).await;
     assert_eq!(status, 200);
 }
 
