@@ -27,6 +27,14 @@ async function decide(request, action, card) {
   }
 }
 
+// "12 answers · 2 required unknown": what the companion planned for the request's form.
+function planSummary(request) {
+  const answers = request.answers ?? [];
+  const unknown = answers.filter((a) => a.required && (a.value === '' || a.draft)).length;
+  const text = `${answers.length} ${answers.length === 1 ? 'answer' : 'answers'}${unknown ? ` · ${unknown} required unknown` : ''}`;
+  return el('p', `plan-summary muted small${unknown ? ' warn' : ''}`, text);
+}
+
 function card(request) {
   const item = el('li', 'request');
   item.dataset.id = String(request.id);
@@ -44,7 +52,7 @@ function card(request) {
   approve.addEventListener('click', () => decide(request, 'approve', item));
   reject.addEventListener('click', () => decide(request, 'decline', item));
   actions.append(approve, reject);
-  item.append(headline, confidence, actions);
+  item.append(headline, confidence, planSummary(request), actions);
   return item;
 }
 

@@ -93,6 +93,12 @@ pub struct Config {
     /// as shared/src/mail/rules.toml). Empty: the built-in rules only.
     /// `COMPANION_MAIL_RULES_PATH`.
     pub mail_rules_path: String,
+    /// API key sent to the model endpoint of a user's intake settings (drafts of free-text
+    /// answers); empty for a local model that wants none. Never shown to users or put in a
+    /// prompt. `COMPANION_MODEL_API_KEY`.
+    pub model_api_key: String,
+    /// Seconds before a model call gives up. `COMPANION_MODEL_TIMEOUT_SECS`.
+    pub model_timeout_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -149,6 +155,8 @@ impl Default for Config {
             lever_api_url: "https://api.lever.co".into(),
             ashby_api_url: "https://api.ashbyhq.com".into(),
             mail_rules_path: String::new(),
+            model_api_key: String::new(),
+            model_timeout_secs: 60,
         }
     }
 }
@@ -172,7 +180,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 29] = [
+const ENV_KEYS: [&str; 31] = [
     "bind",
     "data_dir",
     "database_url",
@@ -202,6 +210,8 @@ const ENV_KEYS: [&str; 29] = [
     "lever_api_url",
     "ashby_api_url",
     "mail_rules_path",
+    "model_api_key",
+    "model_timeout_secs",
 ];
 
 impl Config {
@@ -275,6 +285,11 @@ impl Config {
         if self.fetch_timeout_secs == 0 {
             return Err(Error::Config(
                 "fetch_timeout_secs must be at least 1".into(),
+            ));
+        }
+        if self.model_timeout_secs == 0 {
+            return Err(Error::Config(
+                "model_timeout_secs must be at least 1".into(),
             ));
         }
         for base in [

@@ -225,10 +225,7 @@ pub fn check_url(raw: &str, allow_hosts: &[String]) -> Result<Url, FetchError> {
             "URLs with credentials are not fetched".into(),
         ));
     }
-    let allowed = url.host_str().is_some_and(|host| {
-        let entry = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
-        allow_hosts.iter().any(|a| a.eq_ignore_ascii_case(&entry))
-    });
+    let allowed = on_allow_list(&url, allow_hosts);
     let ip = match url.host() {
         None => return Err(FetchError::Refused("the URL has no host".into())),
         Some(Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
@@ -256,6 +253,42 @@ pub fn check_url(raw: &str, allow_hosts: &[String]) -> Result<Url, FetchError> {
         )));
     }
     Ok(url)
+}
+
+fn on_allow_list(url: &Url, allow_hosts: &[String]) -> bool {
+    url.host_str().is_some_and(|host| {
+        let entry = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
+        allow_hosts.iter().any(|a| a.eq_ignore_ascii_case(&entry))
+    })
+}
+
+/// The addresses a URL passed by [`check_url`] resolves to, refused when one of them is not
+/// public and the host is not on the allow-list: for a client of another crate that dials
+/// these pinned addresses itself (the model endpoint), so no later DNS answer can differ.
+pub async fn checked_addrs(
+    url: &Url,
+    allow_hosts: &[String],
+) -> Result<Vec<SocketAddr>, FetchError> {
+    let host = match url.host() {
+        Some(Host::Domain(domain)) => domain.to_owned(),
+        Some(Host::Ipv4(ip)) => ip.to_string(),
+        Some(Host::Ipv6(ip)) => ip.to_string(),
+        None => return Err(FetchError::Refused("the URL has no host".into())),
+    };
+    let port = url.port_or_known_default().unwrap_or(0);
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|_| FetchError::Upstream(format!("{host} could not be resolved")))?
+        .collect();
+    if !on_allow_list(url, allow_hosts)
+        && let Some(bad) = addrs.iter().find(|a| is_forbidden(a.ip()))
+    {
+        return Err(FetchError::Refused(format!(
+            "{host} resolves to {}, a private or reserved address",
+            bad.ip()
+        )));
+    }
+    Ok(addrs)
 }
 
 /// Addresses that are not on the public internet, or that reach this machine, its network

@@ -23,6 +23,21 @@ const STATE_LABEL = {
   expired: 'Expired',
 };
 
+// Same words as approval_pages::source_words.
+function sourceWords(answer) {
+  const source = answer.source;
+  for (const [prefix, words] of [['resume:', 'resume'], ['answers:', 'answer bank'], ['free_answer:', 'stored answer']]) {
+    if (source.startsWith(prefix)) return `${words} · ${source.slice(prefix.length)}`;
+  }
+  if (source === 'draft') return answer.draft ? 'model draft, waiting for your approval' : 'model draft, approved by you';
+  if (source === 'resume_pdf') return 'resume PDF';
+  return source;
+}
+
+const usable = (answer) => answer.value !== '' && !answer.draft;
+const unknownRequired = (answers) => answers.filter((a) => a.required && !usable(a)).length;
+const drafts = (answers) => answers.filter((a) => a.draft).length;
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -50,6 +65,45 @@ function link(href, className, label) {
   const a = el('a', className, label);
   a.href = href;
   return a;
+}
+
+// Every planned answer with its source and confidence, as templates/planned_answers.html.
+function plannedAnswers(request) {
+  const answers = request.answers;
+  const unknown = unknownRequired(answers);
+  const waiting = drafts(answers);
+  const details = el('details', 'planned');
+  let summary = `${answers.length} planned ${answers.length === 1 ? 'answer' : 'answers'}: ${answers.filter(usable).length} filled`;
+  if (unknown > 0) summary += `, ${unknown} required unknown`;
+  if (waiting > 0) summary += `, ${waiting} ${waiting === 1 ? 'draft' : 'drafts'} to approve`;
+  details.append(el('summary', '', summary));
+  const table = el('table', 'plan');
+  const head = el('tr');
+  for (const title of ['Field', 'Answer', 'Source', 'Confidence']) {
+    const th = el('th', '', title);
+    th.scope = 'col';
+    head.append(th);
+  }
+  table.append(el('thead'), el('tbody'));
+  table.tHead.append(head);
+  for (const answer of answers) {
+    const row = el('tr', answer.draft ? 'draft' : (answer.value === '' ? 'unknown' : ''));
+    row.dataset.field = answer.field;
+    const label = el('td', '', answer.label || answer.field);
+    if (answer.required && !/[*✱]$/.test(answer.label.trimEnd())) {
+      const star = el('span', 'required', '*');
+      star.title = 'Required';
+      label.append(' ', star);
+    }
+    const value = el('td', 'value');
+    if (answer.value === '') value.append(el('span', 'muted', '—'));
+    else value.textContent = answer.value;
+    const percent = answer.confidence == null ? '' : `${Math.round(answer.confidence * 100)}%`;
+    row.append(label, value, el('td', 'source', sourceWords(answer)), el('td', 'percent', percent));
+    table.tBodies[0].append(row);
+  }
+  details.append(table);
+  return details;
 }
 
 function card(request) {
@@ -86,15 +140,23 @@ function card(request) {
   time.dataset.ms = String(request.createdAt);
   meta.append(
     el('span', `badge state-${request.state}`, STATE_LABEL[request.state] ?? request.state), ' ',
-    posting, ` · ${count} planned ${count === 1 ? 'answer' : 'answers'} · `, time,
+    posting, ` · ${count} planned ${count === 1 ? 'answer' : 'answers'} · `,
   );
+  const unknown = unknownRequired(request.answers);
+  const waiting = drafts(request.answers);
+  if (unknown > 0) meta.append(el('span', 'warn unknown-required', `${unknown} required unknown`), ' · ');
+  if (waiting > 0) meta.append(el('span', 'warn drafts', `${waiting} ${waiting === 1 ? 'draft' : 'drafts'} to approve`), ' · ');
+  meta.append(time);
   item.append(meta);
+  if (request.answers.length > 0) item.append(plannedAnswers(request));
+  const draftError = request.form?.draftError;
+  if (draftError) item.append(el('p', 'error small draft-error', `No drafts: ${draftError}`));
 
   const actions = el('div', 'actions');
   if (request.state === 'pending') {
     actions.append(
       postForm(request, 'approve', 'Approve', 'primary approve'),
-      link(`/dashboard/agent-requests/${request.id}/edit`, 'button edit', 'Edit'),
+      link(`/dashboard/agent-requests/${request.id}/edit`, 'button edit', waiting > 0 ? 'Review drafts' : 'Edit'),
       postForm(request, 'decline', 'Reject', 'danger decline'),
     );
   } else if (request.state === 'needs_you') {

@@ -13,6 +13,7 @@
 //! 409. Every change emits `agent_request.*` / `application.*` with the whole card.
 
 pub mod applications;
+pub mod plan;
 pub mod url;
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,7 @@ use crate::store::jobs::{self, NewJob};
 use crate::store::{Store, now_ms};
 
 pub use applications::{Application, NewApplication, TimelineEntry};
+pub use plan::FormSummary;
 
 pub const PENDING: &str = "pending";
 pub const APPROVED: &str = "approved";
@@ -49,17 +51,39 @@ pub const EXPIRY_CRON: &str = "0 4 * * *";
 pub const CREATED_EVENT: &str = shared::events::AGENT_REQUEST_CREATED;
 pub const UPDATED_EVENT: &str = shared::events::AGENT_REQUEST_UPDATED;
 
-/// One planned answer on the application form and where it came from.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+/// One planned answer on the application form and where it came from. Answers planned from
+/// the posting's form (`form` on the request) carry the planner's type, confidence and
+/// required flag; answers added by hand carry only the first four fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Answer {
-    /// The form field (a stable key such as `work_authorization.us` or the field's name).
+    /// The form field: for planned answers the CSS selector that finds its control (every
+    /// member of a radio or checkbox group) with `querySelectorAll`; for answers added by
+    /// hand a key made from the label.
     pub field: String,
     /// What the form calls it.
     pub label: String,
+    /// The value as text: what to type, the option's text to pick, `true`/`false` for a
+    /// checkbox, `resume_pdf` for the resume file input; empty when unknown.
     pub value: String,
-    /// Where the value came from: `profile`, `answer_bank`, `you`, ...
+    /// Where the value came from: `resume:<JSON Resume path>`, `answers:<answer-bank key>`,
+    /// `free_answer:<stored question>`, `resume_pdf`, `draft` (written by the model),
+    /// `unknown`, or `you` (typed or changed by the user).
     pub source: String,
+    /// The planner's semantic type of the field (`email`, `work_authorization`, ...).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub field_type: Option<shared::forms::FieldType>,
+    /// 0..=1: how far the value can be used as is (0 for unknown and unapproved drafts, 1
+    /// for what the user wrote or approved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// The form requires the field.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// A model's draft the user has not approved yet: never fill it, and the request cannot
+    /// be approved, until the user approves or edits it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 /// A request as the dashboard, the popup and the events carry it: everything a card shows.
@@ -87,6 +111,9 @@ pub struct AgentRequest {
     pub created_at: i64,
     pub updated_at: i64,
     pub decided_at: Option<i64>,
+    /// The posting's application form as planned; absent until the plan job has run (or
+    /// when it could not load the page: see the job's error).
+    pub form: Option<FormSummary>,
 }
 
 impl From<AgentRequestRow> for AgentRequest {
@@ -107,6 +134,9 @@ impl From<AgentRequestRow> for AgentRequest {
             created_at: row.created_at,
             updated_at: row.updated_at,
             decided_at: row.decided_at,
+            form: row
+                .form_plan
+                .and_then(|json| serde_json::from_str(&json).ok()),
         }
     }
 }
@@ -177,8 +207,9 @@ async fn emit(state: &AppState, user_id: i64, kind: &str, card: &impl Serialize)
     Ok(())
 }
 
-/// Creates a pending request and tells the user's dashboard and devices. Called by the
-/// match step for postings that pass, and by `POST /api/v1/agent-requests`.
+/// Creates a pending request, tells the user's dashboard and devices, and queues the planning
+/// of its application form. Called by the match step for postings that pass, and by
+/// `POST /api/v1/agent-requests`.
 pub async fn propose(state: &AppState, user_id: i64, new: NewAgentRequest) -> Result<AgentRequest> {
     let job_url = url::parse_job_url(&new.job_url)?;
     let company = required_text("company", &new.company)?;
@@ -213,6 +244,7 @@ pub async fn propose(state: &AppState, user_id: i64, new: NewAgentRequest) -> Re
     .await?;
     let request = AgentRequest::from(row);
     emit(state, user_id, CREATED_EVENT, &request).await?;
+    crate::forms::plan_job::enqueue(state, user_id, request.id).await?;
     Ok(request)
 }
 
@@ -304,6 +336,7 @@ fn moving<'a>(from: &'a [&'a str], to: &'a str, version: Option<i64>) -> Change<
         answers: None,
         resume: None,
         application_id: None,
+        planned: None,
         decides: false,
     }
 }
@@ -317,9 +350,21 @@ pub async fn approve(
     id: i64,
     version: Option<i64>,
 ) -> Result<AgentRequest> {
+    let current = get(state, user_id, id).await?;
+    let drafts = plan::unapproved_drafts(&current.answers);
+    if current.state == PENDING && !drafts.is_empty() {
+        return Err(Error::Conflict(format!(
+            "{} drafted {} for your approval ({}): approve or change {} on the Edit page first",
+            drafts.len(),
+            plan::plural(drafts.len(), "answer waits", "answers wait"),
+            drafts.join("; "),
+            plan::plural(drafts.len(), "it", "them"),
+        )));
+    }
+    // At the version just checked, so that a draft planned meanwhile is not approved unseen.
     let change = Change {
         decides: true,
-        ..moving(&[PENDING], APPROVED, version)
+        ..moving(&[PENDING], APPROVED, version.or(Some(current.version)))
     };
     let request = apply(state, user_id, id, change, "approved").await?;
     let canonical = rows::get(&state.store, user_id, id)
@@ -374,18 +419,30 @@ pub async fn decline(
 }
 
 /// Changes the planned answers and the resume; only at the given version, and only while
-/// they can still be used (pending, or needs_you for the magic link).
+/// they can still be used (pending, or needs_you for the magic link). A changed value becomes
+/// the user's own (`you`); a draft stays a draft unless its field is in `approve_drafts`.
 pub async fn edit(
     state: &AppState,
     user_id: i64,
     id: i64,
     version: i64,
-    answers: &[Answer],
-    resume: Option<&str>,
+    edit: &Edit<'_>,
 ) -> Result<AgentRequest> {
-    checked_answers(answers)?;
-    let resume = checked_resume(resume)?;
-    let answers = serde_json::to_string(answers).map_err(|e| Error::Internal(e.to_string()))?;
+    checked_answers(edit.answers)?;
+    let resume = checked_resume(edit.resume)?;
+    let current = get(state, user_id, id).await?;
+    if current.version != version {
+        return Err(Error::StaleVersion {
+            current: current.version,
+        });
+    }
+    let answers = plan::edited(&current.answers, edit.answers, edit.approve_drafts);
+    let planned = current
+        .form
+        .as_ref()
+        .map(|form| plan::card(&answers, form))
+        .transpose()?;
+    let answers = serde_json::to_string(&answers).map_err(|e| Error::Internal(e.to_string()))?;
     let change = Change {
         from: &[PENDING, NEEDS_YOU],
         version: Some(version),
@@ -393,9 +450,18 @@ pub async fn edit(
         answers: Some(&answers),
         resume: Some(resume.as_deref()),
         application_id: None,
+        planned: planned.as_ref().map(plan::CardUpdate::as_planned),
         decides: false,
     };
     apply(state, user_id, id, change, "edited").await
+}
+
+/// What the user changes on a request.
+pub struct Edit<'a> {
+    pub answers: &'a [Answer],
+    pub resume: Option<&'a str>,
+    /// Fields whose drafts the user approves as written.
+    pub approve_drafts: &'a [String],
 }
 
 /// The user submitted the application themselves (magic link): the request is applied and

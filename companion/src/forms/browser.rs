@@ -1,12 +1,16 @@
-//! Headless Chromium over CDP (chromiumoxide): loads a saved page and runs the snapshot script.
-//! A saved page is static: its own scripts stay off (they would only fail to reach their
-//! servers) and every host name fails to resolve, so nothing leaves the machine.
+//! Headless Chromium over CDP (chromiumoxide): loads a saved page, or the HTML of a posting's
+//! application page, and runs the snapshot script. Chromium gets no network at all: the page's
+//! own scripts stay off, every host name fails to resolve and every http(s) request goes to a
+//! proxy that is not there, so nothing the page names (an image on a private address, a
+//! refresh to the metadata service) is ever requested. Live pages are fetched beforehand by
+//! the SSRF-checked fetcher (`crate::fetch`), the one place that decides what may be reached.
 
 use std::path::Path;
 use std::time::Duration;
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::emulation::SetScriptExecutionDisabledParams;
+use chromiumoxide::cdp::browser_protocol::page::SetDocumentContentParams;
 use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
 use futures_util::StreamExt;
 use shared::forms::FormSnapshot;
@@ -25,39 +29,21 @@ fn browser_error(what: &str) -> impl Fn(chromiumoxide::error::CdpError) -> Error
     move |e| Error::Internal(format!("headless Chromium: {what}: {e}"))
 }
 
+/// What to load into the tab.
+enum Load<'a> {
+    /// A `file://` URL of a saved page.
+    File(&'a str),
+    /// HTML fetched beforehand, set as the document of a blank tab.
+    Html(&'a str),
+}
+
 /// The form snapshot of a saved HTML file, taken in a fresh headless Chromium.
 pub async fn snapshot_file(page: &Path) -> Result<FormSnapshot> {
     let page = std::fs::canonicalize(page)
         .map_err(|e| Error::BadRequest(format!("cannot open {}: {e}", page.display())))?;
     let url = url::Url::from_file_path(&page)
         .map_err(|()| Error::BadRequest(format!("{} is not a file path", page.display())))?;
-    let profile = tempfile_dir()?;
-    let config = BrowserConfig::builder()
-        .chrome_executable(executable())
-        .no_sandbox()
-        .user_data_dir(profile.path())
-        .window_size(1280, 900)
-        .args([
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-        ])
-        .build()
-        .map_err(|e| Error::Internal(format!("headless Chromium: {e}")))?;
-    let (mut browser, mut handler) = Browser::launch(config).await.map_err(browser_error(
-        "could not start it (install chromium, or set CHROMIUM_BIN)",
-    ))?;
-    let driver = tokio::spawn(async move { while handler.next().await.is_some() {} });
-    let taken = tokio::time::timeout(PAGE_TIMEOUT, take(&browser, url.as_str())).await;
-    let _ = browser.close().await;
-    let _ = browser.wait().await;
-    driver.abort();
-    let mut snapshot = taken.map_err(|_| {
-        Error::Internal("headless Chromium: the page did not load in 30 s".into())
-    })??;
+    let mut snapshot = in_browser(Load::File(url.as_str())).await?;
     // The file's place on this machine is not part of the page.
     snapshot.url = page
         .file_name()
@@ -66,7 +52,48 @@ pub async fn snapshot_file(page: &Path) -> Result<FormSnapshot> {
     Ok(snapshot)
 }
 
-async fn take(browser: &Browser, url: &str) -> Result<FormSnapshot> {
+/// The form snapshot of a page's HTML (fetched from `url` by the caller), taken in a fresh
+/// headless Chromium without network.
+pub async fn snapshot_html(html: &str, url: &str) -> Result<FormSnapshot> {
+    let mut snapshot = in_browser(Load::Html(html)).await?;
+    snapshot.url = url.to_owned();
+    Ok(snapshot)
+}
+
+async fn in_browser(load: Load<'_>) -> Result<FormSnapshot> {
+    let profile = tempfile_dir()?;
+    let config = BrowserConfig::builder()
+        .chrome_executable(executable())
+        .no_sandbox()
+        .user_data_dir(profile.path())
+        .window_size(1280, 900)
+        // chromiumoxide adds the dashes: "--flag" here would reach Chromium as "----flag".
+        .args([
+            "disable-gpu",
+            "no-first-run",
+            "disable-background-networking",
+            "disable-component-update",
+            "disable-sync",
+        ])
+        .arg(("host-resolver-rules", "MAP * ~NOTFOUND"))
+        // Address literals skip the resolver: every request goes to a closed port instead,
+        // loopback included.
+        .arg(("proxy-server", "http://127.0.0.1:9"))
+        .arg(("proxy-bypass-list", "<-loopback>"))
+        .build()
+        .map_err(|e| Error::Internal(format!("headless Chromium: {e}")))?;
+    let (mut browser, mut handler) = Browser::launch(config).await.map_err(browser_error(
+        "could not start it (install chromium, or set CHROMIUM_BIN)",
+    ))?;
+    let driver = tokio::spawn(async move { while handler.next().await.is_some() {} });
+    let taken = tokio::time::timeout(PAGE_TIMEOUT, take(&browser, load)).await;
+    let _ = browser.close().await;
+    let _ = browser.wait().await;
+    driver.abort();
+    taken.map_err(|_| Error::Internal("headless Chromium: the page did not load in 30 s".into()))?
+}
+
+async fn take(browser: &Browser, load: Load<'_>) -> Result<FormSnapshot> {
     let tab = browser
         .new_page("about:blank")
         .await
@@ -74,9 +101,23 @@ async fn take(browser: &Browser, url: &str) -> Result<FormSnapshot> {
     tab.execute(SetScriptExecutionDisabledParams::new(true))
         .await
         .map_err(browser_error("turning page scripts off"))?;
-    tab.goto(url)
-        .await
-        .map_err(browser_error("loading the page"))?;
+    match load {
+        Load::File(url) => {
+            tab.goto(url)
+                .await
+                .map_err(browser_error("loading the page"))?;
+        }
+        Load::Html(html) => {
+            let frame = tab
+                .mainframe()
+                .await
+                .map_err(browser_error("finding the tab's frame"))?
+                .ok_or_else(|| Error::Internal("headless Chromium: the tab has no frame".into()))?;
+            tab.execute(SetDocumentContentParams::new(frame, html))
+                .await
+                .map_err(browser_error("setting the page's HTML"))?;
+        }
+    }
     let evaluate = EvaluateParams::builder()
         .expression(SNAPSHOT_SCRIPT)
         .return_by_value(true)

@@ -1,8 +1,11 @@
-//! `companion forms plan`: a saved application page, snapshotted in headless Chromium by the
-//! extension's own snapshot script, planned by the same planner the extension runs as WASM.
+//! Application forms: `companion forms plan` (a saved page, snapshotted in headless Chromium
+//! by the extension's own snapshot script, planned by the same planner the extension runs as
+//! WASM) and the plan job that does the same for every new request's posting.
 
 #[cfg(feature = "browser")]
 pub mod browser;
+pub mod drafts;
+pub mod plan_job;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -126,7 +129,8 @@ pub fn table(plan: &FormPlan) -> String {
     out
 }
 
-fn clip(text: &str, max: usize) -> String {
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use shared::api::Problem;
 
 use super::auth::Principal;
-use crate::approvals::{self, AgentRequest, Answer, NewAgentRequest};
+use crate::approvals::{self, AgentRequest, Answer, Edit, NewAgentRequest};
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -46,6 +46,10 @@ pub struct EditBody {
     /// None: the profile's resume PDF.
     #[serde(default)]
     pub resume: Option<String>,
+    /// Fields (an answer's `field`) whose model drafts the user approves as written. A draft
+    /// whose value the body changes becomes the user's own answer without this.
+    #[serde(default)]
+    pub approve_drafts: Vec<String>,
 }
 
 /// The caller's requests, newest first.
@@ -117,7 +121,8 @@ pub async fn get(
     ))
 }
 
-/// Change the planned answers and the resume (pending or needs_you requests).
+/// Change the planned answers and the resume (pending or needs_you requests), and approve
+/// model drafts.
 #[utoipa::path(put, path = "/api/v1/agent-requests/{request_id}", tag = "agent-requests",
     params(("request_id" = i64, Path, description = "Request id")),
     request_body = EditBody,
@@ -142,8 +147,11 @@ pub async fn edit(
             principal.user_id(),
             request_id,
             body.version,
-            &body.answers,
-            body.resume.as_deref(),
+            &Edit {
+                answers: &body.answers,
+                resume: body.resume.as_deref(),
+                approve_drafts: &body.approve_drafts,
+            },
         )
         .await?,
     ))
@@ -182,7 +190,7 @@ decision!(
     "/api/v1/agent-requests/{request_id}/approve",
     "Approve: the request is queued for applying.",
     "Approved",
-    "Not pending (approving twice), or a stale version",
+    "Not pending (approving twice), a stale version, or drafted answers the user has not approved yet",
     approvals::approve
 );
 decision!(

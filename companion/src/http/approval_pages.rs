@@ -12,7 +12,7 @@ use shared::api::UserInfo;
 use super::agent_requests::{ProposeBody, by_hand};
 use super::dashboard::{DashboardUser, ago, render};
 use crate::approvals::applications::{self, Application, NewApplication, STATUSES};
-use crate::approvals::{self, AgentRequest, Answer, STATES};
+use crate::approvals::{self, AgentRequest, Answer, STATES, plan};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -21,15 +21,77 @@ pub struct CardView {
     pub request: AgentRequest,
     pub percent: i64,
     pub when: String,
+    pub answers: Vec<AnswerView>,
+    /// Answers with a value the agent may use (not empty, not an unapproved draft).
+    pub filled: usize,
+    pub unknown_required: usize,
+    pub drafts: usize,
+}
+
+/// One planned answer as the card, the Edit page and the magic link show it.
+pub struct AnswerView {
+    pub answer: Answer,
+    /// Where the value came from, in words.
+    pub source: String,
+    /// The per-field confidence in percent; none for answers added by hand.
+    pub percent: Option<i64>,
+    pub unknown: bool,
+    /// Required, and the label does not say so already ("Email *").
+    pub star: bool,
+}
+
+/// 0..=1 scaled to 0..=100: the cast cannot overflow.
+#[allow(clippy::cast_possible_truncation)]
+fn percent(fraction: f64) -> i64 {
+    (fraction.clamp(0.0, 1.0) * 100.0).round() as i64
+}
+
+/// Where an answer came from, in words (static/agent-requests.js has the same table).
+pub fn source_words(answer: &Answer) -> String {
+    let source = answer.source.as_str();
+    if let Some(path) = source.strip_prefix("resume:") {
+        return format!("resume · {path}");
+    }
+    if let Some(key) = source.strip_prefix("answers:") {
+        return format!("answer bank · {key}");
+    }
+    if let Some(question) = source.strip_prefix("free_answer:") {
+        return format!("stored answer · {question}");
+    }
+    match source {
+        plan::DRAFT if answer.draft => "model draft, waiting for your approval".into(),
+        plan::DRAFT => "model draft, approved by you".into(),
+        plan::YOU => "you".into(),
+        "resume_pdf" => "resume PDF".into(),
+        plan::UNKNOWN => "unknown".into(),
+        other => other.to_owned(),
+    }
 }
 
 impl From<AgentRequest> for CardView {
     fn from(request: AgentRequest) -> Self {
+        let answers: Vec<AnswerView> = request
+            .answers
+            .iter()
+            .map(|answer| AnswerView {
+                source: source_words(answer),
+                percent: answer.confidence.map(percent),
+                unknown: answer.value.is_empty(),
+                star: answer.required && !answer.label.trim_end().ends_with(['*', '✱']),
+                answer: answer.clone(),
+            })
+            .collect();
+        let usable = |a: &&AnswerView| !a.unknown && !a.answer.draft;
         CardView {
-            // 0..=1 scaled to 0..=100: the cast cannot overflow.
-            #[allow(clippy::cast_possible_truncation)]
-            percent: (request.confidence * 100.0).round() as i64,
+            percent: percent(request.confidence),
             when: ago(request.created_at),
+            filled: answers.iter().filter(usable).count(),
+            unknown_required: answers
+                .iter()
+                .filter(|a| a.answer.required && (a.unknown || a.answer.draft))
+                .count(),
+            drafts: answers.iter().filter(|a| a.answer.draft).count(),
+            answers,
             request,
         }
     }
@@ -227,12 +289,22 @@ pub async fn edit_page(
     }))
 }
 
-/// The edit form: answer rows as repeated `field`/`label`/`source`/`value` inputs in order,
-/// plus an optional new answer.
-fn parse_edit_form(body: &[u8]) -> Result<(i64, Vec<Answer>, Option<String>)> {
+/// The edit form, parsed.
+struct EditForm {
+    version: i64,
+    answers: Vec<Answer>,
+    resume: Option<String>,
+    approve_drafts: Vec<String>,
+}
+
+/// The edit form: answer rows as repeated `field`/`label`/`source`/`value` inputs in order
+/// (label and source may be left out: the stored answer keeps its own), `approve_draft` with
+/// the field of each draft the user approves, plus an optional new answer.
+fn parse_edit_form(body: &[u8]) -> Result<EditForm> {
     let mut version = None;
     let mut resume = None;
     let mut answers: Vec<Answer> = Vec::new();
+    let mut approve_drafts = Vec::new();
     let (mut new_label, mut new_value) = (String::new(), String::new());
     for (name, value) in url::form_urlencoded::parse(body) {
         let value = value.into_owned();
@@ -241,10 +313,9 @@ fn parse_edit_form(body: &[u8]) -> Result<(i64, Vec<Answer>, Option<String>)> {
             "resume" => resume = Some(value),
             "field" => answers.push(Answer {
                 field: value,
-                label: String::new(),
-                value: String::new(),
-                source: String::new(),
+                ..Answer::default()
             }),
+            "approve_draft" => approve_drafts.push(value),
             "label" | "source" | "value" => {
                 let answer = answers
                     .last_mut()
@@ -270,11 +341,17 @@ fn parse_edit_form(body: &[u8]) -> Result<(i64, Vec<Answer>, Option<String>)> {
             field,
             label: new_label,
             value: new_value,
-            source: "you".into(),
+            source: approvals::plan::YOU.into(),
+            ..Answer::default()
         });
     }
     let version = version.ok_or_else(|| Error::BadRequest("the form has no version".into()))?;
-    Ok((version, answers, resume))
+    Ok(EditForm {
+        version,
+        answers,
+        resume,
+        approve_drafts,
+    })
 }
 
 pub async fn edit(
@@ -283,9 +360,13 @@ pub async fn edit(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response> {
-    let (version, answers, resume) = parse_edit_form(&body)?;
-    let outcome =
-        approvals::edit(&state, me.user.id, id, version, &answers, resume.as_deref()).await;
+    let form = parse_edit_form(&body)?;
+    let edit = approvals::Edit {
+        answers: &form.answers,
+        resume: form.resume.as_deref(),
+        approve_drafts: &form.approve_drafts,
+    };
+    let outcome = approvals::edit(&state, me.user.id, id, form.version, &edit).await;
     match outcome {
         Ok(_) => Ok(Redirect::to("/dashboard/agent-requests").into_response()),
         failed => back(failed, &format!("/dashboard/agent-requests/{id}/edit")),

@@ -3,18 +3,22 @@
 
 use super::Worker;
 use crate::state::AppState;
-use crate::{approvals, intake};
+use crate::{approvals, forms, intake};
 
 /// Registers every job kind the app knows on `worker`.
 pub fn register_all(worker: Worker, state: &AppState) -> Worker {
     let apply_state = state.clone();
     let expire_state = state.clone();
+    let plan_state = state.clone();
     let worker = worker
         .register(approvals::APPLY_JOB, move |ctx| {
             approvals::run_apply(apply_state.clone(), ctx)
         })
         .register(approvals::EXPIRE_JOB, move |ctx| {
             approvals::run_expire(expire_state.clone(), ctx)
+        })
+        .register(forms::plan_job::PLAN_JOB, move |ctx| {
+            forms::plan_job::run(plan_state.clone(), ctx)
         });
     intake::boards::register(worker, state)
 }

@@ -27,11 +27,13 @@ pub struct AgentRequestRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub decided_at: Option<i64>,
+    /// JSON of the planned form (`approvals::FormSummary`); None until planned.
+    pub form_plan: Option<String>,
 }
 
 const COLUMNS: &str = "id, user_id, posting_id, company, title, job_url, canonical_url, \
     confidence, confidence_reasons, answers, resume, state, version, application_id, \
-    created_at, updated_at, decided_at";
+    created_at, updated_at, decided_at, form_plan";
 
 pub struct NewRow<'a> {
     pub user_id: i64,
@@ -121,8 +123,17 @@ pub struct Change<'a> {
     pub answers: Option<&'a str>,
     pub resume: Option<Option<&'a str>>,
     pub application_id: Option<i64>,
+    /// A new plan: its form, answers and the confidence the card shows (see `Planned`).
+    pub planned: Option<Planned<'a>>,
     /// Sets `decided_at` (approve, decline) if not yet set.
     pub decides: bool,
+}
+
+/// What planning the form (or editing planned answers) changes beside the answers.
+pub struct Planned<'a> {
+    pub confidence: f64,
+    pub confidence_reasons: &'a str,
+    pub form_plan: &'a str,
 }
 
 /// Applies `change`; None when the request is not in an allowed state or not at the
@@ -156,6 +167,11 @@ pub async fn change(
     if change.application_id.is_some() {
         sets.push(format!("application_id = {}", placeholder()));
     }
+    if change.planned.is_some() {
+        sets.push(format!("confidence = {}", placeholder()));
+        sets.push(format!("confidence_reasons = {}", placeholder()));
+        sets.push(format!("form_plan = {}", placeholder()));
+    }
     if change.decides {
         sets.push("decided_at = COALESCE(decided_at, $1)".to_owned());
     }
@@ -184,6 +200,12 @@ pub async fn change(
     }
     if let Some(application_id) = change.application_id {
         query = query.bind(application_id);
+    }
+    if let Some(planned) = &change.planned {
+        query = query
+            .bind(planned.confidence)
+            .bind(planned.confidence_reasons)
+            .bind(planned.form_plan);
     }
     for state in change.from {
         query = query.bind(*state);

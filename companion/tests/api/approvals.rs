@@ -506,7 +506,8 @@ async fn every_new_user_has_the_daily_expiry_and_it_runs() {
         1
     );
     let worker = kinds::register_all(Worker::for_app(&app.state, "test-expiry"), &app.state);
-    assert!(worker.run_once().await.expect("run"), "the expiry job ran");
+    // The request's plan job (which cannot load the example page) runs too.
+    while worker.run_once().await.expect("run") {}
     assert_eq!(state_of(&alice, &pending["id"]).await, "expired");
 }
 

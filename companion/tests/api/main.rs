@@ -5,10 +5,13 @@ mod account;
 mod approval_pages;
 mod approvals;
 mod bad_input;
+#[cfg(feature = "browser")]
+mod cards_browser;
 mod config_file;
 mod cross_user;
 mod csrf_and_host;
 mod events;
+mod form_plans;
 mod helpers;
 mod intake;
 mod intake_boards;

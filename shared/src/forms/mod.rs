@@ -104,6 +104,13 @@ fn form_confidence(fields: &[PlannedField], unknown_required: usize, blocked: bo
         .filter(|f| (f.required || f.value.is_some()) && f.field_type != FieldType::Honeypot)
         .map(|f| f.confidence)
         .collect();
+    confidence_of(&counted, unknown_required, blocked)
+}
+
+/// A form's confidence from the confidences of the fields that must or will be filled (0 for
+/// a required one left unknown), the number of required fields left unknown and whether a
+/// blocker needs a person. The companion recomputes it when the user edits planned answers.
+pub fn confidence_of(counted: &[f64], unknown_required: usize, blocked: bool) -> f64 {
     if counted.is_empty() {
         return 0.0;
     }
