@@ -203,5 +203,12 @@ mod tests {
             describe(&event("job.progress", json!({"message": "50%"}))),
             "50%"
         );
+        assert_eq!(
+            describe(&event(
+                AGENT_REQUEST_MAGIC_LINK_OPENED,
+                json!({"company": "Acme", "title": "Engineer", "state": "needs_you"})
+            )),
+            "Magic link opened: Acme - Engineer"
+        );
     }
 }

@@ -160,8 +160,14 @@ async fn magic_link_edit_and_pipeline_pages() {
         .find(|e| e["type"] == MAGIC_LINK_OPENED)
         .expect("the event");
     assert_eq!(opened["payload"]["id"], id);
-    assert_eq!(opened["payload"]["jobUrl"], "https://jobs.example.com/acme/9");
-    assert_eq!(opened["text"], "Magic link opened: Acme - Platform Engineer");
+    assert_eq!(
+        opened["payload"]["jobUrl"],
+        "https://jobs.example.com/acme/9"
+    );
+    assert_eq!(
+        opened["text"],
+        "Magic link opened: Acme - Platform Engineer"
+    );
 
     alice
         .call(
