@@ -8,7 +8,10 @@
 
   if (globalThis.autoresumeAssist) return;
 
+  // A list that opened may take a while to fill (options fetched as you type); one that never
+  // opens (a static page, a widget that wants real key presses) is given up on quickly.
   const OPTION_WAIT_MS = 1500;
+  const UNOPENED_WAIT_MS = 200;
   const HOST_ATTRIBUTE = 'data-autoresume-assist';
   const FILLED = 'filled';
   const NEEDS_YOU = 'needs_you';
@@ -145,16 +148,17 @@
   }
 
   async function waitForOption(el, text) {
-    const deadline = Date.now() + OPTION_WAIT_MS;
+    const started = Date.now();
     let seen = false;
-    do {
+    for (;;) {
       await tick();
       const options = visibleOptions(el);
       seen ||= options.length > 0;
       const match = bestMatch(options, text, (o) => o.textContent);
       if (match) return { match, seen };
-    } while (Date.now() < deadline);
-    return { match: null, seen };
+      const opened = seen || el.getAttribute('aria-expanded') === 'true';
+      if (Date.now() - started >= (opened ? OPTION_WAIT_MS : UNOPENED_WAIT_MS)) return { match: null, seen };
+    }
   }
 
   function press(el, key) {
