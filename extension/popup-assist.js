@@ -46,7 +46,10 @@ async function autofillThisPage() {
   }
 }
 
-/** Asks for the job site's permission (during the click), then has the background open and fill it. */
+/**
+ * Asks for the job site's permission and, in the same click, has the background open and
+ * fill the job once it is granted (Firefox closes the popup for its prompt).
+ */
 export function openAndAutofill(request) {
   let asking;
   try {
@@ -56,11 +59,12 @@ export function openAndAutofill(request) {
     report(`Cannot open ${request.jobUrl}: ${error.message}`, 'error');
     return;
   }
+  const opening = ext.runtime.sendMessage({ type: 'assist-open', requestId: request.id });
   report('Opening the job…', 'busy');
   asking
     .then((granted) => {
       if (!granted) throw new Error(`AutoResume needs your permission to fill forms on ${new URL(request.jobUrl).hostname}.`);
-      return ext.runtime.sendMessage({ type: 'assist-open', requestId: request.id });
+      return opening;
     })
     .then((result) => report(...summary(result)), (error) => report(error.message, 'error'));
 }

@@ -9,6 +9,8 @@ const ASSIST_FILE = 'assist.js';
 // A page that builds its form after `load` (single-page ATS sites) gets this long to show it.
 const FORM_WAIT_MS = 10000;
 const LOAD_WAIT_MS = 60000;
+// How long "Open & autofill" waits for the user to answer the site's permission prompt.
+const PERMISSION_WAIT_MS = 120000;
 
 /** What the panel says of a blocker that needs a person. */
 const BLOCKER_TEXT = Object.freeze({
@@ -173,13 +175,29 @@ function loaded(tabId, origin) {
   });
 }
 
+// The popup asks for the permission and this message at the same click; Firefox closes the
+// popup for its prompt, so the grant is awaited here rather than there.
+async function permitted(url) {
+  const wanted = { origins: [originPattern(url.href)] };
+  if (await ext.permissions.contains(wanted)) return;
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`AutoResume may not fill forms on ${url.hostname}`)), PERMISSION_WAIT_MS);
+    const onAdded = () => ext.permissions.contains(wanted).then((yes) => yes && done(), done);
+    function done(error) {
+      clearTimeout(timer);
+      ext.permissions.onAdded.removeListener(onAdded);
+      if (error) reject(error);
+      else resolve();
+    }
+    ext.permissions.onAdded.addListener(onAdded);
+  });
+}
+
 /** Opens `request`'s job in a new tab and autofills it once it has loaded. */
 export async function openAndAssist(core, saved, request) {
   const url = new URL(request.jobUrl);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not a web page');
-  if (!await ext.permissions.contains({ origins: [originPattern(url.href)] })) {
-    throw new Error(`AutoResume may not fill forms on ${url.hostname}: allow it when asked`);
-  }
+  await permitted(url);
   const tab = await ext.tabs.create({ url: url.href, active: true });
   await loaded(tab.id, url.origin);
   return { tabId: tab.id, ...await assistTab(core, saved, tab.id, { request, waitForForm: true }) };
