@@ -148,13 +148,9 @@ async fn magic_link_edit_and_pipeline_pages() {
         "{magic}"
     );
     // The extension hears of it and offers "Open & autofill" for this card.
-    let response = alice
-        .client
-        .get(app.url("/api/v1/events"))
-        .send()
-        .await
-        .expect("stream");
-    let text = read_sse_until(response, |t| t.contains(MAGIC_LINK_OPENED)).await;
+    let stream = alice.client.get(app.url("/api/v1/events")).send();
+    let opened_yet = |text: &str| text.contains(MAGIC_LINK_OPENED);
+    let text = read_sse_until(stream.await.expect("stream"), opened_yet).await;
     let opened = sse_events(&text)
         .into_iter()
         .find(|e| e["type"] == MAGIC_LINK_OPENED)
