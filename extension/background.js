@@ -4,6 +4,7 @@
 import init, * as core from './pkg/extension_core.js';
 import * as accounts from './lib/accounts.js';
 import * as api from './lib/api.js';
+import * as assist from './lib/assist.js';
 import { Connection, verify } from './lib/connection.js';
 import * as requests from './lib/requests.js';
 import { ext, hasOffscreen } from './lib/ext.js';
@@ -76,6 +77,9 @@ async function handle(message) {
       return requestMessage(message);
     case 'save-job':
       return saveJobMessage(message);
+    case 'assist-tab':
+    case 'assist-open':
+      return assistMessage(message);
     default:
       return { ok: false, error: 'unknown message' };
   }
@@ -94,6 +98,20 @@ async function saveJobMessage(message) {
   }
   try {
     return { ok: true, saved: await api.savePosting(saved.pairing.companionUrl, saved.token, message.posting) };
+  } catch (error) {
+    return { ok: false, error: error.message };
+  }
+}
+
+// "Autofill this page" (the active tab, under activeTab) and "Open & autofill" (a request's
+// job in a new tab, under the host permission the popup asked for).
+async function assistMessage(message) {
+  const saved = await store.load();
+  if (!saved.pairing || !saved.token) return { ok: false, error: 'Not paired' };
+  try {
+    if (message.type === 'assist-tab') return { ok: true, ...await assist.assistTab(core, saved, message.tabId) };
+    const request = await api.agentRequest(saved.pairing.companionUrl, saved.token, message.requestId);
+    return { ok: true, ...await assist.openAndAssist(core, saved, request) };
   } catch (error) {
     return { ok: false, error: error.message };
   }

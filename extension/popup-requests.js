@@ -1,7 +1,11 @@
-// The popup's approval queue: pending request cards with Approve / Reject. Rendered from
-// storage.local (the background keeps the list fresh from the event stream); every text goes
+// The popup's approval queue: pending request cards with Approve / Reject, and the approved or
+// needs-you ones to apply to in the user's tab; each offers "Open & autofill". Rendered from
+// storage.local (the background keeps the lists fresh from the event stream); every text goes
 // in through textContent, since titles come from scraped job pages.
 import { ext } from './lib/ext.js';
+import { openAndAutofillButton } from './popup-assist.js';
+
+const STATE_TEXT = { approved: 'Approved', needs_you: 'Needs you: apply in your tab' };
 
 const $ = (id) => document.getElementById(id);
 
@@ -51,8 +55,20 @@ function card(request) {
   reject.type = 'button';
   approve.addEventListener('click', () => decide(request, 'approve', item));
   reject.addEventListener('click', () => decide(request, 'decline', item));
-  actions.append(approve, reject);
+  actions.append(approve, reject, openAndAutofillButton(request));
   item.append(headline, confidence, planSummary(request), actions);
+  return item;
+}
+
+function readyCard(request) {
+  const item = el('li', 'request');
+  item.dataset.id = String(request.id);
+  item.dataset.state = request.state;
+  const headline = el('p', 'headline');
+  headline.append(el('strong', 'posting', `${request.company} - ${request.title}`));
+  const actions = el('div', 'row');
+  actions.append(openAndAutofillButton(request));
+  item.append(headline, el('p', 'muted small', STATE_TEXT[request.state] ?? request.state), actions);
   return item;
 }
 
@@ -63,10 +79,18 @@ function render(pending = []) {
   $('requests-count').hidden = pending.length === 0;
 }
 
+function renderReady(ready = []) {
+  $('ready-requests').replaceChildren(...ready.map(readyCard));
+  $('ready-section').hidden = ready.length === 0;
+}
+
 export async function setUpRequests() {
   ext.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && 'pendingRequests' in changes) render(changes.pendingRequests.newValue);
+    if (area !== 'local') return;
+    if ('pendingRequests' in changes) render(changes.pendingRequests.newValue);
+    if ('readyRequests' in changes) renderReady(changes.readyRequests.newValue);
   });
-  const { pendingRequests } = await ext.storage.local.get('pendingRequests');
+  const { pendingRequests, readyRequests } = await ext.storage.local.get(['pendingRequests', 'readyRequests']);
   render(pendingRequests);
+  renderReady(readyRequests);
 }

@@ -3,6 +3,7 @@
 import init, * as core from './pkg/extension_core.js';
 import { ext } from './lib/ext.js';
 import { refreshAccounts, setUpAccounts } from './popup-accounts.js';
+import { setUpAssist } from './popup-assist.js';
 import { setUpRequests } from './popup-requests.js';
 import { setUpSaveJob } from './popup-save-job.js';
 import { State } from './lib/store.js';
@@ -119,6 +120,7 @@ $('repair').addEventListener('click', unpair);
 setUpAccounts(core);
 setUpRequests();
 setUpSaveJob();
+setUpAssist();
 
 ext.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !KEYS.some((key) => key in changes)) return;

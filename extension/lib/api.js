@@ -108,6 +108,11 @@ export async function agentRequests(base, token, state) {
   return (await request(base, `/api/v1/agent-requests${query}`, { token })).json();
 }
 
+/** One request card. */
+export async function agentRequest(base, token, id) {
+  return (await request(base, `/api/v1/agent-requests/${encodeURIComponent(id)}`, { token })).json();
+}
+
 /** `approve` or `decline` a request at the version the user saw; 409 if it changed. */
 export async function decideRequest(base, token, id, action, version) {
   const path = `/api/v1/agent-requests/${encodeURIComponent(id)}/${action}`;
@@ -118,4 +123,34 @@ export async function decideRequest(base, token, id, action, version) {
 export async function savePosting(base, token, posting) {
   const response = await request(base, '/api/v1/postings', { token, method: 'POST', body: posting });
   return response.json();
+}
+
+/** The JSON Resume: `{resume, version}`. */
+export async function profile(base, token) {
+  return (await request(base, '/api/v1/profile', { token })).json();
+}
+
+/** The typed answer bank: `{answers, version}`. */
+export async function answers(base, token) {
+  return (await request(base, '/api/v1/profile/answers', { token })).json();
+}
+
+/** Stored answers to recurring questions: `[{id, question, answer, tags}]`. */
+export async function freeAnswers(base, token) {
+  return (await request(base, '/api/v1/profile/free-answers', { token })).json();
+}
+
+/** The resume PDF as `{name, bytes}`, or null when none was uploaded. */
+export async function resumePdf(base, token) {
+  let response;
+  try {
+    response = await request(base, '/api/v1/profile/resume-pdf', { token, headers: { Accept: 'application/pdf' } });
+  } catch (error) {
+    if (error.status === 404) return null;
+    throw error;
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const name = (utf8 && decodeURIComponent(utf8)) || /filename="([^"]+)"/.exec(disposition)?.[1] || 'resume.pdf';
+  return { name, bytes: new Uint8Array(await response.arrayBuffer()) };
 }

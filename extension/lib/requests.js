@@ -1,25 +1,36 @@
-// The approval queue in the background: the pending requests kept in storage.local (the
-// popup renders them from there), the toolbar badge with their count, and an optional desktop
-// notification for a new one. The list is loaded on connect and then follows the event stream.
+// The approval queue in the background: the requests that wait for the user kept in
+// storage.local (the popup renders them from there): pending ones to approve, approved and
+// needs-you ones to apply to in the user's tab; the toolbar badge with the pending count, and an
+// optional desktop notification for a new one. The lists are loaded on connect and then follow
+// the event stream, which also says when the user opened a request's magic link.
 import * as api from './api.js';
 import { ext } from './ext.js';
 
 export const NOTIFY_OPTION = 'notifyNewRequests';
 const CREATED = 'agent_request.created';
 const UPDATED = 'agent_request.updated';
+const MAGIC_LINK_OPENED = 'agent_request.magic_link_opened';
 const PENDING = 'pending';
+/** States in which the user can still apply themselves ("Open & autofill"). */
+const READY = ['approved', 'needs_you'];
+const OPEN = [PENDING, ...READY];
 // A replay after a reconnect brings old `created` events: only recent ones notify.
 const NOTIFY_WITHIN_MS = 5 * 60 * 1000;
+// A magic link opened longer ago than this is no longer offered in the popup.
+export const MAGIC_LINK_OFFER_MS = 15 * 60 * 1000;
 
-// Read-modify-write of the list; chained so that two batches do not overwrite each other.
+// Read-modify-write of the lists; chained so that two batches do not overwrite each other.
 let updating = Promise.resolve();
 
 function update(change) {
   updating = updating.then(async () => {
-    const { pendingRequests = [] } = await ext.storage.local.get('pendingRequests');
-    const next = await change(pendingRequests);
-    await ext.storage.local.set({ pendingRequests: next });
-    await setBadge(next.length);
+    const { pendingRequests = [], readyRequests = [] } = await ext.storage.local.get(['pendingRequests', 'readyRequests']);
+    const next = await change([...pendingRequests, ...readyRequests]);
+    await ext.storage.local.set({
+      pendingRequests: next.filter((r) => r.state === PENDING),
+      readyRequests: next.filter((r) => READY.includes(r.state)),
+    });
+    await setBadge(next.filter((r) => r.state === PENDING).length);
   });
   return updating;
 }
@@ -29,14 +40,16 @@ async function setBadge(count) {
   await ext.action.setBadgeText({ text: count > 0 ? String(count) : '' });
 }
 
-/** Loads the pending requests from the companion (on connect and wake-up). */
+/** Loads the open requests from the companion (on connect and wake-up). */
 export async function refresh(saved) {
-  const pending = await api.agentRequests(saved.pairing.companionUrl, saved.token, PENDING);
-  return update(() => pending);
+  const lists = await Promise.all(OPEN.map((state) => api.agentRequests(saved.pairing.companionUrl, saved.token, state)));
+  return update(() => lists.flat().sort((a, b) => b.id - a.id));
 }
 
 /** Applies a batch of stream events to the list; notifies of new requests when enabled. */
-export function follow(events) {
+export async function follow(events) {
+  const opened = events.filter((e) => e.type === MAGIC_LINK_OPENED).at(-1);
+  if (opened) await ext.storage.local.set({ magicLink: { request: opened.payload, openedAt: opened.createdAt } });
   const cards = events.filter((e) => e.type === CREATED || e.type === UPDATED).map((e) => e.payload);
   if (cards.length === 0) return updating;
   const fresh = [];
@@ -45,11 +58,11 @@ export function follow(events) {
     for (const card of cards) {
       const known = byId.get(card.id);
       if (known && known.version >= card.version) continue;
-      if (card.state !== PENDING) {
+      if (!OPEN.includes(card.state)) {
         byId.delete(card.id);
         continue;
       }
-      if (!known && Date.now() - card.createdAt < NOTIFY_WITHIN_MS) fresh.push(card);
+      if (!known && card.state === PENDING && Date.now() - card.createdAt < NOTIFY_WITHIN_MS) fresh.push(card);
       byId.set(card.id, card);
     }
     return [...byId.values()].sort((a, b) => b.id - a.id);
@@ -78,7 +91,8 @@ export async function decide(saved, { id, action, version }) {
   return card;
 }
 
-/** Forgets the list and clears the badge (unpair). */
-export function clear() {
+/** Forgets the lists and clears the badge (unpair). */
+export async function clear() {
+  await ext.storage.local.remove('magicLink');
   return update(() => []);
 }

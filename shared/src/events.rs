@@ -14,6 +14,9 @@ pub const AGENT_RESUMED: &str = "agent.resumed";
 pub const PROFILE_UPDATED: &str = "profile.updated";
 pub const AGENT_REQUEST_CREATED: &str = "agent_request.created";
 pub const AGENT_REQUEST_UPDATED: &str = "agent_request.updated";
+/// The user opened a request's magic link in the dashboard: the extension offers to open the
+/// job and autofill it.
+pub const AGENT_REQUEST_MAGIC_LINK_OPENED: &str = "agent_request.magic_link_opened";
 pub const APPLICATION_CREATED: &str = "application.created";
 pub const APPLICATION_UPDATED: &str = "application.updated";
 
@@ -102,6 +105,9 @@ pub fn describe(event: &AgentEvent) -> String {
             posting(event),
             request_state(text_field(event, "state"))
         ),
+        AGENT_REQUEST_MAGIC_LINK_OPENED => {
+            format!("Magic link opened: {}", posting(event))
+        }
         APPLICATION_CREATED => format!("Application recorded: {}", posting(event)),
         APPLICATION_UPDATED => format!("{}: now {}", posting(event), text_field(event, "status")),
         POSTING_SAVED => format!(
@@ -196,6 +202,13 @@ mod tests {
         assert_eq!(
             describe(&event("job.progress", json!({"message": "50%"}))),
             "50%"
+        );
+        assert_eq!(
+            describe(&event(
+                AGENT_REQUEST_MAGIC_LINK_OPENED,
+                json!({"company": "Acme", "title": "Engineer", "state": "needs_you"})
+            )),
+            "Magic link opened: Acme - Engineer"
         );
     }
 }

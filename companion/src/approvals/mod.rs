@@ -50,6 +50,7 @@ pub const EXPIRY_CRON: &str = "0 4 * * *";
 
 pub const CREATED_EVENT: &str = shared::events::AGENT_REQUEST_CREATED;
 pub const UPDATED_EVENT: &str = shared::events::AGENT_REQUEST_UPDATED;
+pub const MAGIC_LINK_OPENED_EVENT: &str = shared::events::AGENT_REQUEST_MAGIC_LINK_OPENED;
 
 /// One planned answer on the application form and where it came from. Answers planned from
 /// the posting's form (`form` on the request) carry the planner's type, confidence and
@@ -268,6 +269,16 @@ pub async fn get(state: &AppState, user_id: i64, id: i64) -> Result<AgentRequest
         .await?
         .map(Into::into)
         .ok_or(Error::NotFound)
+}
+
+/// The request whose magic link the user just opened. While the user may still apply to it,
+/// an event tells their extension, which offers to open the job and autofill it.
+pub async fn open_magic_link(state: &AppState, user_id: i64, id: i64) -> Result<AgentRequest> {
+    let request = get(state, user_id, id).await?;
+    if [PENDING, APPROVED, NEEDS_YOU].contains(&request.state.as_str()) {
+        emit(state, user_id, MAGIC_LINK_OPENED_EVENT, &request).await?;
+    }
+    Ok(request)
 }
 
 pub async fn list(

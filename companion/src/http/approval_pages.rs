@@ -387,7 +387,7 @@ pub async fn magic_link(
     me: DashboardUser,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    let request = approvals::get(&state, me.user.id, id).await?;
+    let request = approvals::open_magic_link(&state, me.user.id, id).await?;
     Ok(render(&MagicLinkPage {
         card: request.into(),
         user: me.user,

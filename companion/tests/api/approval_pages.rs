@@ -5,7 +5,9 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::approvals::user_with_device;
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, read_sse_until, sse_events};
+
+const MAGIC_LINK_OPENED: &str = "agent_request.magic_link_opened";
 
 async fn page(browser: &Browser, url: String) -> String {
     let response = browser.client.get(url).send().await.expect("page");
@@ -144,6 +146,23 @@ async fn magic_link_edit_and_pipeline_pages() {
     assert!(
         magic.contains(r#"class="copy" data-value="Two weeks &#34;exactly&#34;""#),
         "{magic}"
+    );
+    // The extension hears of it and offers "Open & autofill" for this card.
+    let stream = alice.client.get(app.url("/api/v1/events")).send();
+    let opened_yet = |text: &str| text.contains(MAGIC_LINK_OPENED);
+    let text = read_sse_until(stream.await.expect("stream"), opened_yet).await;
+    let opened = sse_events(&text)
+        .into_iter()
+        .find(|e| e["type"] == MAGIC_LINK_OPENED)
+        .expect("the event");
+    assert_eq!(opened["payload"]["id"], id);
+    assert_eq!(
+        opened["payload"]["jobUrl"],
+        "https://jobs.example.com/acme/9"
+    );
+    assert_eq!(
+        opened["text"],
+        "Magic link opened: Acme - Platform Engineer"
     );
 
     alice

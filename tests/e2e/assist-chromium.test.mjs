@@ -1,0 +1,208 @@
+// The in-tab assist in headless Chromium: "Autofill this page" fills a live React form (the
+// asserted values are React's state, what the form would submit), fills the saved real and
+// synthetic application pages as their labels say, reports captcha and sign-in pages as
+// blocked without touching them, never fills a honeypot and never submits; "Open & autofill"
+// from a request card and from a magic link just opened in the dashboard opens the job in a new
+// tab and fills it with the request's edited answers. The forms are served on loopback, which
+// the extension may script (its companion host permission), as a toolbar click's activeTab
+// would allow on a job site.
+import assert from 'node:assert/strict';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { RESUME_NAME, controlStates, launchWithExtension, pairedPopup, readJson, savedPages, seedProfile, startFormServer } from './lib/assist.mjs';
+import { Companion } from './lib/companion.mjs';
+import { artifacts, dist } from './lib/paths.mjs';
+
+const USER = 'ada';
+const PASSWORD = 'correct horse battery staple';
+const PANEL = '[data-autoresume-assist]';
+
+/** React's state as the form shows it (#state): what it would submit. */
+const reactState = (page) => page.locator('#state').textContent().then(JSON.parse);
+
+// Reads a control as the planner's value display would read: text, chosen option value,
+// checked, attached file name.
+function readField([selector, kind]) {
+  const elements = [...document.querySelectorAll(selector)];
+  const [el] = elements;
+  if (!el) return null;
+  switch (kind) {
+    case 'file': return el.files[0]?.name ?? '';
+    case 'radio_group':
+    case 'checkbox_group': return elements.filter((i) => i.checked).map((i) => i.value).join(',');
+    case 'checkbox': return String(el.checked);
+    case 'contenteditable': return el.textContent.trim();
+    // One built on a button holds its answer only once the page's script shows the list.
+    case 'combobox': return el instanceof HTMLInputElement ? el.value : null;
+    default: return 'value' in el ? el.value : null;
+  }
+}
+
+/** What a correctly filled control reads as for a planned value. */
+function expected(field) {
+  const { value } = field;
+  if (value.kind === 'file') return RESUME_NAME;
+  if (value.kind === 'choice') return value.value;
+  if (value.kind === 'checked') return String(value.checked);
+  return value.text;
+}
+
+describe('Chromium: the in-tab assist', () => {
+  let companion;
+  let seeder;
+  let server;
+  let browser;
+  let popup;
+
+  before(async () => {
+    companion = await Companion.start();
+    await companion.addUser(USER, PASSWORD);
+    seeder = await seedProfile(companion, USER);
+    server = await startFormServer();
+    browser = await launchWithExtension(join(dist, 'chrome'));
+    popup = await pairedPopup(browser.context, browser.extensionId, companion, USER);
+    await mkdir(artifacts, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.context.close();
+    if (browser) await rm(browser.profile, { recursive: true, force: true });
+    await server?.close();
+    await companion?.stop();
+  });
+
+  async function open(path) {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}${path}`);
+    await page.evaluate(() => {
+      window.submits = 0;
+      window.addEventListener('submit', () => { window.submits += 1; }, true);
+    });
+    return page;
+  }
+
+  /** Clicks "Autofill this page" with `page` as the active tab; the popup's summary line. */
+  async function autofill(page) {
+    await page.bringToFront();
+    await popup.click('#autofill');
+    const status = popup.locator('#assist-status:not([data-state=busy])');
+    await status.waitFor();
+    return { text: await status.textContent(), state: await status.getAttribute('data-state') };
+  }
+
+  const panelRows = (page) => page.locator(`${PANEL} li`).evaluateAll((rows) => rows.map((row) => ({
+    selector: row.dataset.selector, status: row.dataset.status, text: row.textContent,
+  })));
+
+  test('"Autofill this page" puts the answers into a React form\'s state; the honeypot stays empty', async () => {
+    const page = await open('/react/index.html');
+    await page.locator('#state').waitFor();
+    const { text, state } = await autofill(page);
+    assert.equal(state, 'ok', text);
+    const filled = await reactState(page);
+    assert.deepEqual(filled, {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.org',
+      phone: '+1 415 555 0100',
+      linkedin: 'https://www.linkedin.com/in/adalovelace',
+      country: { value: 'united-states', label: 'United States' },
+      sponsorship: 'no',
+      authorized: true,
+      whyUs: '',
+      resume: { name: RESUME_NAME, size: filled.resume?.size, type: 'application/pdf' },
+      website: '',
+      submitted: 0,
+    });
+    assert.ok(filled.resume.size > 0);
+    const rows = await panelRows(page);
+    assert.equal(rows.find((r) => r.selector === '#why_us')?.status, 'needs_you');
+    assert.ok(!rows.some((r) => r.selector.includes('website')), 'the honeypot is not even listed');
+    assert.equal(await page.evaluate(() => window.submits), 0);
+    await page.screenshot({ path: join(artifacts, 'assist-react-form.png'), fullPage: true });
+    await page.close();
+  });
+
+  for (const name of savedPages.keys()) {
+    test(`the saved page ${name} is filled as labelled, or reported blocked and left alone`, async () => {
+      const [plan, labels] = await Promise.all([readJson('plans', `${name}.json`), readJson('labels.json')]);
+      const page = await open(`/forms/${name}.html`);
+      const address = page.url();
+      const before = await page.evaluate(controlStates);
+      const posts = server.requests.filter((r) => r.method !== 'GET').length;
+      const { text, state } = await autofill(page);
+
+      if (plan.blocked) {
+        assert.equal(state, 'blocked', text);
+        assert.match(await page.locator(`${PANEL} .summary`).textContent(), /^Blocked: .*Nothing was filled\.$/);
+        assert.deepEqual(await page.evaluate(controlStates), before, 'nothing was filled');
+      } else {
+        assert.equal(state, 'ok', text);
+        const planned = new Map(plan.fields.map((f) => [f.selector, f]));
+        let checked = 0;
+        for (const label of labels[name] ?? []) {
+          const field = planned.get(label.selector);
+          if (!field) continue;
+          const shown = await page.evaluate(readField, [label.selector, field.kind]);
+          if (label.value === null) {
+            // Nothing invented: a field without an answer keeps what the page had.
+            assert.equal(field.value, null, `${label.selector} has no planned value`);
+            continue;
+          }
+          const agrees = field.value && (field.value.kind === 'file' ? 'resume_pdf' : field.value.text ?? String(field.value.checked)) === label.value;
+          if (!agrees || shown === null) continue;
+          assert.equal(shown, expected(field), `${name}: ${label.selector}`);
+          checked += 1;
+        }
+        assert.ok(checked > 0, `${name}: no labelled value was checked`);
+        const rows = await panelRows(page);
+        assert.equal(rows.length, plan.fields.filter((f) => f.fieldType !== 'honeypot').length);
+      }
+      assert.equal(await page.evaluate(() => window.submits), 0, 'no submit event');
+      assert.equal(page.url(), address, 'no navigation');
+      assert.equal(server.requests.filter((r) => r.method !== 'GET').length, posts, 'nothing posted');
+      if (name === '17nbist_greenhouse' || name === 'vendor_workable_like') {
+        await page.screenshot({ path: join(artifacts, `assist-${name}.png`) });
+      }
+      await page.close();
+    });
+  }
+
+  test('"Open & autofill" on a card and for a magic link opens the job and fills it with the edited answers', async () => {
+    const jobUrl = `${server.url}/react/index.html`;
+    const request = await seeder.call('POST', '/api/v1/agent-requests', { jobUrl, company: 'Hooli', title: 'Platform Engineer' });
+    await seeder.call('PUT', `/api/v1/agent-requests/${request.id}`, {
+      version: request.version,
+      answers: [{ field: 'why_us', label: 'Why do you want to work at Hooli?', value: 'Your platform team ships Rust.', source: 'you' }],
+    });
+    const card = popup.locator('#requests li.request', { hasText: 'Hooli - Platform Engineer' });
+    await card.waitFor();
+    await popup.bringToFront();
+    const [fromCard] = await Promise.all([browser.context.waitForEvent('page'), card.locator('button.open-autofill').click()]);
+    await popup.locator('#assist-status[data-state=ok]').waitFor();
+    assert.equal(fromCard.url(), jobUrl);
+    const filled = await reactState(fromCard);
+    assert.equal(filled.whyUs, 'Your platform team ships Rust.');
+    assert.equal(filled.country?.label, 'United States');
+    assert.equal(filled.submitted, 0);
+    await fromCard.close();
+
+    // The dashboard's magic link tells the extension, whose popup offers to open it.
+    const dashboard = await browser.context.newPage();
+    await dashboard.goto(`${companion.url}/login`);
+    await dashboard.fill('input[name=username]', USER);
+    await dashboard.fill('input[name=password]', PASSWORD);
+    await Promise.all([dashboard.waitForURL(/\/dashboard/), dashboard.click('form [type=submit], form button')]);
+    await dashboard.goto(`${companion.url}/dashboard/agent-requests/${request.id}/magic-link`);
+    await popup.bringToFront();
+    await popup.locator('#magic-link:not([hidden])').waitFor();
+    assert.equal(await popup.locator('#magic-link-posting').textContent(), 'Hooli - Platform Engineer');
+    await popup.locator('body').screenshot({ path: join(artifacts, 'popup-assist.png') });
+    const [fromLink] = await Promise.all([browser.context.waitForEvent('page'), popup.click('#magic-link-open')]);
+    await fromLink.locator(`${PANEL} li`).first().waitFor();
+    assert.equal((await reactState(fromLink)).firstName, 'Ada');
+    await fromLink.close();
+    await dashboard.close();
+  });
+});

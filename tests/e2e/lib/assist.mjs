@@ -1,0 +1,128 @@
+// What the assist's e2e tests and its benchmark share: a local server for the application
+// forms, the test profile on the companion, and Chromium with the extension paired.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+import { pages } from './form-snapshots.mjs';
+import { root } from './paths.mjs';
+
+const FORMS = join(root, 'shared', 'tests', 'forms');
+export const REACT_FORM_DIR = join(root, 'tests', 'output', 'react-form');
+export const RESUME_NAME = 'ada-lovelace.pdf';
+// The smallest file the companion accepts as a PDF.
+const RESUME_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+// Saved pages stay the static DOM they were saved as (their scripts would only fail to reach
+// their servers) and load nothing from elsewhere; no form of theirs can post anywhere.
+const SAVED_PAGE_CSP = "default-src 'self' data: 'unsafe-inline'; script-src 'none'; form-action 'none'";
+
+/** The saved application pages by name (`17nbist_greenhouse`, …). */
+export const savedPages = new Map(pages.map((page) => [basename(page, '.html'), page]));
+
+export async function readJson(...path) {
+  return JSON.parse(await readFile(join(FORMS, ...path), 'utf8'));
+}
+
+/**
+ * Serves `/forms/NAME.html` (the saved pages) and `/react/` (the React form build) on
+ * loopback, which the extension may script in both browsers. Every request is recorded, so a
+ * test can tell that nothing was submitted: `{ url, requests, close }`.
+ */
+export async function startFormServer() {
+  const requests = [];
+  const server = createServer(async (request, response) => {
+    const { pathname } = new URL(request.url, 'http://localhost');
+    requests.push({ method: request.method, path: pathname });
+    try {
+      if (request.method !== 'GET') throw new Error('read-only');
+      let file;
+      let headers = {};
+      const saved = /^\/forms\/([\w.-]+)\.html$/.exec(pathname);
+      if (saved && savedPages.has(saved[1])) {
+        file = savedPages.get(saved[1]);
+        headers = { 'Content-Security-Policy': SAVED_PAGE_CSP };
+      } else if (pathname.startsWith('/react/')) {
+        const relative = normalize(pathname.slice('/react/'.length) || 'index.html');
+        if (relative.startsWith('..')) throw new Error('outside');
+        file = join(REACT_FORM_DIR, relative);
+      } else {
+        throw new Error('unknown');
+      }
+      const body = await readFile(file);
+      response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'Content-Type': 'text/plain' });
+      response.end('not here');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+async function api(companion, token, method, path, body, contentType = 'application/json') {
+  const response = await fetch(`${companion.url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
+    body: contentType === 'application/json' ? JSON.stringify(body) : body,
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+  return response.status === 204 ? null : response.json();
+}
+
+/**
+ * Stores the planner's test profile (shared/tests/forms/profile.json) and a resume PDF for
+ * `user`; returns a device token to call the API with.
+ */
+export async function seedProfile(companion, user) {
+  const { token } = await companion.pairDevice(user, 'e2e seeder');
+  const profile = await readJson('profile.json');
+  await api(companion, token, 'PUT', '/api/v1/profile', { resume: profile.resume, version: 0 });
+  await api(companion, token, 'PUT', '/api/v1/profile/answers', { answers: profile.answers, version: 0 });
+  for (const free of profile.freeAnswers) await api(companion, token, 'POST', '/api/v1/profile/free-answers', free);
+  await api(companion, token, 'PUT', `/api/v1/profile/resume-pdf?name=${RESUME_NAME}`, RESUME_PDF, 'application/pdf');
+  return { token, call: (method, path, body) => api(companion, token, method, path, body) };
+}
+
+/** Chromium with the extension's `dist` build loaded: `{ context, worker, extensionId }`. */
+export async function launchWithExtension(dist) {
+  const profile = await mkdtemp(join(tmpdir(), 'autoresume-assist-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--disable-extensions-except=${dist}`, `--load-extension=${dist}`],
+  });
+  const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
+  return { context, worker, extensionId: new URL(worker.url()).host, profile };
+}
+
+/** The popup in a tab, paired with `user` and connected. */
+export async function pairedPopup(context, extensionId, companion, user) {
+  const popup = await context.newPage();
+  await popup.setViewportSize({ width: 360, height: 700 });
+  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  await popup.fill('#companion-url', companion.url);
+  await popup.fill('#pairing-code', await companion.pairingCode(user));
+  await popup.click('#pair-button');
+  await popup.locator('#status-text', { hasText: 'Connected' }).waitFor();
+  return popup;
+}
+
+/** Every control's state, to compare before and after a fill. */
+export function controlStates() {
+  return [...document.querySelectorAll('input, select, textarea')].map((el) => {
+    if (el.type === 'checkbox' || el.type === 'radio') return el.checked;
+    if (el.type === 'file') return el.files.length;
+    return el.value;
+  });
+}
