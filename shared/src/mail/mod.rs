@@ -9,6 +9,7 @@ mod classify;
 mod company;
 pub mod eval;
 mod forward;
+mod gate;
 mod html;
 mod parse;
 mod rules;

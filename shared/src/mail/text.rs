@@ -31,6 +31,9 @@ fn push_straight(out: &mut String, word: &str) {
             '\u{201c}' | '\u{201d}' => '"',
             '\u{2013}' | '\u{2014}' => '-',
             '\u{200b}' | '\u{feff}' => continue,
+            // What a case-insensitive k and s also match: made plain for the gate's words.
+            '\u{212a}' => 'K',
+            '\u{17f}' => 's',
             other => other,
         });
     }
