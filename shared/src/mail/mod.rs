@@ -24,7 +24,6 @@ pub use rules::RulesError;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_corpus;
 #[cfg(test)]
-#[cfg(test)]
 mod tests_forward;
 #[cfg(test)]
 mod tests_own;
