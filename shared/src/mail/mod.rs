@@ -27,3 +27,5 @@ mod tests_corpus;
 mod tests_forward;
 #[cfg(test)]
 mod tests_own;
+#[cfg(test)]
+mod tests_unseen;
