@@ -123,7 +123,7 @@ const OFFERS: &[Case] = &[
     ),
     case(
         Category::Offer,
-        Some("Meridian Health"),
+        None,
         "Subject: Staff Accountant\n\nHi Leo, congratulations! Following your conversations \
          with the finance team, Meridian Health is extending you an offer for the Staff \
          Accountant role at an annual salary of $78,000. Please reply with your decision by \
