@@ -7,7 +7,7 @@ mod native {
     use std::path::Path;
 
     use criterion::{Criterion, Throughput};
-    use shared::mail::Classifier;
+    use shared::mail::{Classifier, parse};
 
     const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
 
@@ -42,6 +42,22 @@ mod native {
             b.iter(|| {
                 for raw in &messages {
                     let _ = black_box(classifier.classify_raw(black_box(raw)));
+                }
+            })
+        });
+        // The two stages apart: MIME, HTML and forwards; then the rules, company and role.
+        group.bench_function("parse only", |b| {
+            b.iter(|| {
+                for raw in &messages {
+                    let _ = black_box(parse(black_box(raw)));
+                }
+            })
+        });
+        let parsed: Vec<_> = messages.iter().filter_map(|raw| parse(raw).ok()).collect();
+        group.bench_function("classify parsed mail only", |b| {
+            b.iter(|| {
+                for mail in &parsed {
+                    black_box(classifier.classify(black_box(mail)));
                 }
             })
         });

@@ -56,8 +56,9 @@ impl Classifier {
         let mut job_context = false;
         let mut sentiment = 0f32;
         let mut fired = Vec::new();
+        let open = self.rules.gate.open(&text);
         for rule in &self.rules.rules {
-            if !rule.regex.is_match(text.as_bytes()) {
+            if !open.has(rule.slot) || !rule.regex.is_match(text.as_bytes()) {
                 continue;
             }
             match rule.target {
@@ -76,8 +77,8 @@ impl Classifier {
         };
         Classification {
             category,
-            company: company::find(&self.rules.company, mail, subject, &text),
-            role: company::role(&self.rules.roles, subject, &text),
+            company: company::find(&self.rules.company, &open, mail, subject, &text),
+            role: company::role(&self.rules.roles, &open, subject, &text),
             sentiment: (f64::from(sentiment.clamp(-1.0, 1.0)) * 100.0).round() / 100.0,
             rules: fired,
         }

@@ -1,6 +1,7 @@
 //! The hiring company (votes from the sender and from phrases in the subject and body)
 //! and the role.
 
+use super::gate::Open;
 use super::parse::Mail;
 use super::rules::{CompanyRules, Field, Pattern};
 
@@ -122,9 +123,15 @@ fn plausible(rules: &CompanyRules, name: &str, key: &str) -> bool {
         && !rules.role_words.contains(last_word)
 }
 
-pub fn find(rules: &CompanyRules, mail: &Mail, subject: &str, text: &str) -> Option<String> {
+pub fn find(
+    rules: &CompanyRules,
+    open: &Open,
+    mail: &Mail,
+    subject: &str,
+    text: &str,
+) -> Option<String> {
     let mut ballot = Ballot::default();
-    for pattern in &rules.patterns {
+    for pattern in rules.patterns.iter().filter(|p| open.has(p.slot)) {
         let haystack = match pattern.field {
             Field::Subject => subject,
             Field::Any => text,
@@ -239,21 +246,24 @@ fn capitalise(word: &str) -> String {
 const ROLE_HEAD: usize = 1200;
 
 /// The role named by the first role pattern that matches.
-pub fn role(patterns: &[Pattern], subject: &str, text: &str) -> Option<String> {
+pub fn role(patterns: &[Pattern], open: &Open, subject: &str, text: &str) -> Option<String> {
     let head = (0..=ROLE_HEAD.min(text.len()))
         .rev()
         .find(|&i| text.is_char_boundary(i))
         .map_or(text, |end| &text[..end]);
-    patterns.iter().find_map(|pattern| {
-        let haystack = match pattern.field {
-            Field::Subject => subject,
-            Field::Any => head,
-        };
-        let role = pattern.regex.captures(haystack)?.name("role")?.as_str();
-        let role = role.trim_matches(|c: char| c.is_whitespace() || "\"'.,:;-".contains(c));
-        // Titles are capitalised; "the above position" names none.
-        role.chars()
-            .any(char::is_uppercase)
-            .then(|| role.to_owned())
-    })
+    patterns
+        .iter()
+        .filter(|p| open.has(p.slot))
+        .find_map(|pattern| {
+            let haystack = match pattern.field {
+                Field::Subject => subject,
+                Field::Any => head,
+            };
+            let role = pattern.regex.captures(haystack)?.name("role")?.as_str();
+            let role = role.trim_matches(|c: char| c.is_whitespace() || "\"'.,:;-".contains(c));
+            // Titles are capitalised; "the above position" names none.
+            role.chars()
+                .any(char::is_uppercase)
+                .then(|| role.to_owned())
+        })
 }

@@ -9,6 +9,7 @@ mod classify;
 mod company;
 pub mod eval;
 mod forward;
+mod gate;
 mod html;
 mod parse;
 mod rules;
@@ -23,7 +24,8 @@ pub use rules::RulesError;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_corpus;
 #[cfg(test)]
-#[cfg(test)]
 mod tests_forward;
 #[cfg(test)]
 mod tests_own;
+#[cfg(test)]
+mod tests_unseen;

@@ -6,6 +6,7 @@ use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use super::category::Category;
+use super::gate::{Gate, Syntax};
 
 const BUILTIN: &str = include_str!("rules.toml");
 
@@ -95,6 +96,8 @@ pub enum Target {
 #[derive(Debug)]
 pub struct Rule {
     pub id: String,
+    /// Its index in [`Rules::gate`].
+    pub slot: usize,
     pub regex: regex::bytes::Regex,
     pub target: Target,
     pub weight: f32,
@@ -103,6 +106,8 @@ pub struct Rule {
 
 #[derive(Debug)]
 pub struct Pattern {
+    /// Its index in [`Rules::gate`].
+    pub slot: usize,
     pub weight: f32,
     pub field: Field,
     pub regex: Regex,
@@ -111,6 +116,8 @@ pub struct Pattern {
 /// Every rule compiled once.
 #[derive(Debug)]
 pub struct Rules {
+    /// Which of the category rules, company and role patterns can match a message.
+    pub gate: Gate,
     pub threshold: f32,
     pub rules: Vec<Rule>,
     pub company: CompanyRules,
@@ -156,6 +163,7 @@ impl RuleFile {
     }
 
     fn compile(self) -> Result<Rules, RulesError> {
+        let mut gated = Vec::new();
         let mut rules = Vec::with_capacity(self.rule.len());
         for def in &self.rule {
             let error = |message: String| RulesError::Rule {
@@ -176,8 +184,10 @@ impl RuleFile {
                 .dfa_size_limit(16 << 20)
                 .build()
                 .map_err(|e| error(e.to_string()))?;
+            gated.push((def.pattern.clone(), Syntax::Bytes));
             rules.push(Rule {
                 id: def.id.clone(),
+                slot: gated.len() - 1,
                 regex,
                 target,
                 weight: def.weight,
@@ -186,7 +196,14 @@ impl RuleFile {
         }
         let company = self.company;
         let lower = |words: Vec<String>| words.into_iter().map(|w| w.to_lowercase()).collect();
+        let company_patterns = compile_patterns(company.pattern, "company", &mut gated)?;
+        let roles = compile_patterns(self.role, "role", &mut gated)?;
+        let gate_patterns: Vec<(&str, Syntax)> = gated
+            .iter()
+            .map(|(p, syntax)| (p.as_str(), *syntax))
+            .collect();
         Ok(Rules {
+            gate: Gate::new(&gate_patterns),
             threshold: self.threshold.unwrap_or(2.5),
             rules,
             company: CompanyRules {
@@ -196,9 +213,9 @@ impl RuleFile {
                 not_companies: lower(company.not_companies),
                 role_words: lower(company.role_words),
                 leading_words: lower(company.leading_words),
-                patterns: compile_patterns(company.pattern, "company")?,
+                patterns: company_patterns,
             },
-            roles: compile_patterns(self.role, "role")?,
+            roles,
         })
     }
 }
@@ -209,12 +226,18 @@ fn ascii_boundaries(pattern: &str) -> String {
     pattern.replace(r"\b", r"(?-u:\b)")
 }
 
-fn compile_patterns(defs: Vec<PatternDef>, kind: &str) -> Result<Vec<Pattern>, RulesError> {
+/// Compiles `defs` and adds their final text to `gated`, the patterns the gate reads.
+fn compile_patterns(
+    defs: Vec<PatternDef>,
+    kind: &str,
+    gated: &mut Vec<(String, Syntax)>,
+) -> Result<Vec<Pattern>, RulesError> {
     defs.into_iter()
         .enumerate()
         .map(|(i, def)| {
             let id = def.id.unwrap_or_else(|| format!("{kind}.{i}"));
-            let regex = RegexBuilder::new(&ascii_boundaries(&def.pattern.replace("{name}", NAME)))
+            let pattern = ascii_boundaries(&def.pattern.replace("{name}", NAME));
+            let regex = RegexBuilder::new(&pattern)
                 .size_limit(16 << 20)
                 .dfa_size_limit(16 << 20)
                 .build()
@@ -222,7 +245,9 @@ fn compile_patterns(defs: Vec<PatternDef>, kind: &str) -> Result<Vec<Pattern>, R
                     id,
                     message: e.to_string(),
                 })?;
+            gated.push((pattern, Syntax::Unicode));
             Ok(Pattern {
+                slot: gated.len() - 1,
                 weight: def.weight,
                 field: def.field,
                 regex,

@@ -5,6 +5,9 @@ use std::path::Path;
 
 use super::Classifier;
 use super::eval::{Outcome, Report, read_labels};
+use super::parse::parse;
+use super::rules::Rules;
+use super::text::normalise;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
 
@@ -66,4 +69,45 @@ fn full_messages_meet_the_quality_target() {
     let report = evaluate("job_emails_eml");
     assert_eq!(report.messages, 31);
     assert_target(&report);
+}
+
+/// The gate only skips work: every pattern that matches a message is open for it.
+#[test]
+fn the_gate_opens_every_pattern_that_matches() {
+    let rules = Rules::load(None).unwrap_or_else(|e| panic!("{e}"));
+    let mut checked = 0;
+    for folder in [
+        "job_emails/emails",
+        "job_emails_eml",
+        "job_emails/forwarded_formats/crisp-oss_email-forward-parser",
+    ] {
+        let entries = std::fs::read_dir(Path::new(CORPUS).join(folder))
+            .unwrap_or_else(|e| panic!("{folder}: {e}"));
+        for path in entries.flatten().map(|entry| entry.path()) {
+            let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+            let Ok(mail) = parse(&raw) else { continue };
+            let text = normalise(mail.subject.as_deref(), &mail.body);
+            let open = rules.gate.open(&text);
+            for rule in &rules.rules {
+                let matched = rule.regex.is_match(text.as_bytes());
+                assert!(
+                    !matched || open.has(rule.slot),
+                    "{}: {}",
+                    path.display(),
+                    rule.id
+                );
+            }
+            for pattern in rules.company.patterns.iter().chain(&rules.roles) {
+                let matched = pattern.regex.is_match(&text);
+                assert!(
+                    !matched || open.has(pattern.slot),
+                    "{}: {}",
+                    path.display(),
+                    pattern.regex
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 170, "{checked} messages");
 }

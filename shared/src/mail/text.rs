@@ -7,14 +7,33 @@ pub fn normalise(subject: Option<&str>, body: &str) -> String {
     for part in subject.into_iter().chain([body]) {
         for line in part.lines() {
             let start = out.len();
-            for word in line.split(|c: char| c.is_whitespace() || c == '\u{a0}') {
-                if word.is_empty() {
-                    continue;
-                }
-                if out.len() > start {
+            let mut blank = false;
+            for c in line.chars() {
+                // One pass, no per-word split: this runs over every byte of every message.
+                let c = match c {
+                    ' ' | '\t' | '\u{a0}' => {
+                        blank = true;
+                        continue;
+                    }
+                    c if c.is_ascii() => c,
+                    c if c.is_whitespace() => {
+                        blank = true;
+                        continue;
+                    }
+                    '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
+                    '\u{201c}' | '\u{201d}' => '"',
+                    '\u{2013}' | '\u{2014}' => '-',
+                    '\u{200b}' | '\u{feff}' => continue,
+                    // What a case-insensitive k and s also match: made plain for the gate's words.
+                    '\u{212a}' => 'K',
+                    '\u{17f}' => 's',
+                    other => other,
+                };
+                if blank && out.len() > start {
                     out.push(' ');
                 }
-                push_straight(&mut out, word);
+                blank = false;
+                out.push(c);
             }
             if out.len() > start {
                 out.push('\n');
@@ -22,18 +41,6 @@ pub fn normalise(subject: Option<&str>, body: &str) -> String {
         }
     }
     out
-}
-
-fn push_straight(out: &mut String, word: &str) {
-    for c in word.chars() {
-        out.push(match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
-            '\u{201c}' | '\u{201d}' => '"',
-            '\u{2013}' | '\u{2014}' => '-',
-            '\u{200b}' | '\u{feff}' => continue,
-            other => other,
-        });
-    }
 }
 
 #[cfg(test)]
