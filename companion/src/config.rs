@@ -93,6 +93,12 @@ pub struct Config {
     /// as shared/src/mail/rules.toml). Empty: the built-in rules only.
     /// `COMPANION_MAIL_RULES_PATH`.
     pub mail_rules_path: String,
+    /// Largest message accepted from an inbound webhook or an upload, in bytes; those routes
+    /// alone may exceed `max_body_bytes`. `COMPANION_MAIL_MAX_BYTES`.
+    pub mail_max_bytes: usize,
+    /// How far a Mailgun signature's timestamp may be from now, in seconds; older posts are
+    /// refused as replays. `COMPANION_MAILGUN_TIMESTAMP_WINDOW_SECS`.
+    pub mailgun_timestamp_window_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -149,6 +155,8 @@ impl Default for Config {
             lever_api_url: "https://api.lever.co".into(),
             ashby_api_url: "https://api.ashbyhq.com".into(),
             mail_rules_path: String::new(),
+            mail_max_bytes: 25 * 1024 * 1024,
+            mailgun_timestamp_window_secs: 900,
         }
     }
 }
@@ -172,7 +180,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 29] = [
+const ENV_KEYS: [&str; 31] = [
     "bind",
     "data_dir",
     "database_url",
@@ -202,6 +210,8 @@ const ENV_KEYS: [&str; 29] = [
     "lever_api_url",
     "ashby_api_url",
     "mail_rules_path",
+    "mail_max_bytes",
+    "mailgun_timestamp_window_secs",
 ];
 
 impl Config {
@@ -309,6 +319,10 @@ impl Config {
         if crate::http::takes_resume_pdf(path) {
             self.max_body_bytes
                 .max(self.resume_pdf_max_bytes.saturating_add(64 * 1024))
+        } else if crate::http::takes_mail(path) {
+            // A webhook wraps the message in a form (or JSON) around it.
+            self.max_body_bytes
+                .max(self.mail_max_bytes.saturating_add(64 * 1024))
         } else {
             self.max_body_bytes
         }

@@ -3,7 +3,7 @@
 
 use super::Worker;
 use crate::state::AppState;
-use crate::{approvals, intake};
+use crate::{approvals, intake, mail};
 
 /// Registers every job kind the app knows on `worker`.
 pub fn register_all(worker: Worker, state: &AppState) -> Worker {
@@ -16,5 +16,6 @@ pub fn register_all(worker: Worker, state: &AppState) -> Worker {
         .register(approvals::EXPIRE_JOB, move |ctx| {
             approvals::run_expire(expire_state.clone(), ctx)
         });
-    intake::boards::register(worker, state)
+    let worker = intake::boards::register(worker, state);
+    mail::messages::register(worker, state)
 }
