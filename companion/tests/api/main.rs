@@ -21,6 +21,7 @@ mod jobs_ops;
 mod jobs_process;
 mod leak;
 mod login;
+mod mail_inbound;
 mod master_key;
 mod pairing;
 mod pipeline;
