@@ -252,6 +252,18 @@ async fn classify_job(
         }
     };
     let result = classifier.classify(&mail);
+    // The effects run on the reading before it is stored, so that the message turns
+    // `parsed` together with its link: nobody sees a parsed message the job is not done with.
+    let mut message = get(&state, user_id, id).await?;
+    message.from_name = mail.from_name.clone();
+    message.from_address = mail.from_address.clone();
+    message.subject = mail.subject.clone();
+    message.category = Some(result.category.as_str().to_owned());
+    message.company = result.company.clone();
+    message.role = result.role.clone();
+    message.sentiment = Some(result.sentiment);
+    message.rules = result.rules.clone();
+    let application_id = effects::apply(&state, user_id, &message).await?;
     let rules = serde_json::to_string(&result.rules).map_err(|e| Error::Internal(e.to_string()))?;
     rows::record_reading(
         &state.store,
@@ -266,19 +278,12 @@ async fn classify_job(
             role: result.role.as_deref(),
             sentiment: result.sentiment,
             rules: &rules,
+            application_id,
         },
         now_ms(),
     )
     .await?;
     let message = get(&state, user_id, id).await?;
-    let application = effects::apply(&state, user_id, &message).await?;
-    let message = match application {
-        Some(application_id) if message.application_id != Some(application_id) => {
-            rows::link_application(&state.store, user_id, id, application_id).await?;
-            get(&state, user_id, id).await?
-        }
-        _ => message,
-    };
     emit(&state, user_id, &message).await?;
     Ok(json!({
         "messageId": id,

@@ -132,6 +132,7 @@ pub struct Reading<'a> {
     pub role: Option<&'a str>,
     pub sentiment: f64,
     pub rules: &'a str,
+    pub application_id: Option<i64>,
 }
 
 pub async fn record_reading(
@@ -144,7 +145,7 @@ pub async fn record_reading(
     sqlx::query(
         "UPDATE mail_messages SET parse_state = 'parsed', parse_error = NULL, from_name = $3,
              from_address = $4, subject = $5, category = $6, company = $7, role = $8,
-             sentiment = $9, rules = $10, classified_at = $11
+             sentiment = $9, rules = $10, application_id = $11, classified_at = $12
          WHERE id = $1 AND user_id = $2",
     )
     .bind(id)
@@ -157,6 +158,7 @@ pub async fn record_reading(
     .bind(reading.role)
     .bind(reading.sentiment)
     .bind(reading.rules)
+    .bind(reading.application_id)
     .bind(now)
     .execute(store.pool())
     .await?;
@@ -182,20 +184,5 @@ pub async fn record_unparseable(
     .bind(now)
     .execute(store.pool())
     .await?;
-    Ok(())
-}
-
-pub async fn link_application(
-    store: &Store,
-    user_id: i64,
-    id: i64,
-    application_id: i64,
-) -> Result<()> {
-    sqlx::query("UPDATE mail_messages SET application_id = $3 WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .bind(application_id)
-        .execute(store.pool())
-        .await?;
     Ok(())
 }
