@@ -114,7 +114,7 @@ async fn inbox_shows_addresses_once_lists_mail_and_sandboxes_bodies() {
         .await
         .expect("html");
     assert!(list.contains(&format!("data-mail-id=\"{id}\"")), "{list}");
-    assert!(list.contains("Mailgun HTTP webhook signing key <span class=\"badge on\">set"));
+    assert!(list.contains("<span class=\"badge on\" id=\"mailgun-key-state\">set</span>"));
     assert_eq!(list.matches("data-mail-id=").count(), 1, "filtered");
 
     let view = browser
