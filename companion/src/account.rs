@@ -12,10 +12,11 @@ use crate::store::account::{Cell, ExportRow};
 use crate::store::{self, Store, now_ms};
 
 /// Columns never exported: credentials of the account itself (password and token hashes,
-/// CSRF tokens) and key material only the companion may use. Matched by name so that a
+/// CSRF tokens, providers' signing tokens) and key material only the companion may use. Matched by name so that a
 /// column added later with such a name stays out too.
-const SECRET_MARKERS: [&str; 7] = [
+const SECRET_MARKERS: [&str; 8] = [
     "_hash",
+    "token",
     "csrf",
     "secret",
     "password",

@@ -99,6 +99,12 @@ pub struct Config {
     pub model_api_key: String,
     /// Seconds before a model call gives up. `COMPANION_MODEL_TIMEOUT_SECS`.
     pub model_timeout_secs: u64,
+    /// Largest message accepted from an inbound webhook or an upload, in bytes; those routes
+    /// alone may exceed `max_body_bytes`. `COMPANION_MAIL_MAX_BYTES`.
+    pub mail_max_bytes: usize,
+    /// How far a Mailgun signature's timestamp may be from now, in seconds; older posts are
+    /// refused as replays. `COMPANION_MAILGUN_TIMESTAMP_WINDOW_SECS`.
+    pub mailgun_timestamp_window_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -157,6 +163,8 @@ impl Default for Config {
             mail_rules_path: String::new(),
             model_api_key: String::new(),
             model_timeout_secs: 60,
+            mail_max_bytes: 25 * 1024 * 1024,
+            mailgun_timestamp_window_secs: 900,
         }
     }
 }
@@ -212,6 +220,8 @@ const ENV_KEYS: [&str; 31] = [
     "mail_rules_path",
     "model_api_key",
     "model_timeout_secs",
+    "mail_max_bytes",
+    "mailgun_timestamp_window_secs",
 ];
 
 impl Config {
@@ -324,6 +334,10 @@ impl Config {
         if crate::http::takes_resume_pdf(path) {
             self.max_body_bytes
                 .max(self.resume_pdf_max_bytes.saturating_add(64 * 1024))
+        } else if crate::http::takes_mail(path) {
+            // A webhook wraps the message in a form (or JSON) around it.
+            self.max_body_bytes
+                .max(self.mail_max_bytes.saturating_add(64 * 1024))
         } else {
             self.max_body_bytes
         }

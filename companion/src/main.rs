@@ -98,6 +98,15 @@ enum MailCommand {
         /// CSV with the columns file, category and company.
         labels: PathBuf,
     },
+    /// Store an mbox file or a folder of .eml files as the user's received mail (duplicates
+    /// skipped); the companion's workers classify them.
+    Import {
+        /// An mbox file, or a folder searched for .eml files.
+        path: PathBuf,
+        /// The user whose mail this is.
+        #[arg(long)]
+        user: String,
+    },
     /// Messages parsed and classified per second on one core, over the .eml and .txt files
     /// in the folders (and their subfolders).
     Bench {
@@ -439,7 +448,7 @@ async fn bench_queue(
     measured
 }
 
-fn mail_command(config: &Config, command: MailCommand) -> Result<()> {
+async fn mail_command(config: &Config, command: MailCommand) -> Result<()> {
     use companion::mail::cli;
     let classifier = companion::mail::classifier(config)?;
     match command {
@@ -449,6 +458,7 @@ fn mail_command(config: &Config, command: MailCommand) -> Result<()> {
         MailCommand::Eval { dir, labels } => {
             print!("{}", cli::eval(&classifier, &dir, &labels)?.render());
         }
+        MailCommand::Import { path, user } => mail_import(config, &path, &user).await?,
         MailCommand::Bench { dirs, seconds } => {
             let messages = cli::corpus(&dirs)?;
             let figures = cli::bench(
@@ -471,6 +481,26 @@ fn mail_command(config: &Config, command: MailCommand) -> Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+async fn mail_import(config: &Config, path: &std::path::Path, user: &str) -> Result<()> {
+    let store = open_store(config).await?;
+    let user_id = find_user(&store, user).await?;
+    let mut shown = std::time::Instant::now();
+    let counts = companion::mail::import::import(&store, user_id, path, |done, total| {
+        if done == total || shown.elapsed() >= std::time::Duration::from_secs(1) {
+            eprintln!("{done}/{total} messages read");
+            shown = std::time::Instant::now();
+        }
+    })
+    .await;
+    store.close().await;
+    let counts = counts?;
+    println!(
+        "{} imported, {} duplicates skipped, {} empty skipped; the companion's workers classify them.",
+        counts.imported, counts.duplicates, counts.skipped
+    );
     Ok(())
 }
 
@@ -503,7 +533,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::User { command } => user_command(&config, command).await,
         Command::Vault { command } => vault_command(&config, command).await,
-        Command::Mail { command } => mail_command(&config, command),
+        Command::Mail { command } => mail_command(&config, command).await,
         #[cfg(feature = "browser")]
         Command::Forms {
             command:

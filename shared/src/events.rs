@@ -20,6 +20,28 @@ pub const AGENT_REQUEST_MAGIC_LINK_OPENED: &str = "agent_request.magic_link_open
 pub const APPLICATION_CREATED: &str = "application.created";
 pub const APPLICATION_UPDATED: &str = "application.updated";
 
+/// "Mail from Acme (Data Engineer): rejection" from a stored message's payload.
+fn mail_classified(event: &AgentEvent) -> String {
+    if text_field(event, "parseState") == "unparseable" {
+        return format!(
+            "Mail kept but unreadable: {}",
+            text_field(event, "parseError")
+        );
+    }
+    let company = match text_field(event, "company") {
+        "" => text_field(event, "fromAddress"),
+        company => company,
+    };
+    let role = match text_field(event, "role") {
+        "" => String::new(),
+        role => format!(" ({role})"),
+    };
+    format!(
+        "Mail from {company}{role}: {}",
+        text_field(event, "category")
+    )
+}
+
 /// "Google - Senior Engineer" from a request or application payload.
 fn posting(event: &AgentEvent) -> String {
     format!(
@@ -44,6 +66,7 @@ fn request_state(state: &str) -> &str {
     }
 }
 pub const POSTING_SAVED: &str = "posting.saved";
+pub const MAIL_CLASSIFIED: &str = "mail.classified";
 pub const POSTING_MATCHED: &str = "posting.matched";
 
 fn text_field<'a>(event: &'a AgentEvent, key: &str) -> &'a str {
@@ -133,6 +156,7 @@ pub fn describe(event: &AgentEvent) -> String {
                 score * 100.0
             )
         }
+        MAIL_CLASSIFIED => mail_classified(event),
         TEST_PING => {
             let message = text_field(event, "message");
             if message.is_empty() {
@@ -209,6 +233,20 @@ mod tests {
                 json!({"company": "Acme", "title": "Engineer", "state": "needs_you"})
             )),
             "Magic link opened: Acme - Engineer"
+        );
+        assert_eq!(
+            describe(&event(
+                MAIL_CLASSIFIED,
+                json!({"company": "Acme", "role": "Data Engineer", "category": "rejection"})
+            )),
+            "Mail from Acme (Data Engineer): rejection"
+        );
+        assert_eq!(
+            describe(&event(
+                MAIL_CLASSIFIED,
+                json!({"parseState": "unparseable", "parseError": "the message is empty"})
+            )),
+            "Mail kept but unreadable: the message is empty"
         );
     }
 }

@@ -12,6 +12,7 @@ use crate::store::now_ms;
 pub const AGENT: &str = "agent";
 pub const MAGIC_LINK: &str = "magic_link";
 pub const MANUAL: &str = "manual";
+pub const EMAIL: &str = "email";
 
 /// Pipeline order: the dashboard shows a column per status in this order.
 pub const STATUSES: [&str; 7] = [
@@ -127,7 +128,8 @@ fn checked_note(note: Option<&str>) -> Result<Option<String>> {
 struct Creation<'a> {
     company: &'a str,
     title: &'a str,
-    job_url: &'a str,
+    /// None for an application found in mail, whose posting is unknown.
+    job_url: Option<&'a str>,
     source: &'a str,
     status: &'a str,
     agent_request_id: Option<i64>,
@@ -135,7 +137,13 @@ struct Creation<'a> {
 }
 
 async fn create_row(state: &AppState, user_id: i64, new: Creation<'_>) -> Result<Application> {
-    let job_url = url::parse_job_url(new.job_url)?;
+    let (job_url, canonical_url) = match new.job_url {
+        Some(raw) => {
+            let parsed = url::parse_job_url(raw)?;
+            (parsed.to_string(), url::canonical(&parsed))
+        }
+        None => (String::new(), String::new()),
+    };
     let now = now_ms();
     let row = rows::insert(
         &state.store,
@@ -143,8 +151,8 @@ async fn create_row(state: &AppState, user_id: i64, new: Creation<'_>) -> Result
             user_id,
             company: new.company,
             title: new.title,
-            job_url: job_url.as_str(),
-            canonical_url: &url::canonical(&job_url),
+            job_url: &job_url,
+            canonical_url: &canonical_url,
             source: new.source,
             status: new.status,
             agent_request_id: new.agent_request_id,
@@ -182,7 +190,7 @@ pub async fn create(state: &AppState, user_id: i64, new: &NewApplication) -> Res
         Creation {
             company: &company,
             title: &title,
-            job_url: &new.job_url,
+            job_url: Some(&new.job_url),
             source: MANUAL,
             status,
             agent_request_id: None,
@@ -214,11 +222,40 @@ pub(super) async fn for_request(
         Creation {
             company: &request.company,
             title: &request.title,
-            job_url: &request.job_url,
+            job_url: Some(&request.job_url),
             source,
             status: "applied",
             agent_request_id: Some(request.id),
             note: Some(note),
+        },
+    )
+    .await
+}
+
+/// An application that only the user's mail revealed (a rejection for a job applied to
+/// elsewhere): no posting URL is known.
+pub async fn from_email(
+    state: &AppState,
+    user_id: i64,
+    company: &str,
+    title: &str,
+    status: &str,
+    note: &str,
+) -> Result<Application> {
+    let company = required_text("company", company)?;
+    let title = required_text("title", title)?;
+    let note = checked_note(Some(note))?;
+    create_row(
+        state,
+        user_id,
+        Creation {
+            company: &company,
+            title: &title,
+            job_url: None,
+            source: EMAIL,
+            status: checked_status(status)?,
+            agent_request_id: None,
+            note: note.as_deref(),
         },
     )
     .await

@@ -22,6 +22,10 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
+pub async fn inbox_script() -> impl IntoResponse {
+    asset(JAVASCRIPT, include_str!("../../static/inbox.js"))
+}
+
 pub async fn live_script() -> impl IntoResponse {
     asset(JAVASCRIPT, include_str!("../../static/live.js"))
 }

@@ -13,10 +13,13 @@ mod devices;
 mod events;
 pub mod guard;
 mod health;
+mod inbound;
+mod inbox_page;
 mod intake_pages;
 mod intake_settings;
 mod jobs;
 mod jobs_page;
+mod mail;
 mod pairing;
 mod postings;
 mod profile;
@@ -62,6 +65,7 @@ use crate::state::AppState;
         (name = "agent-requests", description = "The approval queue: what the agent wants to apply to"),
         (name = "applications", description = "Every application and its timeline"),
         (name = "postings", description = "Job intake: postings, the watchlist and intake settings"),
+        (name = "mail", description = "Recruiting mail: provider webhooks (the secret in the URL picks the user), uploads, classification"),
     )
 )]
 struct ApiDoc;
@@ -120,6 +124,13 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(watchlist::list, watchlist::add))
         .routes(routes!(watchlist::remove))
         .routes(routes!(watchlist::poll))
+        .routes(routes!(inbound::sendgrid))
+        .routes(routes!(inbound::mailgun))
+        .routes(routes!(inbound::mailgun_mime))
+        .routes(routes!(inbound::postmark))
+        .routes(routes!(mail::upload, mail::list))
+        .routes(routes!(mail::get))
+        .routes(routes!(mail::classify))
         .split_for_parts()
 }
 
@@ -129,6 +140,12 @@ pub fn takes_resume_pdf(path: &str) -> bool {
         path,
         "/api/v1/profile/resume-pdf" | profile_page::RESUME_PDF_UPLOAD
     )
+}
+
+/// The routes that take a whole mail message: inbound webhooks and uploads, which may
+/// exceed `max_body_bytes` up to `mail_max_bytes`.
+pub fn takes_mail(path: &str) -> bool {
+    path == "/api/v1/mail" || path == inbox_page::UPLOAD || path.starts_with("/api/v1/inbound/")
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -269,6 +286,17 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dashboard/watchlist/poll", post(intake_pages::poll_now))
         .route("/static/postings.js", get(assets::postings_script))
+        .route("/dashboard/inbox", get(inbox_page::page))
+        .route("/dashboard/inbox/address", post(inbox_page::rotate))
+        .route(
+            "/dashboard/inbox/mailgun-key",
+            post(inbox_page::mailgun_key),
+        )
+        .route(inbox_page::UPLOAD, post(inbox_page::upload))
+        .route("/dashboard/inbox/{id}", get(inbox_page::message))
+        .route("/dashboard/inbox/{id}/body", get(inbox_page::body))
+        .route("/dashboard/inbox/{id}/classify", post(inbox_page::classify))
+        .route("/static/inbox.js", get(assets::inbox_script))
         .route("/static/wasm/{file}", get(accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))

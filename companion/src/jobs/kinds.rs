@@ -3,7 +3,7 @@
 
 use super::Worker;
 use crate::state::AppState;
-use crate::{approvals, forms, intake};
+use crate::{approvals, forms, intake, mail};
 
 /// Registers every job kind the app knows on `worker`.
 pub fn register_all(worker: Worker, state: &AppState) -> Worker {
@@ -20,5 +20,6 @@ pub fn register_all(worker: Worker, state: &AppState) -> Worker {
         .register(forms::plan_job::PLAN_JOB, move |ctx| {
             forms::plan_job::run(plan_state.clone(), ctx)
         });
-    intake::boards::register(worker, state)
+    let worker = intake::boards::register(worker, state);
+    mail::messages::register(worker, state)
 }

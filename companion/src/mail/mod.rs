@@ -1,7 +1,13 @@
-//! Recruiting mail in the companion: the classifier with the user's own rules, and what
-//! the `companion mail` commands print.
+//! Recruiting mail in the companion: inbound webhooks and uploads stored raw, classified
+//! by a job (built-in rules plus the user's own), linked to applications; and what the
+//! `companion mail` commands print.
 
 pub mod cli;
+pub mod credentials;
+pub mod effects;
+pub mod import;
+pub mod inbound;
+pub mod messages;
 
 use shared::mail::Classifier;
 

@@ -13,6 +13,8 @@ pub mod events;
 pub mod identity;
 pub mod intake_settings;
 pub mod jobs;
+pub mod mail;
+pub mod mail_inbound;
 pub mod pairing;
 pub mod postings;
 pub mod profile;

@@ -75,6 +75,16 @@ impl Vault {
         }
     }
 
+    /// Wraps a secret the companion must use later in plaintext (a provider's signing key)
+    /// under the master key; `aad` binds it to its owner and purpose.
+    pub fn wrap_secret(&self, aad: &[u8], secret: &[u8]) -> Result<Vec<u8>> {
+        self.master.wrap(aad, secret)
+    }
+
+    pub fn unwrap_secret(&self, aad: &[u8], wrapped: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        self.master.unwrap(aad, wrapped)
+    }
+
     /// The user's current public key, made on first use.
     pub async fn current_public_key(&self, user_id: i64) -> Result<VaultPublicKey> {
         if let Some(row) = store::vault::current_key(&self.store, user_id).await? {

@@ -104,6 +104,20 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         )
         .await;
     let alice_intake = crate::intake::seed_for_cross_user(&app, &alice_client).await;
+    let alice_mail = alice_client
+        .post(app.url("/api/v1/mail"))
+        .header("content-type", "message/rfc822")
+        .body("Message-ID: <alice-1@example.com>\r\nSubject: Lunch at Alice Corp\r\n\r\nSee you at noon.\r\n")
+        .send()
+        .await
+        .expect("mail")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")["id"]
+        .clone();
+    companion::mail::credentials::rotate(&app.state, alice_user.id)
+        .await
+        .expect("inbound address");
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
@@ -145,7 +159,9 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     .replace("{request_id}", &alice_request.to_string())
                     .replace("{application_id}", &alice_application["id"].to_string())
                     .replace("{posting_id}", &alice_intake.posting_id.to_string())
-                    .replace("{watch_id}", &alice_intake.watch_id.to_string()),
+                    .replace("{watch_id}", &alice_intake.watch_id.to_string())
+                    .replace("{mail_id}", &alice_mail.to_string())
+                    .replace("{secret}", "bobs-guess"),
             );
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             match (method.as_str(), path.as_str()) {
@@ -363,6 +379,39 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     )
                     .await;
                 }
+                ("GET", "/api/v1/mail") => {
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
+                    assert_eq!(status, 200, "{context}");
+                    assert!(!text.contains("Alice Corp"), "{context}: {text}");
+                }
+                ("POST", "/api/v1/mail") => {
+                    let request = caller
+                        .request(method, &url)
+                        .header("content-type", "message/rfc822")
+                        .body("Subject: Bob's own mail\r\n\r\nhello\r\n");
+                    let (status, text) = body(request.send().await.expect("request")).await;
+                    assert!(matches!(status, 200 | 201), "{context}: {text}");
+                    assert!(
+                        !text.contains(&format!("\"id\":{alice_mail},")),
+                        "{context}"
+                    );
+                }
+                ("GET", "/api/v1/mail/{mail_id}") | ("POST", "/api/v1/mail/{mail_id}/classify") => {
+                    let (status, text) =
+                        body(caller.request(method, &url).send().await.expect("request")).await;
+                    assert_eq!(status, 404, "{context}");
+                    assert!(!text.contains("Alice"), "{context}: {text}");
+                }
+                // The secret in the URL is the only credential: B cannot guess A's.
+                (_, path) if path.starts_with("/api/v1/inbound/") => {
+                    let request = caller
+                        .request(method, &url)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body("email=Subject%3A+x%0D%0A%0D%0Ay");
+                    let (status, text) = body(request.send().await.expect("request")).await;
+                    assert_eq!(status, 401, "{context}: {text}");
+                }
                 _ => panic!("no cross-user case for {context}: add one to this test"),
             }
         }
@@ -394,6 +443,11 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .expect("A's jar is intact");
     assert_eq!(jar.cookies[0].value.expose_secret(), "alice-session");
     crate::profile::assert_intact(&app, &alice_client, &alice_profile).await;
+    assert_eq!(
+        crate::mail_inbound::stored(&app, alice_user.id).await,
+        1,
+        "B's posts reached A's mail"
+    );
     let (_, request) = alice_caller
         .call(
             Method::GET,

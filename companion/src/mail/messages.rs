@@ -1,0 +1,299 @@
+//! Received mail: stored raw at once (duplicates by Message-ID skipped), then parsed and
+//! classified by a `mail.classify` job, whose effects move the matching application.
+
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use shared::mail::Classifier;
+
+use super::effects;
+use crate::error::{Error, Result};
+use crate::jobs::{JobContext, JobError, Worker};
+use crate::state::AppState;
+use crate::store::jobs::{self, NewJob};
+use crate::store::mail::{self as rows, MessageRow, NewMessage, Reading};
+use crate::store::{Store, now_ms};
+
+pub const CLASSIFY_JOB: &str = "mail.classify";
+pub const CLASSIFIED_EVENT: &str = shared::events::MAIL_CLASSIFIED;
+
+/// Where a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Sendgrid,
+    Mailgun,
+    Postmark,
+    Upload,
+    Import,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Sendgrid => "sendgrid",
+            Source::Mailgun => "mailgun",
+            Source::Postmark => "postmark",
+            Source::Upload => "upload",
+            Source::Import => "import",
+        }
+    }
+}
+
+/// A stored message as the API, the Inbox page and events show it (never its bytes).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MailMessage {
+    pub id: i64,
+    /// sendgrid, mailgun, postmark, upload or import.
+    pub source: String,
+    /// The Message-ID header, without angle brackets.
+    pub message_id: Option<String>,
+    /// Unix milliseconds.
+    pub received_at: i64,
+    /// pending (not read yet), parsed or unparseable (kept raw, see `parseError`).
+    pub parse_state: String,
+    pub parse_error: Option<String>,
+    /// The original sender and subject (a forward is unwrapped).
+    pub from_name: Option<String>,
+    pub from_address: Option<String>,
+    pub subject: Option<String>,
+    /// rejection, interview, offer, confirmation, assessment or other.
+    pub category: Option<String>,
+    pub company: Option<String>,
+    pub role: Option<String>,
+    /// From -1 (bad news) to 1 (good news).
+    pub sentiment: Option<f64>,
+    /// The classification rules that fired.
+    pub rules: Vec<String>,
+    /// The application this message was linked to.
+    pub application_id: Option<i64>,
+    pub classified_at: Option<i64>,
+    /// Size of the raw message in bytes.
+    pub size: i64,
+}
+
+impl From<MessageRow> for MailMessage {
+    fn from(row: MessageRow) -> Self {
+        MailMessage {
+            id: row.id,
+            source: row.source,
+            message_id: row.message_id,
+            received_at: row.received_at,
+            parse_state: row.parse_state,
+            parse_error: row.parse_error,
+            from_name: row.from_name,
+            from_address: row.from_address,
+            subject: row.subject,
+            category: row.category,
+            company: row.company,
+            role: row.role,
+            sentiment: row.sentiment,
+            rules: row
+                .rules
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok())
+                .unwrap_or_default(),
+            application_id: row.application_id,
+            classified_at: row.classified_at,
+            size: row.size,
+        }
+    }
+}
+
+/// What storing one message did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Received {
+    /// The stored message (the earlier one for a duplicate).
+    pub id: i64,
+    /// True when the message was there already (same Message-ID, or the same bytes for a
+    /// message without one) and was not stored again.
+    pub duplicate: bool,
+    pub detail: String,
+}
+
+/// The Message-ID, from the headers alone (the body is read later, in the job).
+pub fn message_id(raw: &[u8]) -> Option<String> {
+    let message = mail_parser::MessageParser::new().parse_headers(raw)?;
+    message
+        .message_id()
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && id.len() <= 998)
+        .map(str::to_owned)
+}
+
+fn dedupe_key(message_id: Option<&str>, raw: &[u8]) -> String {
+    match message_id {
+        Some(id) => format!("id:{id}"),
+        None => format!("sha256:{}", hex::encode(Sha256::digest(raw))),
+    }
+}
+
+/// Stores a message for the user unless it is a duplicate, and queues its classification.
+pub async fn receive(store: &Store, user_id: i64, source: Source, raw: &[u8]) -> Result<Received> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::BadRequest("the message is empty".into()));
+    }
+    let message_id = message_id(raw);
+    let key = dedupe_key(message_id.as_deref(), raw);
+    let new = NewMessage {
+        user_id,
+        source: source.as_str(),
+        message_id: message_id.as_deref(),
+        dedupe_key: &key,
+        raw,
+    };
+    let Some(id) = rows::insert(store, &new, now_ms()).await? else {
+        let id = rows::find_by_dedupe_key(store, user_id, &key)
+            .await?
+            .ok_or_else(|| Error::Internal("a duplicate message vanished".into()))?;
+        return Ok(Received {
+            id,
+            duplicate: true,
+            detail: "already received (same Message-ID); not stored again".into(),
+        });
+    };
+    enqueue_classify(store, user_id, id).await?;
+    Ok(Received {
+        id,
+        duplicate: false,
+        detail: "stored; classification queued".into(),
+    })
+}
+
+/// Queues (again) the parsing and classification of a stored message; the job's id.
+pub async fn enqueue_classify(store: &Store, user_id: i64, id: i64) -> Result<i64> {
+    jobs::enqueue(
+        store,
+        &NewJob {
+            user_id,
+            kind: CLASSIFY_JOB,
+            payload: &json!({ "messageId": id }),
+            max_attempts: 5,
+            idempotency_key: None,
+            run_at: now_ms(),
+            platform: None,
+        },
+        now_ms(),
+    )
+    .await
+}
+
+pub async fn get(state: &AppState, user_id: i64, id: i64) -> Result<MailMessage> {
+    rows::get(&state.store, user_id, id)
+        .await?
+        .map(Into::into)
+        .ok_or(Error::NotFound)
+}
+
+pub async fn list(
+    state: &AppState,
+    user_id: i64,
+    category: Option<&str>,
+) -> Result<Vec<MailMessage>> {
+    if let Some(category) = category {
+        category
+            .parse::<shared::mail::Category>()
+            .map_err(|e| crate::approvals::url::invalid(e.to_string()))?;
+    }
+    let rows = rows::list(&state.store, user_id, category, 500).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Re-runs parsing and classification of one of the user's messages; the job's id.
+pub async fn retry(state: &AppState, user_id: i64, id: i64) -> Result<i64> {
+    get(state, user_id, id).await?;
+    enqueue_classify(&state.store, user_id, id).await
+}
+
+/// Adds `mail.classify` to a worker. The classifier (built-in rules plus
+/// `mail_rules_path`) is compiled once, on the first message.
+pub fn register(worker: Worker, state: &AppState) -> Worker {
+    let state = state.clone();
+    let classifier: Arc<OnceLock<Arc<Classifier>>> = Arc::default();
+    worker.register(CLASSIFY_JOB, move |ctx| {
+        classify_job(state.clone(), classifier.clone(), ctx)
+    })
+}
+
+fn compiled(state: &AppState, cell: &OnceLock<Arc<Classifier>>) -> Result<Arc<Classifier>> {
+    if let Some(classifier) = cell.get() {
+        return Ok(classifier.clone());
+    }
+    let classifier = Arc::new(super::classifier(&state.config)?);
+    Ok(cell.get_or_init(|| classifier).clone())
+}
+
+async fn classify_job(
+    state: AppState,
+    classifier: Arc<OnceLock<Arc<Classifier>>>,
+    ctx: JobContext,
+) -> std::result::Result<Value, JobError> {
+    let user_id = ctx.user_id();
+    let id = ctx.payload()["messageId"]
+        .as_i64()
+        .ok_or_else(|| JobError::Failed("the job names no message".into()))?;
+    let Some(raw) = rows::raw(&state.store, user_id, id).await? else {
+        // Deleted meanwhile (with the account): nothing left to do.
+        return Ok(json!({ "messageId": id, "gone": true }));
+    };
+    let classifier = compiled(&state, &classifier)?;
+    ctx.checkpoint().await?;
+    let mail = match shared::mail::parse(&raw) {
+        Ok(mail) => mail,
+        Err(error) => {
+            rows::record_unparseable(&state.store, user_id, id, &error.to_string(), now_ms())
+                .await?;
+            let message = get(&state, user_id, id).await?;
+            emit(&state, user_id, &message).await?;
+            return Ok(json!({ "messageId": id, "parseState": rows::UNPARSEABLE }));
+        }
+    };
+    let result = classifier.classify(&mail);
+    // The effects run on the reading before it is stored, so that the message turns
+    // `parsed` together with its link: nobody sees a parsed message the job is not done with.
+    let mut message = get(&state, user_id, id).await?;
+    message.from_name = mail.from_name.clone();
+    message.from_address = mail.from_address.clone();
+    message.subject = mail.subject.clone();
+    message.category = Some(result.category.as_str().to_owned());
+    message.company = result.company.clone();
+    message.role = result.role.clone();
+    message.sentiment = Some(result.sentiment);
+    message.rules = result.rules.clone();
+    let application_id = effects::apply(&state, user_id, &message).await?;
+    let rules = serde_json::to_string(&result.rules).map_err(|e| Error::Internal(e.to_string()))?;
+    rows::record_reading(
+        &state.store,
+        user_id,
+        id,
+        &Reading {
+            from_name: mail.from_name.as_deref(),
+            from_address: mail.from_address.as_deref(),
+            subject: mail.subject.as_deref(),
+            category: result.category.as_str(),
+            company: result.company.as_deref(),
+            role: result.role.as_deref(),
+            sentiment: result.sentiment,
+            rules: &rules,
+            application_id,
+        },
+        now_ms(),
+    )
+    .await?;
+    let message = get(&state, user_id, id).await?;
+    emit(&state, user_id, &message).await?;
+    Ok(json!({
+        "messageId": id,
+        "category": message.category,
+        "applicationId": message.application_id,
+    }))
+}
+
+async fn emit(state: &AppState, user_id: i64, message: &MailMessage) -> Result<()> {
+    let payload = serde_json::to_value(message).map_err(|e| Error::Internal(e.to_string()))?;
+    state.bus.emit(user_id, CLASSIFIED_EVENT, payload).await?;
+    Ok(())
+}
