@@ -188,7 +188,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 31] = [
+const ENV_KEYS: [&str; 33] = [
     "bind",
     "data_dir",
     "database_url",
