@@ -333,7 +333,7 @@ pub async fn claim_with(
 
 /// Claims up to `max` jobs: running jobs whose lease ran out (takeover) first, then queued
 /// jobs that are due, oldest first. Jobs without a platform are taken in one statement;
-/// applies one at a time within their user's limits. Each claim bumps `attempt`, which the
+/// only when there are none, an apply within its user's limits. Each claim bumps `attempt`, which the
 /// worker then presents on every write. When nothing is claimable, lapsed jobs that may not
 /// run again (cancel requested, attempts used up) are closed.
 pub async fn claim_batch(
@@ -345,18 +345,20 @@ pub async fn claim_batch(
     if request.kinds.is_empty() || max == 0 {
         return Ok(Vec::new());
     }
-    let mut claimed = take_ungoverned(store, request, max, now).await?;
-    if claimed.len() < max {
-        let apply = match store.backend() {
-            Backend::Sqlite => claim_apply_sqlite(store, request, now).await?,
-            Backend::Postgres => claim_apply_postgres(store, request, now).await?,
-        };
-        claimed.extend(apply);
+    let claimed = take_ungoverned(store, request, max, now).await?;
+    if !claimed.is_empty() {
+        // Their handlers start now; an apply waits for a claim that finds nothing else
+        // (its limits cost up to four round trips, which these jobs need not wait for).
+        return Ok(claimed);
     }
-    if claimed.is_empty() {
+    let apply = match store.backend() {
+        Backend::Sqlite => claim_apply_sqlite(store, request, now).await?,
+        Backend::Postgres => claim_apply_postgres(store, request, now).await?,
+    };
+    if apply.is_none() {
         close_lapsed(store, now).await?;
     }
-    Ok(claimed)
+    Ok(apply.into_iter().collect())
 }
 
 /// Takes up to `wanted` jobs without a platform, lapsed ones first, in one statement.
