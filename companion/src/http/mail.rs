@@ -33,7 +33,7 @@ pub struct Queued {
     responses(
         (status = 201, description = "Stored; classification queued", body = Received),
         (status = 200, description = "A duplicate (same Message-ID): not stored again", body = Received),
-        (status = 400, description = "Empty body", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Empty, or not a message (no header lines)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than mail_max_bytes", body = Problem, content_type = "application/problem+json"),
     ))]

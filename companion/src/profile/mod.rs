@@ -172,10 +172,10 @@ pub async fn free_answers(store: &Store, user_id: i64) -> Result<Vec<FreeAnswerI
 
 /// Normalises and checks an answer; returns it with its tags as stored JSON.
 fn checked(answer: FreeAnswer) -> Result<(FreeAnswer, String)> {
-    let answer = answer.normalized();
     answer
         .validate_at("")
         .map_err(|problems| Error::invalid("the answer", problems))?;
+    let answer = answer.normalized();
     let tags = serde_json::to_string(&answer.tags).map_err(|e| Error::Internal(e.to_string()))?;
     Ok((answer, tags))
 }

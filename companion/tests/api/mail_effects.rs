@@ -222,3 +222,30 @@ async fn import_reads_eml_folders_and_mbox_files_and_skips_duplicates() {
     let newest = classified(&app, user.id, messages[0].id).await;
     assert_eq!(newest["subject"], "A new one", "{newest}");
 }
+
+#[tokio::test]
+async fn an_upload_that_is_not_a_message_is_refused_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let (_, caller) = user_with_device(&app, "alice").await;
+    for body in [
+        &b"[]"[..],
+        b"just some text\nFrom: later",
+        b": no name\n\nbody",
+        br#"[{"From": "a"}]"#,
+    ] {
+        let (status, problem) = upload(&caller, body.to_vec()).await;
+        assert_eq!(status, 400, "{problem}");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(".eml"),
+            "{problem}"
+        );
+    }
+    let (status, list) = caller.call(Method::GET, "/api/v1/mail", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list, json!([]), "nothing stored");
+    let (status, answer) = upload(&caller, eml("041_autoapplier.eml")).await;
+    assert_eq!(status, 201, "a real message still goes in: {answer}");
+}

@@ -43,8 +43,8 @@ impl FreeAnswer {
     pub fn validate_at(&self, prefix: &str) -> Result<(), Problems> {
         let mut problems = Vec::new();
         let mut check = |field: &str, text: &str, max: usize| {
-            let chars = text.trim().chars().count();
-            if chars == 0 || chars > max {
+            // The limit counts what was sent, as the API schema's maxLength does.
+            if text.trim().is_empty() || text.chars().count() > max {
                 problems.push(FieldError {
                     path: format!("{prefix}{field}"),
                     message: format!("must be 1 to {max} characters"),

@@ -38,7 +38,9 @@ export async function startFirefox({ prefs = {}, capabilities = {} } = {}) {
 export async function openPopup(firefox, companionUrl) {
   await firefox.navigate(`${companionUrl}/login`);
   const url = firefox.extensionUrl('popup.html');
-  await firefox.execute('location.href = arguments[0]', url);
+  // Navigating after the script has returned: a navigation during it may tear down
+  // Marionette's sandbox mid-call, which Firefox reports as NS_ERROR_OUT_OF_MEMORY.
+  await firefox.execute('const url = arguments[0]; setTimeout(() => { location.href = url; }, 0);', url);
   await waitFor(
     () => firefox.execute('return location.href === arguments[0] && document.readyState === "complete" && document.getElementById("version").textContent !== ""', url),
     { what: 'the popup' },
