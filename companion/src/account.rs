@@ -134,3 +134,14 @@ pub async fn delete(
     tracing::info!(user = user.id, "account deleted with all its data");
     Ok(user)
 }
+
+/// Deletes an account without asking for its password: the operator's `companion user
+/// delete`, who holds the database anyway.
+pub async fn delete_as_operator(store: &Store, user_id: i64) -> Result<()> {
+    store::account::delete_user(store, user_id).await?;
+    tracing::info!(
+        user = user_id,
+        "account deleted with all its data by the operator"
+    );
+    Ok(())
+}

@@ -8,7 +8,6 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
-use crate::store::agent::ApplyLimits;
 
 /// Every key is documented in README.md ("Configuration") and `companion.example.toml`.
 #[derive(Clone, Serialize, Deserialize)]
@@ -282,9 +281,7 @@ impl Config {
             }
         }
         if self.master_key_file.is_empty() {
-            self.master_key_file = crate::vault::master_key::default_key_file()
-                .display()
-                .to_string();
+            self.master_key_file = default_key_file().display().to_string();
         }
         if self.job_lease_secs == 0 {
             return Err(Error::Config("job_lease_secs must be at least 1".into()));
@@ -328,21 +325,6 @@ impl Config {
         }
     }
 
-    /// The largest body a route takes: resume PDF uploads may be larger than the rest
-    /// (with room for a multipart form's envelope).
-    pub fn body_limit(&self, path: &str) -> usize {
-        if crate::http::takes_resume_pdf(path) {
-            self.max_body_bytes
-                .max(self.resume_pdf_max_bytes.saturating_add(64 * 1024))
-        } else if crate::http::takes_mail(path) {
-            // A webhook wraps the message in a form (or JSON) around it.
-            self.max_body_bytes
-                .max(self.mail_max_bytes.saturating_add(64 * 1024))
-        } else {
-            self.max_body_bytes
-        }
-    }
-
     /// What the fetcher may reach, how long it waits and how much it reads.
     pub fn fetch_policy(&self) -> crate::fetch::FetchPolicy {
         crate::fetch::FetchPolicy {
@@ -362,8 +344,7 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 
-    pub fn master_key_source(&self) -> crate::vault::master_key::MasterKeySource<'_> {
-        use crate::vault::master_key::MasterKeySource;
+    pub fn master_key_source(&self) -> MasterKeySource<'_> {
         if self.master_key.is_empty() {
             MasterKeySource::File(Path::new(&self.master_key_file))
         } else {
@@ -438,4 +419,42 @@ mod tests {
         assert!(!format!("{config:?}").contains("secret"));
         assert!(!format!("{config:?}").contains("masterkeymaterial"));
     }
+}
+
+/// How many applies a user may have running at once on one platform, and start per hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplyLimits {
+    pub max_concurrent: i64,
+    pub per_hour: i64,
+}
+
+impl ApplyLimits {
+    pub const DEFAULT_MAX_CONCURRENT: u32 = 1;
+    pub const DEFAULT_PER_HOUR: u32 = 10;
+}
+
+impl Default for ApplyLimits {
+    fn default() -> Self {
+        ApplyLimits {
+            max_concurrent: Self::DEFAULT_MAX_CONCURRENT.into(),
+            per_hour: Self::DEFAULT_PER_HOUR.into(),
+        }
+    }
+}
+
+/// Where the key comes from, as configured.
+pub enum MasterKeySource<'a> {
+    Value(&'a str),
+    File(&'a Path),
+}
+
+/// `$XDG_CONFIG_HOME/autoresume/master.key`, else `~/.config/autoresume/master.key`: outside
+/// the data folder, so backups of one do not carry the other.
+pub fn default_key_file() -> PathBuf {
+    let config_home = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    config_home.join("autoresume").join("master.key")
 }

@@ -7,8 +7,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::Stream;
 use shared::api::AgentEvent;
+use shared::events::DEVICE_REVOKED;
 use sqlx::postgres::PgListener;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
 
 use crate::auth::tokens;
@@ -141,5 +144,108 @@ impl EventBus {
                 Err(error) => tracing::warn!(%error, "could not load a notified event"),
             }
         }
+    }
+}
+
+/// Events replayed to a client that brings no Last-Event-ID, so its list is not empty.
+const RECENT: i64 = 20;
+const BATCH: i64 = 500;
+/// How often a stream looks at the log for rows that came without a broadcast.
+const SWEEP: Duration = Duration::from_secs(5);
+
+/// Whether the event revokes the device this stream serves (the stream then ends with it).
+fn revokes(event: &AgentEvent, device_id: Option<&str>) -> bool {
+    event.kind == DEVICE_REVOKED
+        && device_id
+            .is_some_and(|id| event.payload.get("deviceId").and_then(|v| v.as_str()) == Some(id))
+}
+
+impl EventBus {
+    /// A user's events for one client: after `last_id` (or the last 20 without it), then
+    /// live ones, each once and in id order. It ends on shutdown, or after the event that
+    /// revokes `device_id`.
+    pub async fn user_stream(
+        &self,
+        user_id: i64,
+        last_id: Option<i64>,
+        device_id: Option<String>,
+        mut shutdown: watch::Receiver<bool>,
+    ) -> Result<impl Stream<Item = AgentEvent> + use<>> {
+        let store = self.store.clone();
+        // Subscribe before reading the backlog so nothing falls between the two.
+        let mut live = self.subscribe();
+        let first = match last_id {
+            Some(id) => store::events::after(&store, user_id, id, BATCH).await?,
+            None => store::events::recent(&store, user_id, RECENT).await?,
+        };
+        // A Last-Event-ID beyond the log (another server's, or made up) must not hide the
+        // events still to come.
+        let start = match last_id {
+            Some(id) => id.min(store::events::max_id(&store).await?),
+            None => 0,
+        };
+        let connections = metrics::gauge!("companion_sse_connections");
+        Ok(async_stream::stream! {
+            connections.increment(1.0);
+            let mut cursor = start;
+            let mut batch = first;
+            // Replay: keep fetching while batches come back full.
+            loop {
+                let full = batch.len() as i64 == BATCH;
+                for event in batch.drain(..) {
+                    cursor = cursor.max(event.id);
+                    let revoked = revokes(&event, device_id.as_deref());
+                    yield event;
+                    if revoked {
+                        connections.decrement(1.0);
+                        return;
+                    }
+                }
+                if !full {
+                    break;
+                }
+                match store::events::after(&store, user_id, cursor, BATCH).await {
+                    Ok(next) => batch = next,
+                    Err(_) => break,
+                }
+            }
+            // Rows written by another process on the same SQLite file (the CLI) have no
+            // broadcast; a periodic look at the log picks them up.
+            let mut sweep = tokio::time::interval(SWEEP);
+            sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            sweep.tick().await;
+            loop {
+                let pending: Vec<AgentEvent> = tokio::select! {
+                    _ = shutdown.changed() => break,
+                    _ = sweep.tick() => store::events::after(&store, user_id, cursor, BATCH).await.unwrap_or_default(),
+                    received = live.recv() => match received {
+                        Ok(message) if message.user_id == user_id => {
+                            vec![message.event.clone()]
+                        }
+                        Ok(_) => Vec::new(),
+                        // Fell behind the broadcast: the log has everything.
+                        Err(RecvError::Lagged(_)) => store::events::after(&store, user_id, cursor, BATCH)
+                            .await
+                            .unwrap_or_default(),
+                        Err(RecvError::Closed) => break,
+                    },
+                };
+                for event in pending {
+                    // Ids only grow, so anything at or below the cursor was sent already (by
+                    // the replay, the sweep or the broadcast).
+                    if event.id <= cursor {
+                        continue;
+                    }
+                    cursor = cursor.max(event.id);
+                    let revoked = revokes(&event, device_id.as_deref());
+                    yield event;
+                    if revoked {
+                        connections.decrement(1.0);
+                        return;
+                    }
+                }
+            }
+            connections.decrement(1.0);
+        })
     }
 }

@@ -31,10 +31,7 @@ impl From<FetchError> for Error {
     fn from(error: FetchError) -> Self {
         match error {
             FetchError::Refused(detail) => Error::BadRequest(detail),
-            FetchError::Upstream(detail) => Error::Rejected {
-                status: axum::http::StatusCode::BAD_GATEWAY,
-                detail,
-            },
+            FetchError::Upstream(detail) => Error::Upstream(detail),
         }
     }
 }

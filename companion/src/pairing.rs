@@ -8,8 +8,8 @@ use shared::pairing;
 use crate::auth::tokens;
 use crate::error::{Error, Result};
 use crate::events::EventBus;
-use crate::identity::Identity;
 use crate::store::{self, Store, now_ms};
+use crate::vault::identity::Identity;
 
 pub const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;
 const MAX_DEVICE_NAME: usize = 100;

@@ -8,9 +8,9 @@ use crate::auth::rate_limit::AttemptLimiter;
 use crate::auth::tokens;
 use crate::config::Config;
 use crate::events::EventBus;
-use crate::identity::Identity;
 use crate::store::Store;
 use crate::vault::Vault;
+use crate::vault::identity::Identity;
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]

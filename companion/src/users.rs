@@ -34,6 +34,23 @@ pub async fn create(
     Ok(user)
 }
 
+/// The user with this name, or an error that says how to create one.
+pub async fn find_by_name(store: &Store, name: &str) -> Result<UserInfo> {
+    let row = store::users::find_by_name(store, name)
+        .await?
+        .ok_or_else(|| {
+            Error::BadRequest(format!(
+                "no user named {name:?}; create one with `companion user add`"
+            ))
+        })?;
+    Ok(row.info())
+}
+
+/// Whether any account exists yet (before the first, the setup page is open).
+pub async fn any(store: &Store) -> Result<bool> {
+    Ok(store::users::count(store).await? > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

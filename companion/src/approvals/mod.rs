@@ -13,20 +13,26 @@
 //! 409. Every change emits `agent_request.*` / `application.*` with the whole card.
 
 pub mod applications;
+mod jobs;
 pub mod plan;
+mod plan_job;
 pub mod url;
 
 use serde::{Deserialize, Serialize};
 use shared::cookies::Platform;
 
 use crate::error::{Error, Result};
-use crate::jobs::{JobContext, JobError};
 use crate::state::AppState;
 use crate::store::agent_requests::{self as rows, AgentRequestRow, Change};
-use crate::store::jobs::{self, NewJob};
-use crate::store::{Store, now_ms};
+use crate::store::jobs::{self as job_rows, NewJob};
+use crate::store::now_ms;
 
 pub use applications::{Application, NewApplication, TimelineEntry};
+use jobs::settle_approved;
+pub use jobs::{
+    APPLY_JOB, EXPIRE_JOB, EXPIRY_CRON, EXPIRY_SCHEDULE, expire_pending, register, run_apply,
+    schedule_expiry,
+};
 pub use plan::FormSummary;
 
 pub const PENDING: &str = "pending";
@@ -42,12 +48,6 @@ pub const STATES: [&str; 8] = [
 ];
 
 /// The job kind that applies to an approved posting.
-pub const APPLY_JOB: &str = "apply";
-pub const EXPIRE_JOB: &str = "agent_requests.expire";
-pub const EXPIRY_SCHEDULE: &str = "expire stale requests";
-/// Daily, at a quiet hour: stale requests expire.
-pub const EXPIRY_CRON: &str = "0 4 * * *";
-
 pub const CREATED_EVENT: &str = shared::events::AGENT_REQUEST_CREATED;
 pub const UPDATED_EVENT: &str = shared::events::AGENT_REQUEST_UPDATED;
 pub const MAGIC_LINK_OPENED_EVENT: &str = shared::events::AGENT_REQUEST_MAGIC_LINK_OPENED;
@@ -245,23 +245,8 @@ pub async fn propose(state: &AppState, user_id: i64, new: NewAgentRequest) -> Re
     .await?;
     let request = AgentRequest::from(row);
     emit(state, user_id, CREATED_EVENT, &request).await?;
-    crate::forms::plan_job::enqueue(state, user_id, request.id).await?;
+    plan_job::enqueue(state, user_id, request.id).await?;
     Ok(request)
-}
-
-/// Gives a new user the daily expiry of their stale requests (see [`run_expire`]).
-pub async fn schedule_expiry(store: &Store, user_id: i64) -> Result<()> {
-    crate::store::schedules::upsert(
-        store,
-        user_id,
-        EXPIRY_SCHEDULE,
-        EXPIRY_CRON,
-        EXPIRE_JOB,
-        &serde_json::json!({}),
-        now_ms(),
-    )
-    .await?;
-    Ok(())
 }
 
 pub async fn get(state: &AppState, user_id: i64, id: i64) -> Result<AgentRequest> {
@@ -388,7 +373,7 @@ pub async fn approve(
     let key = format!("apply:{canonical}");
     let payload = serde_json::json!({ "canonicalUrl": canonical });
     let now = now_ms();
-    let job_id = jobs::enqueue(
+    let job_id = job_rows::enqueue(
         &state.store,
         &NewJob {
             user_id,
@@ -405,9 +390,9 @@ pub async fn approve(
     // The posting's job already ran, or is running and may have settled its requests
     // before this approval: this one gets the job's outcome now instead of waiting for a job
     // that will not look again.
-    let taken = jobs::get(&state.store, job_id)
+    let taken = job_rows::get(&state.store, job_id)
         .await?
-        .is_some_and(|job| job.state != jobs::QUEUED);
+        .is_some_and(|job| job.state != job_rows::QUEUED);
     if taken {
         settle_approved(state, user_id, &canonical).await?;
         return get(state, user_id, id).await;
@@ -503,91 +488,4 @@ async fn link_application(
         ..moving(&[APPLIED], APPLIED, None)
     };
     apply(state, user_id, request.id, change, "linked").await
-}
-
-/// The user's pending requests older than `max_age_ms` expire. Returns how many.
-pub async fn expire_pending(state: &AppState, user_id: i64, max_age_ms: i64) -> Result<usize> {
-    let cutoff = now_ms().saturating_sub(max_age_ms);
-    let mut expired = 0;
-    for id in rows::pending_before(&state.store, user_id, cutoff).await? {
-        match apply(
-            state,
-            user_id,
-            id,
-            moving(&[PENDING], EXPIRED, None),
-            "expired",
-        )
-        .await
-        {
-            Ok(_) => expired += 1,
-            // Decided meanwhile: nothing to expire.
-            Err(Error::Conflict(_)) => {}
-            Err(other) => return Err(other),
-        }
-    }
-    Ok(expired)
-}
-
-/// The outcome for a posting's approved requests until the headless apply exists: already
-/// applied to (an application exists) -> applied and linked; else -> needs_you, the magic
-/// link where the user submits it themselves.
-async fn settle_approved(
-    state: &AppState,
-    user_id: i64,
-    canonical_url: &str,
-) -> Result<Vec<AgentRequest>> {
-    let existing =
-        crate::store::applications::find_by_url(&state.store, user_id, canonical_url).await?;
-    let mut settled = Vec::new();
-    for row in rows::for_url(&state.store, user_id, canonical_url, APPROVED).await? {
-        let to = if existing.is_some() {
-            APPLIED
-        } else {
-            NEEDS_YOU
-        };
-        let moved = apply(
-            state,
-            user_id,
-            row.id,
-            moving(&[APPROVED], to, None),
-            "settled",
-        )
-        .await;
-        let request = match moved {
-            Ok(request) if to == APPLIED => {
-                link_application(state, user_id, request, applications::AGENT).await?
-            }
-            Ok(request) => request,
-            // Declined or settled meanwhile.
-            Err(Error::Conflict(_)) => continue,
-            Err(other) => return Err(other),
-        };
-        settled.push(request);
-    }
-    Ok(settled)
-}
-
-/// The scheduled expiry of one user's stale requests (`request_expiry_days`).
-pub async fn run_expire(state: AppState, ctx: JobContext) -> Result<serde_json::Value, JobError> {
-    let days = i64::from(state.config.request_expiry_days);
-    let expired = expire_pending(&state, ctx.user_id(), days * 86_400_000).await?;
-    Ok(serde_json::json!({ "expired": expired }))
-}
-
-/// The `apply` job's handler (register it under [`APPLY_JOB`]). Until the headless apply
-/// exists it hands every approved request for the posting to the user (needs_you).
-pub async fn run_apply(state: AppState, ctx: JobContext) -> Result<serde_json::Value, JobError> {
-    let canonical = ctx
-        .payload()
-        .get("canonicalUrl")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| JobError::Failed("the apply job has no canonicalUrl".into()))?
-        .to_owned();
-    ctx.checkpoint().await?;
-    let settled = settle_approved(&state, ctx.user_id(), &canonical).await?;
-    let outcome: Vec<_> = settled
-        .iter()
-        .map(|r| serde_json::json!({"requestId": r.id, "state": r.state}))
-        .collect();
-    Ok(serde_json::json!({ "requests": outcome }))
 }

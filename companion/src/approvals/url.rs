@@ -17,10 +17,7 @@ const TRACKING: [&str; 9] = [
 ];
 
 pub fn invalid(detail: impl Into<String>) -> Error {
-    Error::Rejected {
-        status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-        detail: detail.into(),
-    }
+    Error::Unprocessable(detail.into())
 }
 
 /// The URL, parsed, if it is an absolute http(s) URL with a host.

@@ -1,11 +1,13 @@
 //! Application forms: `companion forms plan` (a saved page, snapshotted in headless Chromium
 //! by the extension's own snapshot script, planned by the same planner the extension runs as
-//! WASM) and the plan job that does the same for every new request's posting.
+//! WASM), and the parts of the plan job (`approvals::plan_job`) that read a posting's page.
 
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod drafts;
-pub mod plan_job;
+mod page;
+
+pub use page::{application_page, planner_profile, snapshot};
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -4,14 +4,15 @@
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::api::Problem;
 
 use super::auth::{bearer_token, session};
 use crate::auth::tokens::{self, DEVICE_TOKEN_PREFIX};
-use crate::error::{Error, problem_response};
+use crate::error::Error;
+use crate::http::problem::problem_response;
 use crate::state::AppState;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -192,17 +193,13 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
 }
 
 fn too_large(limit: usize) -> Response {
-    Error::Rejected {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        detail: format!("the body is larger than {limit} bytes"),
-    }
-    .into_response()
+    Error::TooLarge(format!("the body is larger than {limit} bytes")).into_response()
 }
 
 /// Caps request bodies at `max_body_bytes`, or at the resume PDF limit on its upload
 /// routes: a declared length over the cap is refused at once, a streamed body is cut off.
 pub async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let limit = state.config.body_limit(request.uri().path());
+    let limit = super::body_limit(&state.config, request.uri().path());
     let declared = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)

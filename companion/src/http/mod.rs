@@ -1,32 +1,11 @@
 //! The one route table.
 
-mod account;
-mod accounts;
-mod agent;
-mod agent_requests;
-mod applications;
-mod approval_pages;
+mod api;
 mod assets;
 pub mod auth;
-mod dashboard;
-mod devices;
-mod events;
 pub mod guard;
-mod health;
-mod inbound;
-mod inbox_page;
-mod intake_pages;
-mod intake_settings;
-mod jobs;
-mod jobs_page;
-mod mail;
-mod pairing;
-mod postings;
-mod profile;
-mod profile_forms;
-mod profile_page;
-mod vault;
-mod watchlist;
+mod pages;
+pub mod problem;
 
 use std::sync::Arc;
 
@@ -37,7 +16,6 @@ use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
-use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -48,6 +26,10 @@ use utoipa_axum::routes;
 
 use crate::error::Error;
 use crate::state::AppState;
+use api::{
+    account, agent, agent_requests, applications, devices, events, health, inbound,
+    intake_settings, jobs, mail, pairing, postings, profile, vault, watchlist,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -134,18 +116,27 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-/// The routes that take a resume PDF, whose bodies may exceed `max_body_bytes`.
-pub fn takes_resume_pdf(path: &str) -> bool {
-    matches!(
+/// The largest body a route takes: resume PDF uploads and whole mail messages may be
+/// larger than the rest (with room for the multipart form or JSON around them).
+pub fn body_limit(config: &crate::config::Config, path: &str) -> usize {
+    let takes_resume_pdf = matches!(
         path,
-        "/api/v1/profile/resume-pdf" | profile_page::RESUME_PDF_UPLOAD
-    )
-}
-
-/// The routes that take a whole mail message: inbound webhooks and uploads, which may
-/// exceed `max_body_bytes` up to `mail_max_bytes`.
-pub fn takes_mail(path: &str) -> bool {
-    path == "/api/v1/mail" || path == inbox_page::UPLOAD || path.starts_with("/api/v1/inbound/")
+        "/api/v1/profile/resume-pdf" | pages::profile::RESUME_PDF_UPLOAD
+    );
+    let takes_mail = path == "/api/v1/mail"
+        || path == pages::inbox::UPLOAD
+        || path.starts_with("/api/v1/inbound/");
+    if takes_resume_pdf {
+        config
+            .max_body_bytes
+            .max(config.resume_pdf_max_bytes.saturating_add(64 * 1024))
+    } else if takes_mail {
+        config
+            .max_body_bytes
+            .max(config.mail_max_bytes.saturating_add(64 * 1024))
+    } else {
+        config.max_body_bytes
+    }
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -168,147 +159,168 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .route("/", get(dashboard::root))
-        .route("/login", get(dashboard::login_page).post(dashboard::login))
-        .route("/logout", post(dashboard::logout))
+        .route("/", get(pages::root))
+        .route(
+            "/login",
+            get(pages::session::login_page).post(pages::session::login),
+        )
+        .route("/logout", post(pages::session::logout))
         .route(
             "/setup/{token}",
-            get(dashboard::setup_page).post(dashboard::setup),
+            get(pages::session::setup_page).post(pages::session::setup),
         )
-        .route("/dashboard", get(dashboard::home))
-        .route("/dashboard/devices", get(dashboard::devices))
+        .route("/dashboard", get(pages::home::home))
+        .route("/dashboard/devices", get(pages::home::devices))
         .route(
             "/dashboard/devices/{id}/revoke",
-            post(dashboard::revoke_device),
+            post(pages::home::revoke_device),
         )
         .route(
             "/dashboard/pairing-codes",
-            post(dashboard::create_pairing_code),
+            post(pages::home::create_pairing_code),
         )
-        .route("/dashboard/jobs", get(jobs_page::page))
-        .route("/dashboard/jobs/{id}/cancel", post(jobs_page::cancel))
-        .route("/dashboard/jobs/{id}/retry", post(jobs_page::retry))
-        .route("/dashboard/agent/pause", post(jobs_page::pause))
-        .route("/dashboard/agent/limits", post(jobs_page::limits))
-        .route("/dashboard/activity", get(dashboard::activity))
+        .route("/dashboard/jobs", get(pages::jobs::page))
+        .route("/dashboard/jobs/{id}/cancel", post(pages::jobs::cancel))
+        .route("/dashboard/jobs/{id}/retry", post(pages::jobs::retry))
+        .route("/dashboard/agent/pause", post(pages::jobs::pause))
+        .route("/dashboard/agent/limits", post(pages::jobs::limits))
+        .route("/dashboard/activity", get(pages::home::activity))
         .route(
             "/dashboard/activity/test-event",
-            post(dashboard::send_test_event),
+            post(pages::home::send_test_event),
         )
-        .route("/dashboard/accounts", get(accounts::page))
+        .route("/dashboard/accounts", get(pages::accounts::page))
         .route(
             "/dashboard/accounts/{platform}/disconnect",
-            post(accounts::disconnect),
+            post(pages::accounts::disconnect),
         )
-        .route("/dashboard/account", get(account::page))
-        .route("/dashboard/account/export", get(account::download))
+        .route("/dashboard/account", get(pages::account::page))
+        .route("/dashboard/account/export", get(pages::account::download))
         .route(
             "/dashboard/account/delete",
-            post(account::delete_from_dashboard),
+            post(pages::account::delete_from_dashboard),
         )
-        .route("/dashboard/profile", get(profile_page::show))
-        .route("/dashboard/profile/resume", post(profile_page::save_resume))
+        .route("/dashboard/profile", get(pages::profile::show))
+        .route(
+            "/dashboard/profile/resume",
+            post(pages::profile::save_resume),
+        )
         .route(
             "/dashboard/profile/answers",
-            post(profile_page::save_answers),
+            post(pages::profile::save_answers),
         )
         .route(
             "/dashboard/profile/free-answers",
-            post(profile_page::add_free_answer),
+            post(pages::profile::add_free_answer),
         )
         .route(
             "/dashboard/profile/free-answers/{id}",
-            post(profile_page::update_free_answer),
+            post(pages::profile::update_free_answer),
         )
         .route(
             "/dashboard/profile/free-answers/{id}/delete",
-            post(profile_page::delete_free_answer),
+            post(pages::profile::delete_free_answer),
         )
         .route(
-            profile_page::RESUME_PDF_UPLOAD,
-            post(profile_page::upload_pdf),
+            pages::profile::RESUME_PDF_UPLOAD,
+            post(pages::profile_files::upload_pdf),
         )
         .route(
             "/dashboard/profile/resume-pdf/delete",
-            post(profile_page::delete_pdf),
+            post(pages::profile_files::delete_pdf),
         )
         .route(
             "/dashboard/profile/resume.pdf",
-            get(profile_page::download_pdf),
+            get(pages::profile_files::download_pdf),
         )
-        .route("/dashboard/profile/export", get(profile_page::export))
-        .route("/dashboard/profile/import", post(profile_page::import))
+        .route(
+            "/dashboard/profile/export",
+            get(pages::profile_files::export),
+        )
+        .route(
+            "/dashboard/profile/import",
+            post(pages::profile_files::import),
+        )
         .route("/static/profile.js", get(assets::profile_script))
         .route(
             "/dashboard/agent-requests",
-            get(approval_pages::requests).post(approval_pages::propose),
+            get(pages::approvals::requests).post(pages::approvals::propose),
         )
         .route(
             "/dashboard/agent-requests/{id}/edit",
-            get(approval_pages::edit_page).post(approval_pages::edit),
+            get(pages::approvals::edit_page).post(pages::approvals::edit),
         )
         .route(
             "/dashboard/agent-requests/{id}/magic-link",
-            get(approval_pages::magic_link),
+            get(pages::approvals::magic_link),
         )
         .route(
             "/dashboard/agent-requests/{id}/{action}",
-            post(approval_pages::decide),
+            post(pages::approvals::decide),
         )
         .route(
             "/dashboard/applications",
-            get(approval_pages::pipeline).post(approval_pages::create_application),
+            get(pages::applications::pipeline).post(pages::applications::create_application),
         )
         .route(
             "/dashboard/applications/{id}",
-            get(approval_pages::application),
+            get(pages::applications::application),
         )
         .route(
             "/dashboard/applications/{id}/status",
-            post(approval_pages::set_status),
+            post(pages::applications::set_status),
         )
         .route("/static/agent-requests.js", get(assets::requests_script))
         .route("/static/magic-link.js", get(assets::magic_link_script))
         .route("/static/time.js", get(assets::time_script))
         .route(
             "/dashboard/postings",
-            get(intake_pages::postings).post(intake_pages::add_posting),
+            get(pages::intake::postings).post(pages::intake::add_posting),
         )
-        .route("/dashboard/postings/import", post(intake_pages::import_csv))
+        .route(
+            "/dashboard/postings/import",
+            post(pages::intake::import_csv),
+        )
         .route(
             "/dashboard/settings",
-            get(intake_pages::settings).post(intake_pages::save_settings),
+            get(pages::intake::settings).post(pages::intake::save_settings),
         )
-        .route("/dashboard/watchlist", post(intake_pages::add_watch))
+        .route("/dashboard/watchlist", post(pages::intake::add_watch))
         .route(
             "/dashboard/watchlist/{id}/remove",
-            post(intake_pages::remove_watch),
+            post(pages::intake::remove_watch),
         )
-        .route("/dashboard/watchlist/poll", post(intake_pages::poll_now))
+        .route("/dashboard/watchlist/poll", post(pages::intake::poll_now))
         .route("/static/postings.js", get(assets::postings_script))
-        .route("/dashboard/inbox", get(inbox_page::page))
-        .route("/dashboard/inbox/address", post(inbox_page::rotate))
+        .route("/dashboard/inbox", get(pages::inbox::page))
+        .route("/dashboard/inbox/address", post(pages::inbox::rotate))
         .route(
             "/dashboard/inbox/mailgun-key",
-            post(inbox_page::mailgun_key),
+            post(pages::inbox::mailgun_key),
         )
-        .route(inbox_page::UPLOAD, post(inbox_page::upload))
-        .route("/dashboard/inbox/{id}", get(inbox_page::message))
-        .route("/dashboard/inbox/{id}/body", get(inbox_page::body))
-        .route("/dashboard/inbox/{id}/classify", post(inbox_page::classify))
+        .route(pages::inbox::UPLOAD, post(pages::inbox::upload))
+        .route("/dashboard/inbox/{id}", get(pages::inbox::message))
+        .route("/dashboard/inbox/{id}/body", get(pages::inbox::body))
+        .route(
+            "/dashboard/inbox/{id}/classify",
+            post(pages::inbox::classify),
+        )
         .route("/static/inbox.js", get(assets::inbox_script))
-        .route("/static/wasm/{file}", get(accounts::wasm_file))
+        .route("/static/wasm/{file}", get(pages::accounts::wasm_file))
         .route("/static/accounts.js", get(assets::accounts_script))
         .route("/static/app.css", get(assets::stylesheet))
         .route("/static/live.js", get(assets::live_script))
         .route("/static/jobs.js", get(assets::jobs_script))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async {
-            Error::Rejected {
-                status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            let status = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+            problem::problem_response(&shared::api::Problem {
+                kind: "urn:autoresume:problem:bad-request".into(),
+                title: status.canonical_reason().unwrap_or("Error").into(),
+                status: status.as_u16(),
                 detail: "method not allowed on this route".into(),
-            }
-            .into_response()
+                errors: Vec::new(),
+            })
         })
         .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
         .layer(middleware::from_fn(guard::refuse_query_tokens))

@@ -268,7 +268,7 @@ async fn poll_board(
         match super::save(state, user_id, raw).await {
             Ok(saved) if saved.duplicate => counts.duplicates += 1,
             Ok(_) => counts.added += 1,
-            Err(error) if error.status().is_client_error() => counts.skipped += 1,
+            Err(error) if error.is_client_error() => counts.skipped += 1,
             Err(error) => return Err(error),
         }
     }

@@ -94,10 +94,9 @@ pub async fn import(state: &AppState, user_id: i64, body: &[u8]) -> Result<Impor
     }
     let records: Vec<_> = reader.records().take(MAX_ROWS + 1).collect();
     if records.len() > MAX_ROWS {
-        return Err(Error::Rejected {
-            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            detail: format!("at most {MAX_ROWS} rows per import; split the file"),
-        });
+        return Err(Error::TooLarge(format!(
+            "at most {MAX_ROWS} rows per import; split the file"
+        )));
     }
     let mut report = ImportReport::default();
     for record in records {
@@ -137,7 +136,7 @@ pub async fn import(state: &AppState, user_id: i64, body: &[u8]) -> Result<Impor
                     report.imported.push(entry);
                 }
             }
-            Err(error) if error.status().is_client_error() => report.rejected.push(RejectedRow {
+            Err(error) if error.is_client_error() => report.rejected.push(RejectedRow {
                 line,
                 reason: error.to_string(),
             }),

@@ -8,6 +8,7 @@ mod dates;
 pub mod jsonld;
 pub mod matching;
 pub mod page;
+pub mod request;
 pub mod settings;
 pub mod text;
 pub mod watchlist;
@@ -119,10 +120,9 @@ pub fn prepare(raw: RawPosting, allow_hosts: &[String]) -> Result<NewPosting> {
         ));
     }
     if raw.description_html.len() > MAX_DESCRIPTION_BYTES {
-        return Err(Error::Rejected {
-            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            detail: format!("the description is larger than {MAX_DESCRIPTION_BYTES} bytes"),
-        });
+        return Err(Error::TooLarge(format!(
+            "the description is larger than {MAX_DESCRIPTION_BYTES} bytes"
+        )));
     }
     let url = raw
         .url

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::llm::ModelEndpoint;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
@@ -25,14 +26,6 @@ pub struct IntakeSettings {
     /// An OpenAI-compatible endpoint for later steps (embeddings, answers). The API key is
     /// not kept here: it comes from the companion's configuration.
     pub model: ModelEndpoint,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
-pub struct ModelEndpoint {
-    /// e.g. `http://127.0.0.1:11434/v1`; empty: none.
-    pub base_url: String,
-    pub model: String,
 }
 
 impl Default for IntakeSettings {

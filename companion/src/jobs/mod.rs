@@ -3,8 +3,6 @@
 //! outcome. Handlers call [`JobContext::checkpoint`] between steps: that is where a cancel
 //! request or a lost lease stops them.
 
-pub mod bench;
-pub mod kinds;
 pub mod runner;
 pub mod scheduler;
 mod worker;

@@ -7,7 +7,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::{Worker, kinds, scheduler};
+use super::{Worker, scheduler};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::jobs::ENQUEUED_CHANNEL;
@@ -18,10 +18,13 @@ pub struct Background {
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// Starts `workers` workers named `<name>-<tag>-<n>` with every known job kind, and the
-/// scheduler (when there is at least one worker). The random tag keeps names unique across
-/// restarts (a container's process id repeats), since workers renew leases by name.
-pub async fn start(state: &AppState, workers: u32, name: &str) -> Result<Background> {
+/// The job kinds a worker runs: the app registers every capability's kinds on it.
+pub type Kinds = fn(Worker, &AppState) -> Worker;
+
+/// Starts `workers` workers named `<name>-<tag>-<n>` running `kinds`, and the scheduler
+/// (when there is at least one worker). The random tag keeps names unique across restarts
+/// (a container's process id repeats), since workers renew leases by name.
+pub async fn start(state: &AppState, workers: u32, name: &str, kinds: Kinds) -> Result<Background> {
     let tag = crate::auth::tokens::random_bytes::<3>()?
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -37,8 +40,7 @@ pub async fn start(state: &AppState, workers: u32, name: &str) -> Result<Backgro
         )));
     }
     for n in 1..=workers {
-        let worker =
-            kinds::register_all(Worker::for_app(state, format!("{name}-{tag}-{n}")), state);
+        let worker = kinds(Worker::for_app(state, format!("{name}-{tag}-{n}")), state);
         tasks.push(tokio::spawn(worker.run(state.shutdown.clone())));
     }
     // Schedules are enqueued where jobs run; with no workers here, worker processes do it.

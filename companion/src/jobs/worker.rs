@@ -13,9 +13,9 @@ use tokio::sync::watch;
 use tokio::task::{JoinError, JoinHandle, JoinSet};
 
 use super::{JobContext, JobError};
+use crate::config::ApplyLimits;
 use crate::error::{Error, Result};
 use crate::events::EventBus;
-use crate::store::agent::ApplyLimits;
 use crate::store::events::NewEvent;
 use crate::store::jobs::{self, Backoff, ClaimRequest, Job};
 use crate::store::{Backend, Store, now_ms};

@@ -4,11 +4,11 @@
 //! Mailgun key comes from the user's Mailgun account and is needed in plaintext to check
 //! signatures, so it is wrapped by the master key.
 
-use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
+use super::inbound::{Fields, MailgunSignature};
 use crate::auth::tokens;
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -28,10 +28,7 @@ fn mailgun_aad(user_id: i64) -> Vec<u8> {
 
 /// A 401 that says which check failed (a provider's delivery log shows it).
 pub fn refused(detail: &str) -> Error {
-    Error::Rejected {
-        status: StatusCode::UNAUTHORIZED,
-        detail: detail.to_owned(),
-    }
+    Error::NotVerified(detail.to_owned())
 }
 
 /// New webhook secret and Postmark password; the old ones stop working at once.
@@ -118,4 +115,29 @@ pub fn mailgun_key(state: &AppState, row: &InboundRow) -> Result<Option<Zeroizin
                 .unwrap_secret(&mailgun_aad(row.user_id), wrapped)
         })
         .transpose()
+}
+
+/// Checks a Mailgun post: its signature with the user's signing key, its timestamp within
+/// `mailgun_timestamp_window_secs`, and its token never seen before (replays are refused
+/// while the timestamp would still pass).
+pub async fn verify_mailgun(state: &AppState, owner: &InboundRow, fields: &Fields) -> Result<()> {
+    let signature = MailgunSignature::from_fields(fields)
+        .ok_or_else(|| refused("Mailgun posts carry timestamp, token and signature"))?;
+    let key = mailgun_key(state, owner)?
+        .ok_or_else(|| refused("no Mailgun signing key is set for this inbound address"))?;
+    if !signature.verify(&key) {
+        return Err(refused("the Mailgun signature does not match"));
+    }
+    let window = i64::try_from(state.config.mailgun_timestamp_window_secs).unwrap_or(i64::MAX);
+    let now = now_ms();
+    let signed = signature
+        .seconds()
+        .filter(|s| (now / 1000).abs_diff(*s) <= window.unsigned_abs())
+        .ok_or_else(|| refused("the Mailgun timestamp is outside the accepted window"))?;
+    rows::delete_expired_tokens(&state.store, now).await?;
+    let expires_at = signed.saturating_add(window).saturating_mul(1000);
+    if !rows::remember_token(&state.store, owner.user_id, &signature.token, expires_at).await? {
+        return Err(refused("this Mailgun token was used before (a replay)"));
+    }
+    Ok(())
 }

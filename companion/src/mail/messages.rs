@@ -297,3 +297,41 @@ async fn emit(state: &AppState, user_id: i64, message: &MailMessage) -> Result<(
     state.bus.emit(user_id, CLASSIFIED_EVENT, payload).await?;
     Ok(())
 }
+
+/// Takes a message in from a verified provider post or a user's upload: refuses one over
+/// `mail_max_bytes` (and an upload that is not a message), then stores it.
+pub async fn accept(
+    state: &AppState,
+    user_id: i64,
+    source: Source,
+    raw: &[u8],
+) -> Result<Received> {
+    let limit = state.config.mail_max_bytes;
+    if raw.len() > limit {
+        return Err(Error::TooLarge(format!(
+            "the message is larger than {limit} bytes"
+        )));
+    }
+    // A provider's post was verified, so even broken MIME is kept; a user's upload that is
+    // not a message at all is better refused while they can still pick the right file.
+    if matches!(source, Source::Upload) && !starts_with_header(raw) {
+        return Err(Error::BadRequest(
+            "this is not an email message: an .eml file starts with header lines such as \
+             \"From: …\""
+                .into(),
+        ));
+    }
+    receive(&state.store, user_id, source, raw).await
+}
+
+/// Whether the first line is a header field, `Name: value`. RFC 5322 allows more in a name,
+/// but real ones (From, Received, DKIM-Signature, X-…) are letters, digits and dashes.
+fn starts_with_header(raw: &[u8]) -> bool {
+    let line = raw.split(|&b| b == b'\n').next().unwrap_or_default();
+    match line.iter().position(|&b| b == b':') {
+        Some(colon) if colon > 0 => line[..colon]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'-'),
+        _ => false,
+    }
+}

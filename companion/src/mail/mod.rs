@@ -1,8 +1,6 @@
 //! Recruiting mail in the companion: inbound webhooks and uploads stored raw, classified
-//! by a job (built-in rules plus the user's own), linked to applications; and what the
-//! `companion mail` commands print.
+//! by a job (built-in rules plus the user's own), linked to applications.
 
-pub mod cli;
 pub mod credentials;
 pub mod effects;
 pub mod import;

@@ -2,6 +2,7 @@
 //! uploaded resume PDF, and the export file that carries the first three. Every write is
 //! validated first, scoped to its user, and announced with a `profile.updated` event.
 
+pub mod form;
 pub mod pdf;
 pub mod schema;
 

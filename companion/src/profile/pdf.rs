@@ -101,16 +101,14 @@ pub async fn store(
     max_bytes: usize,
 ) -> Result<ResumePdfInfo> {
     if bytes.len() > max_bytes {
-        return Err(Error::Rejected {
-            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            detail: format!("the resume PDF is larger than {max_bytes} bytes"),
-        });
+        return Err(Error::TooLarge(format!(
+            "the resume PDF is larger than {max_bytes} bytes"
+        )));
     }
     if !bytes.starts_with(b"%PDF-") {
-        return Err(Error::Rejected {
-            status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            detail: "this is not a PDF: the file does not start with %PDF-".into(),
-        });
+        return Err(Error::Unprocessable(
+            "this is not a PDF: the file does not start with %PDF-".into(),
+        ));
     }
     let sha256: String = Sha256::digest(bytes)
         .iter()

@@ -5,27 +5,6 @@
 use super::Store;
 use crate::error::Result;
 
-/// How many applies a user may have running at once on one platform, and start per hour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ApplyLimits {
-    pub max_concurrent: i64,
-    pub per_hour: i64,
-}
-
-impl ApplyLimits {
-    pub const DEFAULT_MAX_CONCURRENT: u32 = 1;
-    pub const DEFAULT_PER_HOUR: u32 = 10;
-}
-
-impl Default for ApplyLimits {
-    fn default() -> Self {
-        ApplyLimits {
-            max_concurrent: Self::DEFAULT_MAX_CONCURRENT.into(),
-            per_hour: Self::DEFAULT_PER_HOUR.into(),
-        }
-    }
-}
-
 /// A user's override for one platform; `None` keeps the configured default.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PlatformLimit {

@@ -2,7 +2,7 @@
 //! comes from `COMPANION_MASTER_KEY` or a key file outside the data folder, so that a copied
 //! database or data folder alone opens nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -11,6 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
 use crate::auth::tokens::random_bytes;
+use crate::config::MasterKeySource;
 use crate::error::{Error, Result};
 use crate::store::{self, Store};
 
@@ -22,23 +23,6 @@ const CHECK_AAD: &[u8] = b"autoresume/master-key-check";
 
 pub struct MasterKey {
     cipher: Aes256Gcm,
-}
-
-/// Where the key comes from, as configured.
-pub enum MasterKeySource<'a> {
-    Value(&'a str),
-    File(&'a Path),
-}
-
-/// `$XDG_CONFIG_HOME/autoresume/master.key`, else `~/.config/autoresume/master.key`: outside
-/// the data folder, so backups of one do not carry the other.
-pub fn default_key_file() -> PathBuf {
-    let config_home = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    config_home.join("autoresume").join("master.key")
 }
 
 fn decode(text: &str, origin: &str) -> Result<Zeroizing<[u8; 32]>> {

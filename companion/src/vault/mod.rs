@@ -1,6 +1,7 @@
 //! The credential vault: per-user X25519 keys wrapped by the master key, and the one way
 //! from a sealed jar to plaintext ([`Vault::open_jar`]).
 
+pub mod identity;
 pub mod master_key;
 
 use std::sync::Arc;
@@ -14,8 +15,8 @@ use shared::vault::{self as sealing, VaultError, VaultPublicKey, VaultSecretKey}
 
 use crate::error::{Error, Result};
 use crate::events::EventBus;
-use crate::identity::Identity;
 use crate::store::{self, Store};
+use identity::Identity;
 use master_key::MasterKey;
 
 /// A user's vault public key, vouched for by the companion's identity key.

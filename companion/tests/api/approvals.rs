@@ -2,7 +2,7 @@
 //! against concurrent edits, one posting is applied to once, and every change is an event.
 
 use companion::approvals::{self, APPLY_JOB, run_apply};
-use companion::jobs::{Worker, kinds, scheduler};
+use companion::jobs::{Worker, scheduler};
 use companion::store::{self, schedules};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -505,7 +505,7 @@ async fn every_new_user_has_the_daily_expiry_and_it_runs() {
             .expect("tick"),
         1
     );
-    let worker = kinds::register_all(Worker::for_app(&app.state, "test-expiry"), &app.state);
+    let worker = companion::job_kinds(Worker::for_app(&app.state, "test-expiry"), &app.state);
     // The request's plan job (which cannot load the example page) runs too.
     while worker.run_once().await.expect("run") {}
     assert_eq!(state_of(&alice, &pending["id"]).await, "expired");

@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Json};
 use axum::routing::{get, post};
-use companion::jobs::{Worker, kinds};
+use companion::jobs::Worker;
 use companion::store::jobs::Backoff;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -269,7 +269,7 @@ async fn companion(site: SocketAddr) -> TestApp {
 
 /// Every job kind, retries due at once.
 pub fn worker(app: &TestApp) -> Worker {
-    kinds::register_all(Worker::for_app(&app.state, "test-plan"), &app.state).backoff(Backoff {
+    companion::job_kinds(Worker::for_app(&app.state, "test-plan"), &app.state).backoff(Backoff {
         base_ms: 0,
         cap_ms: 0,
     })

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use companion::config::ApplyLimits;
 use companion::jobs::Worker;
-use companion::store::agent::ApplyLimits;
 use companion::store::jobs::{self, ClaimRequest, Completion, Job, NewJob};
 use companion::store::{Store, now_ms};
 use serde_json::json;

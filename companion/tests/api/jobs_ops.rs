@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
+use companion::config::ApplyLimits;
 use companion::jobs::{Worker, scheduler};
-use companion::store::agent::{self, ApplyLimits, PlatformLimit};
+use companion::store::agent::{self, PlatformLimit};
 use companion::store::jobs::{self, ClaimRequest, Job, NewJob};
 use companion::store::{self, Store, schedules};
 use serde_json::json;

@@ -1,0 +1,211 @@
+//! `/api/v1/agent-requests`: the approval queue.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+use shared::api::Problem;
+
+use crate::approvals::{self, AgentRequest, Answer, Edit, NewAgentRequest};
+use crate::error::Result;
+use crate::http::auth::Principal;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only requests in this state (pending, approved, applying, applied, needs_you, failed,
+    /// declined, expired).
+    pub state: Option<String>,
+}
+
+/// "Ask the agent to apply to this posting": a request the user proposes by hand.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposeBody {
+    /// An http(s) URL.
+    pub job_url: String,
+    pub company: String,
+    pub title: String,
+}
+
+/// The version the caller saw; a different current version is a 409. Leave it out to act
+/// on whatever the request is now.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionBody {
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EditBody {
+    /// The version being edited.
+    pub version: i64,
+    pub answers: Vec<Answer>,
+    /// None: the profile's resume PDF.
+    #[serde(default)]
+    pub resume: Option<String>,
+    /// Fields (an answer's `field`) whose model drafts the user approves as written. A draft
+    /// whose value the body changes becomes the user's own answer without this.
+    #[serde(default)]
+    pub approve_drafts: Vec<String>,
+}
+
+/// The caller's requests, newest first.
+#[utoipa::path(get, path = "/api/v1/agent-requests", tag = "agent-requests",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "Requests", body = [AgentRequest]),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown state", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<AgentRequest>>> {
+    let filter = query.state.as_deref().filter(|s| !s.is_empty());
+    Ok(Json(
+        approvals::list(&state, principal.user_id(), filter).await?,
+    ))
+}
+
+/// Ask the agent to apply to a posting; the request waits for approval like any other.
+#[utoipa::path(post, path = "/api/v1/agent-requests", tag = "agent-requests",
+    request_body = ProposeBody,
+    responses(
+        (status = 201, description = "The new pending request", body = AgentRequest),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an http(s) URL, or empty company or title", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn propose(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(body): Json<ProposeBody>,
+) -> Result<(axum::http::StatusCode, Json<AgentRequest>)> {
+    let request = approvals::propose(&state, principal.user_id(), by_hand(body)).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(request)))
+}
+
+/// A request the user adds: certain, since they chose it.
+pub fn by_hand(body: ProposeBody) -> NewAgentRequest {
+    NewAgentRequest {
+        company: body.company,
+        title: body.title,
+        job_url: body.job_url,
+        confidence: 1.0,
+        confidence_reasons: vec!["Added by you".to_owned()],
+        ..NewAgentRequest::default()
+    }
+}
+
+/// One request.
+#[utoipa::path(get, path = "/api/v1/agent-requests/{request_id}", tag = "agent-requests",
+    params(("request_id" = i64, Path, description = "Request id")),
+    responses(
+        (status = 200, description = "The request", body = AgentRequest),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request of this user", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(request_id): Path<i64>,
+) -> Result<Json<AgentRequest>> {
+    Ok(Json(
+        approvals::get(&state, principal.user_id(), request_id).await?,
+    ))
+}
+
+/// Change the planned answers and the resume (pending or needs_you requests), and approve
+/// model drafts.
+#[utoipa::path(put, path = "/api/v1/agent-requests/{request_id}", tag = "agent-requests",
+    params(("request_id" = i64, Path, description = "Request id")),
+    request_body = EditBody,
+    responses(
+        (status = 200, description = "The edited request (version + 1)", body = AgentRequest),
+        (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request of this user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale version (the body's currentVersion is the current one) or a state that cannot be edited", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid answers or resume", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn edit(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(request_id): Path<i64>,
+    Json(body): Json<EditBody>,
+) -> Result<Json<AgentRequest>> {
+    Ok(Json(
+        approvals::edit(
+            &state,
+            principal.user_id(),
+            request_id,
+            body.version,
+            &Edit {
+                answers: &body.answers,
+                resume: body.resume.as_deref(),
+                approve_drafts: &body.approve_drafts,
+            },
+        )
+        .await?,
+    ))
+}
+
+macro_rules! decision {
+    ($name:ident, $path:literal, $summary:literal, $done:literal, $from:literal, $action:path) => {
+        #[doc = $summary]
+        #[utoipa::path(post, path = $path, tag = "agent-requests",
+            params(("request_id" = i64, Path, description = "Request id")),
+            request_body = DecisionBody,
+            responses(
+                (status = 200, description = $done, body = AgentRequest),
+                (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such request of this user", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = $from, body = Problem, content_type = "application/problem+json"),
+                (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "A body of the wrong shape (version not an integer)", body = Problem, content_type = "application/problem+json"),
+            ))]
+        pub async fn $name(
+            State(state): State<AppState>,
+            principal: Principal,
+            Path(request_id): Path<i64>,
+            Json(body): Json<DecisionBody>,
+        ) -> Result<Json<AgentRequest>> {
+            Ok(Json(
+                $action(&state, principal.user_id(), request_id, body.version).await?,
+            ))
+        }
+    };
+}
+
+decision!(
+    approve,
+    "/api/v1/agent-requests/{request_id}/approve",
+    "Approve: the request is queued for applying.",
+    "Approved",
+    "Not pending (approving twice), a stale version, or drafted answers the user has not approved yet",
+    approvals::approve
+);
+decision!(
+    decline,
+    "/api/v1/agent-requests/{request_id}/decline",
+    "Reject the request.",
+    "Declined",
+    "Already applied, declined or expired, or a stale version",
+    approvals::decline
+);
+decision!(
+    mark_submitted,
+    "/api/v1/agent-requests/{request_id}/mark-submitted",
+    "The user submitted the application themselves (magic link): applied, with its application.",
+    "Applied, linked to its application",
+    "Not approved, applying or needs_you, or a stale version",
+    approvals::mark_submitted
+);

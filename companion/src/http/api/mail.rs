@@ -1,0 +1,108 @@
+//! `/api/v1/mail`: upload a raw message, list and read the caller's mail, classify again.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use shared::api::Problem;
+
+use crate::http::auth::Principal;
+
+use crate::error::Result;
+use crate::mail::messages::{self, MailMessage, Received, Source};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only messages of this category.
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Queued {
+    /// The `mail.classify` job (see `/api/v1/jobs/{job_id}`).
+    pub job_id: i64,
+}
+
+/// Upload one raw message (an .eml file's bytes); it is classified by a job.
+#[utoipa::path(post, path = "/api/v1/mail", tag = "mail",
+    request_body(content = String, content_type = "message/rfc822", description = "The raw message"),
+    responses(
+        (status = 201, description = "Stored; classification queued", body = Received),
+        (status = 200, description = "A duplicate (same Message-ID): not stored again", body = Received),
+        (status = 400, description = "Empty, or not a message (no header lines)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than mail_max_bytes", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    principal: Principal,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Received>)> {
+    let received = messages::accept(&state, principal.user_id(), Source::Upload, &body).await?;
+    let status = if received.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(received)))
+}
+
+/// The caller's mail, newest first.
+#[utoipa::path(get, path = "/api/v1/mail", tag = "mail",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "Messages", body = [MailMessage]),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown category", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<MailMessage>>> {
+    let category = query.category.as_deref().filter(|c| !c.is_empty());
+    Ok(Json(
+        messages::list(&state, principal.user_id(), category).await?,
+    ))
+}
+
+/// One message: what parsing and the classifier made of it.
+#[utoipa::path(get, path = "/api/v1/mail/{mail_id}", tag = "mail",
+    params(("mail_id" = i64, Path, description = "Message id")),
+    responses(
+        (status = 200, description = "The message", body = MailMessage),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such message of this user", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(mail_id): Path<i64>,
+) -> Result<Json<MailMessage>> {
+    Ok(Json(
+        messages::get(&state, principal.user_id(), mail_id).await?,
+    ))
+}
+
+/// Parse and classify the message again (after a rules change, or when it was unparseable).
+#[utoipa::path(post, path = "/api/v1/mail/{mail_id}/classify", tag = "mail",
+    params(("mail_id" = i64, Path, description = "Message id")),
+    responses(
+        (status = 202, description = "Queued", body = Queued),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such message of this user", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn classify(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(mail_id): Path<i64>,
+) -> Result<(StatusCode, Json<Queued>)> {
+    let job_id = messages::retry(&state, principal.user_id(), mail_id).await?;
+    Ok((StatusCode::ACCEPTED, Json(Queued { job_id })))
+}
