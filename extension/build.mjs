@@ -12,8 +12,9 @@ const root = dirname(source);
 const testBuild = process.env.AUTORESUME_TEST_BUILD === '1';
 const outRoot = join(root, testBuild ? 'dist-test' : 'dist');
 
-// Build inputs and wasm-bindgen leftovers that the browser never loads.
-const NEVER_SHIPPED = new Set(['build.mjs', 'pkg/package.json', 'pkg/.gitignore']);
+// Build inputs (the icons' sources: scripts/render-icons) and wasm-bindgen leftovers that the
+// browser never loads.
+const NEVER_SHIPPED = new Set(['build.mjs', 'icon.svg', 'icon-16.svg', 'pkg/package.json', 'pkg/.gitignore']);
 const CHROME_ONLY = new Set(['offscreen.html', 'offscreen.js']);
 // Test build only: the LinkedIn origin and notifications granted at install, because a test
 // cannot click the browser's permission prompt. The popup and the options page still call

@@ -9,13 +9,11 @@ mod native {
     use criterion::{Criterion, Throughput};
     use shared::mail::{Classifier, parse};
 
-    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
-
     /// Every labelled message of both folders, as raw bytes.
-    fn messages() -> Vec<Vec<u8>> {
+    fn messages(corpus: &Path) -> Vec<Vec<u8>> {
         let mut messages = Vec::new();
         for folder in ["job_emails/emails", "job_emails_eml"] {
-            let dir = Path::new(CORPUS).join(folder);
+            let dir = corpus.join(folder);
             let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{folder}: {e}"));
             for entry in entries.flatten() {
                 let path = entry.path();
@@ -31,9 +29,12 @@ mod native {
     }
 
     pub fn benches() {
+        let Some(corpus) = test_corpus::dir() else {
+            return;
+        };
         let mut criterion = Criterion::default().configure_from_args();
         let classifier = Classifier::builtin().unwrap_or_else(|e| panic!("{e}"));
-        let messages = messages();
+        let messages = messages(&corpus);
         let bytes: usize = messages.iter().map(Vec::len).sum();
         println!("{} messages, {bytes} bytes", messages.len());
         let mut group = criterion.benchmark_group("mail");

@@ -8,8 +8,8 @@
 // report the page blocked and fill nothing. The profile fetch from the companion runs beside
 // the snapshot and is reported on its own.
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { launchWithExtension, pairedPopup, seedProfile, startFormServer } from '../e2e/lib/assist.mjs';
+import { basename, join } from 'node:path';
+import { launchWithExtension, pairedPopup, savedPages, seedProfile, startFormServer } from '../e2e/lib/assist.mjs';
 import { Companion } from '../e2e/lib/companion.mjs';
 import { dist } from '../e2e/lib/paths.mjs';
 
@@ -21,7 +21,7 @@ const FORMS = [
   ['17nbist_ashbyhq', '/forms/17nbist_ashbyhq.html'],
   ['17nbist_workday (sign-in page)', '/forms/17nbist_workday.html'],
   ['React form (react-select)', '/react/index.html'],
-];
+].filter(([, path]) => !path.startsWith('/forms/') || savedPages.has(basename(path, '.html')));
 
 function removeCaptchas() {
   const captcha = '.g-recaptcha, .grecaptcha-badge, .h-captcha, .cf-turnstile, [name^="g-recaptcha-response"], [name^="h-captcha-response"], [name^="cf-turnstile-response"]';

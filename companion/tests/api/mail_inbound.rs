@@ -8,15 +8,14 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, wait_for};
 
-const WEBHOOKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/webhooks");
-
 /// The multi_mail Mailgun fixtures were signed with this key (SOURCES.md).
 const MAILGUN_KEY: &str = "foo";
 
-/// A captured post: the body after its HTTP preamble (if the file has one) and its
-/// Content-Type. SendGrid's samples are saved with bare newlines; the wire has CRLF.
-pub fn captured(name: &str) -> (String, Vec<u8>) {
-    let bytes = std::fs::read(format!("{WEBHOOKS}/{name}")).expect("corpus file");
+/// A captured post of the corpus (`webhooks`): the body after its HTTP preamble (if the file
+/// has one) and its Content-Type. SendGrid's samples are saved with bare newlines; the wire
+/// has CRLF.
+pub fn captured(corpus: &std::path::Path, name: &str) -> (String, Vec<u8>) {
+    let bytes = std::fs::read(corpus.join("webhooks").join(name)).expect("corpus file");
     let bytes = if bytes.contains(&b'\r') {
         bytes
     } else {
@@ -93,10 +92,13 @@ pub async fn classified(app: &TestApp, user_id: i64, id: i64) -> Value {
 
 #[tokio::test]
 async fn sendgrid_parsed_and_raw_posts_are_stored_once_and_classified() {
+    let Some(corpus) = test_corpus::dir() else {
+        return;
+    };
     let app = TestApp::spawn().await;
     let (alice, fresh) = inbound_user(&app, "alice").await;
 
-    let (content_type, body) = captured("sendgrid-inbound-default_data.txt");
+    let (content_type, body) = captured(&corpus, "sendgrid-inbound-default_data.txt");
     let (status, answer) = post(&app, &fresh.secret, "sendgrid", &content_type, body.clone()).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["duplicate"], false);
@@ -123,7 +125,7 @@ async fn sendgrid_parsed_and_raw_posts_are_stored_once_and_classified() {
         "sendgrid-inbound-raw_data_with_attachments.txt",
         "sendgrid-inbound-valid.multipart.txt",
     ] {
-        let (content_type, body) = captured(payload);
+        let (content_type, body) = captured(&corpus, payload);
         let (status, answer) = post(&app, &fresh.secret, "sendgrid", &content_type, body).await;
         assert_eq!(status, 200, "{payload}: {answer}");
         let message = classified(&app, alice, answer["id"].as_i64().expect("id")).await;
@@ -134,7 +136,7 @@ async fn sendgrid_parsed_and_raw_posts_are_stored_once_and_classified() {
         .await
         .expect("query")
         .expect("stored");
-    let (_, posted) = captured("sendgrid-inbound-raw_data.txt");
+    let (_, posted) = captured(&corpus, "sendgrid-inbound-raw_data.txt");
     let posted = String::from_utf8(posted).expect("text");
     let email = posted
         .split("name=\"email\"\r\n\r\n")
@@ -147,9 +149,12 @@ async fn sendgrid_parsed_and_raw_posts_are_stored_once_and_classified() {
 
 #[tokio::test]
 async fn refused_posts_store_nothing() {
+    let Some(corpus) = test_corpus::dir() else {
+        return;
+    };
     let app = TestApp::spawn_with(|config| config.mail_max_bytes = 4096).await;
     let (alice, fresh) = inbound_user(&app, "alice").await;
-    let (content_type, body) = captured("sendgrid-inbound-default_data.txt");
+    let (content_type, body) = captured(&corpus, "sendgrid-inbound-default_data.txt");
 
     let (status, answer) = post(
         &app,
@@ -178,7 +183,7 @@ async fn refused_posts_store_nothing() {
     let (status, _) = post(&app, &fresh.secret, "sendgrid", "text/plain", body).await;
     assert_eq!(status, 415);
 
-    let (content_type, big) = captured("sendgrid-inbound-raw_data_with_attachments.txt");
+    let (content_type, big) = captured(&corpus, "sendgrid-inbound-raw_data_with_attachments.txt");
     assert!(big.len() > 4096);
     let (status, answer) = post(&app, &fresh.secret, "sendgrid", &content_type, big).await;
     assert_eq!(status, 413, "a message over mail_max_bytes: {answer}");
@@ -191,10 +196,8 @@ async fn refused_posts_store_nothing() {
         &fresh.secret,
         "postmark",
         "application/json",
-        std::fs::read(format!(
-            "{WEBHOOKS}/anymail_postmark-inbound-test-payload.json"
-        ))
-        .expect("payload"),
+        std::fs::read(corpus.join("webhooks/anymail_postmark-inbound-test-payload.json"))
+            .expect("payload"),
     )
     .await;
     assert_eq!(status, 401, "Postmark without basic auth");
@@ -227,11 +230,14 @@ const YEARS: u64 = 30 * 365 * 86_400;
 
 #[tokio::test]
 async fn mailgun_posts_verify_with_the_signing_key_and_never_twice() {
+    let Some(corpus) = test_corpus::dir() else {
+        return;
+    };
     let app = TestApp::spawn_with(|config| config.mailgun_timestamp_window_secs = YEARS).await;
     let (alice, alice_fresh) = inbound_user(&app, "alice").await;
     let (bob, bob_fresh) = inbound_user(&app, "bob").await;
-    let (parsed_type, parsed) = captured("mailgun-parsed-valid.multipart.txt");
-    let (mime_type, mime) = captured("mailgun-raw-valid.multipart.txt");
+    let (parsed_type, parsed) = captured(&corpus, "mailgun-parsed-valid.multipart.txt");
+    let (mime_type, mime) = captured(&corpus, "mailgun-raw-valid.multipart.txt");
 
     let (status, answer) = post(
         &app,
@@ -300,12 +306,15 @@ async fn mailgun_posts_verify_with_the_signing_key_and_never_twice() {
 
 #[tokio::test]
 async fn mailgun_refuses_expired_timestamps_and_forgets_old_tokens() {
+    let Some(corpus) = test_corpus::dir() else {
+        return;
+    };
     let app = TestApp::spawn().await;
     let (alice, fresh) = inbound_user(&app, "alice").await;
     credentials::set_mailgun_key(&app.state, alice, MAILGUN_KEY)
         .await
         .expect("key");
-    let (content_type, body) = captured("mailgun-parsed-valid.multipart.txt");
+    let (content_type, body) = captured(&corpus, "mailgun-parsed-valid.multipart.txt");
     let (status, answer) = post(&app, &fresh.secret, "mailgun", &content_type, body).await;
     assert_eq!(status, 401, "{answer}");
     assert_eq!(
@@ -341,6 +350,9 @@ fn basic(user: &str, password: &str) -> String {
 
 #[tokio::test]
 async fn postmark_needs_the_basic_auth_it_was_given() {
+    let Some(corpus) = test_corpus::dir() else {
+        return;
+    };
     let app = TestApp::spawn().await;
     let (alice, fresh) = inbound_user(&app, "alice").await;
     let send = |authorization: String, body: Vec<u8>| {
@@ -358,10 +370,8 @@ async fn postmark_needs_the_basic_auth_it_was_given() {
             (status, response.json::<Value>().await.expect("json"))
         }
     };
-    let modern = std::fs::read(format!(
-        "{WEBHOOKS}/anymail_postmark-inbound-test-payload.json"
-    ))
-    .expect("payload");
+    let modern = std::fs::read(corpus.join("webhooks/anymail_postmark-inbound-test-payload.json"))
+        .expect("payload");
     let (status, answer) = send(basic(&fresh.postmark_user, "wrong"), modern.clone()).await;
     assert_eq!(status, 401, "{answer}");
     let (status, answer) = send(basic("someone", &fresh.postmark_password), modern.clone()).await;
@@ -380,16 +390,15 @@ async fn postmark_needs_the_basic_auth_it_was_given() {
     let message = classified(&app, alice, answer["id"].as_i64().expect("id")).await;
     assert_eq!(message["parseState"], "parsed", "{message}");
 
-    let (_, old_schema) = captured("postmark-inbound-valid.http.txt");
+    let (_, old_schema) = captured(&corpus, "postmark-inbound-valid.http.txt");
     let (status, answer) = send(auth.clone(), old_schema).await;
     assert_eq!(status, 200, "{answer}");
     let message = classified(&app, alice, answer["id"].as_i64().expect("id")).await;
     assert_eq!(message["fromName"], "James McKinney", "{message}");
 
-    let with_raw = std::fs::read(format!(
-        "{WEBHOOKS}/anymail_postmark-inbound-test-payload-with-raw.json"
-    ))
-    .expect("payload");
+    let with_raw =
+        std::fs::read(corpus.join("webhooks/anymail_postmark-inbound-test-payload-with-raw.json"))
+            .expect("payload");
     let (status, answer) = send(auth, with_raw).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(stored(&app, alice).await, 3);

@@ -10,6 +10,9 @@ use crate::mail_inbound::{captured, classified};
 
 #[tokio::test]
 async fn inbox_shows_addresses_once_lists_mail_and_sandboxes_bodies() {
+    let Some(corpus) = test_corpus::dir() else {
+        return;
+    };
     let app = TestApp::spawn().await;
     let alice = app.create_user("alice").await;
     app.create_user("bob").await;
@@ -47,7 +50,7 @@ async fn inbox_shows_addresses_once_lists_mail_and_sandboxes_bodies() {
         .to_owned();
     assert!(sendgrid.starts_with(&app.base), "{sendgrid}");
     assert!(made.contains("/mailgun/mime</code>") && made.contains("/postmark</code>"));
-    let (content_type, body) = captured("sendgrid-inbound-raw_data.txt");
+    let (content_type, body) = captured(&corpus, "sendgrid-inbound-raw_data.txt");
     let posted = reqwest::Client::new()
         .post(&sendgrid)
         .header("content-type", content_type)
@@ -77,7 +80,8 @@ async fn inbox_shows_addresses_once_lists_mail_and_sandboxes_bodies() {
 
     let form = reqwest::multipart::Form::new().part(
         "file",
-        reqwest::multipart::Part::bytes(eml("035_aiagentjobs.eml")).file_name("screening.eml"),
+        reqwest::multipart::Part::bytes(eml(&corpus, "035_aiagentjobs.eml"))
+            .file_name("screening.eml"),
     );
     let uploaded = browser
         .write(

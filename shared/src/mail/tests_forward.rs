@@ -6,21 +6,24 @@ use super::parse::parse;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod corpus {
+    use std::path::{Path, PathBuf};
+
     use super::super::forward::unwrap;
     use super::super::parse::Mail;
 
-    const DIR: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/corpus/job_emails/forwarded_formats/crisp-oss_email-forward-parser"
-    );
+    fn fixture_dir() -> Option<PathBuf> {
+        test_corpus::dir().map(|corpus| {
+            corpus.join("job_emails/forwarded_formats/crisp-oss_email-forward-parser")
+        })
+    }
 
-    fn read(name: &str) -> String {
-        std::fs::read_to_string(format!("{DIR}/{name}.txt"))
+    fn read(dir: &Path, name: &str) -> String {
+        std::fs::read_to_string(dir.join(format!("{name}.txt")))
             .unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
     /// The subject the fixture's test gives the forward, where it gives one in English.
-    fn subject_for(body: &str) -> Option<String> {
+    fn subject_for(dir: &Path, body: &str) -> Option<String> {
         let subject = if body.starts_with("outlook_live_en_body_variant_10") {
             "outlook_live_en_subject_variant_10"
         } else if body.starts_with("outlook_live_en_body") {
@@ -39,12 +42,12 @@ mod corpus {
         } else {
             subject.to_owned()
         };
-        Some(read(&subject).trim().to_owned())
+        Some(read(dir, &subject).trim().to_owned())
     }
 
-    fn fixtures() -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(DIR)
-            .unwrap_or_else(|e| panic!("{DIR}: {e}"))
+    fn fixtures(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .flatten()
             .filter_map(|e| e.file_name().to_str().map(str::to_owned))
             .filter_map(|n| n.strip_suffix(".txt").map(str::to_owned))
@@ -56,14 +59,17 @@ mod corpus {
 
     #[test]
     fn every_english_fixture_unwraps_to_the_original() {
-        let fixtures = fixtures();
+        let Some(dir) = fixture_dir() else {
+            return;
+        };
+        let fixtures = fixtures(&dir);
         assert!(fixtures.len() >= 60, "{} fixtures", fixtures.len());
         for name in fixtures {
             let mut mail = Mail {
-                subject: subject_for(&name),
+                subject: subject_for(&dir, &name),
                 from_name: Some("Forwarder".into()),
                 from_address: Some("me@example.org".into()),
-                body: read(&name),
+                body: read(&dir, &name),
                 ..Mail::default()
             };
             unwrap(&mut mail);
@@ -103,9 +109,12 @@ mod corpus {
 
     #[test]
     fn outlook_2019_with_its_forward_subject_unwraps_the_wrote_line() {
+        let Some(dir) = fixture_dir() else {
+            return;
+        };
         let mut mail = Mail {
             subject: Some("FW: Integer consequat non purus".into()),
-            body: read("outlook_2019_en_body"),
+            body: read(&dir, "outlook_2019_en_body"),
             ..Mail::default()
         };
         unwrap(&mut mail);

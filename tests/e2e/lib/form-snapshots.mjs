@@ -5,22 +5,28 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { corpusDir } from './corpus.mjs';
 import { root } from './paths.mjs';
 
-const corpus = join(root, '..', 'shared', 'corpus');
+const corpus = corpusDir();
 export const fixtureDir = join(root, 'shared', 'tests', 'forms', 'snapshots');
 
-/** The saved pages the planner is labelled on: the real forms and the synthetic fixtures. */
+/**
+ * The saved pages the planner is labelled on: the real forms and the synthetic fixtures of the
+ * corpus (when there is one), and the pages written here.
+ */
 export const pages = [
-  ...['17nbist_ashbyhq', '17nbist_greenhouse', '17nbist_lever', '17nbist_workday'].map((n) => join(corpus, 'ats_forms_real', `${n}.html`)),
-  ...[
-    'DanielWHX_offerops__greenhouse_application',
-    'Molhm01_internship-application-agent__greenhouse-full',
-    'Molhm01_internship-application-agent__greenhouse',
-    'Molhm01_internship-application-agent__lab_icims-account-creation',
-    'Molhm01_internship-application-agent__lever',
-    'Molhm01_internship-application-agent__workday',
-  ].map((n) => join(corpus, 'ats_forms', 'synthetic_third_party_fixtures', `${n}.html`)),
+  ...(corpus === null ? [] : [
+    ...['17nbist_ashbyhq', '17nbist_greenhouse', '17nbist_lever', '17nbist_workday'].map((n) => join(corpus, 'ats_forms_real', `${n}.html`)),
+    ...[
+      'DanielWHX_offerops__greenhouse_application',
+      'Molhm01_internship-application-agent__greenhouse-full',
+      'Molhm01_internship-application-agent__greenhouse',
+      'Molhm01_internship-application-agent__lab_icims-account-creation',
+      'Molhm01_internship-application-agent__lever',
+      'Molhm01_internship-application-agent__workday',
+    ].map((n) => join(corpus, 'ats_forms', 'synthetic_third_party_fixtures', `${n}.html`)),
+  ]),
   ...['vendor_heldout_bamboo_like', 'vendor_smartrecruiters_like', 'vendor_workable_like', 'vendor_wizard_like'].map((n) => join(root, 'shared', 'tests', 'forms', 'pages', `${n}.html`)),
 ];
 
