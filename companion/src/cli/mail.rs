@@ -192,17 +192,18 @@ pub fn bench(classifier: &Classifier, messages: &[Vec<u8>], duration: Duration) 
 mod tests {
     use super::*;
 
-    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
-
     fn classifier() -> Classifier {
         Classifier::builtin().unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
     fn classify_prints_one_json_object_per_file_in_key_order() {
+        let Some(corpus) = test_corpus::dir() else {
+            return;
+        };
         let files = [
-            PathBuf::from(format!("{CORPUS}/job_emails_eml/041_autoapplier.eml")),
-            PathBuf::from(format!("{CORPUS}/job_emails/emails/seth_066.txt")),
+            corpus.join("job_emails_eml/041_autoapplier.eml"),
+            corpus.join("job_emails/emails/seth_066.txt"),
         ];
         let out = classify(&classifier(), &files, true).unwrap_or_else(|e| panic!("{e}"));
         let lines: Vec<serde_json::Value> = out
@@ -233,7 +234,10 @@ mod tests {
 
     #[test]
     fn eval_and_bench_read_the_corpus() {
-        let dir = PathBuf::from(format!("{CORPUS}/job_emails_eml"));
+        let Some(corpus) = test_corpus::dir() else {
+            return;
+        };
+        let dir = corpus.join("job_emails_eml");
         let report =
             eval(&classifier(), &dir, &dir.join("labels.csv")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(report.messages, 31);
