@@ -42,7 +42,8 @@ fn companion_url_refuses_remote_http_with_a_sentence() {
 }
 
 /// The browser's parser does the IDNA and canonicalises addresses, as `url` does natively
-/// (`shared::companion_url`'s native tests expect the same origins).
+/// (`shared::companion_url`'s native tests expect the same origins). Chromium's parser takes
+/// `exa mple.org` as `exa%20mple.org`; shared's check refuses it as `url` and Firefox do.
 #[wasm_bindgen_test]
 fn companion_url_is_parsed_like_the_native_build() {
     for (input, origin) in [

@@ -55,6 +55,17 @@ fn is_loopback(host: &str) -> bool {
     }
 }
 
+/// Chromium's `URL` percent-encodes characters the URL standard refuses in a host (`exa mple`
+/// becomes `exa%20mple`) where `url` and Firefox fail, so the host is checked once more here.
+fn is_plain_host(host: &str) -> bool {
+    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => v6.parse::<Ipv6Addr>().is_ok(),
+        None => host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')),
+    }
+}
+
 /// Returns the companion's origin (`scheme://host[:port]`) if the parsed address is allowed.
 /// Plain `http://` would expose the device token on the network, so it is refused unless the
 /// companion is on this machine.
@@ -66,6 +77,12 @@ pub fn check(url: &ParsedUrl<'_>) -> Result<String, CompanionUrlError> {
         return Err(CompanionUrlError::Invalid(
             "the address has no host".to_owned(),
         ));
+    }
+    if !is_plain_host(url.host) {
+        return Err(CompanionUrlError::Invalid(format!(
+            "{} is not a host name",
+            url.host
+        )));
     }
     match url.scheme {
         "https" => {}
@@ -127,7 +144,6 @@ mod tests {
             "[::2]",
             "[::ffff:127.0.0.1]",
             "localhost.example",
-            "[::1",
         ] {
             assert_eq!(
                 check(&parsed("http", host, "http://x")),
@@ -135,6 +151,23 @@ mod tests {
                 "{host}"
             );
         }
+    }
+
+    #[test]
+    fn hosts_a_parser_let_through_with_odd_characters_are_refused() {
+        for host in ["exa%20mple.org", "a<b>.example", "[::1", "[zz::1]"] {
+            assert!(
+                matches!(
+                    check(&parsed("https", host, "https://x")),
+                    Err(CompanionUrlError::Invalid(_))
+                ),
+                "{host}"
+            );
+        }
+        assert_eq!(
+            check(&parsed("https", "a_b.xn--mnchen-3ya.de", "https://x")).as_deref(),
+            Ok("https://x")
+        );
     }
 
     #[test]
