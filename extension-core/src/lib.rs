@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use shared::api::AgentEvent;
+use shared::companion_url::{self, CompanionUrlError, ParsedUrl};
 use wasm_bindgen::prelude::*;
 
 mod forms;
@@ -18,7 +19,22 @@ pub fn version() -> String {
 /// Validates the companion address; errors carry the sentence the popup shows.
 #[wasm_bindgen(js_name = normalizeCompanionUrl)]
 pub fn normalize_companion_url(input: &str) -> Result<String, JsError> {
-    shared::companion_url::normalize(input).map_err(|e| JsError::new(&e.to_string()))
+    let url = web_sys::Url::new(&companion_url::with_scheme(input)).map_err(|error| {
+        let reason = error.dyn_ref::<js_sys::Error>().map_or_else(
+            || "the browser cannot parse it".to_owned(),
+            |e| e.message().into(),
+        );
+        JsError::new(&CompanionUrlError::Invalid(reason).to_string())
+    })?;
+    let protocol = url.protocol();
+    companion_url::check(&ParsedUrl {
+        scheme: protocol.strip_suffix(':').unwrap_or(&protocol),
+        username: &url.username(),
+        password: &url.password(),
+        host: &url.hostname(),
+        origin: &url.origin(),
+    })
+    .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Accepts a code as typed (any case, spaces, O for 0) and returns the canonical form.

@@ -41,6 +41,49 @@ fn companion_url_refuses_remote_http_with_a_sentence() {
     assert!(message.contains("https://"), "{message}");
 }
 
+/// The browser's parser does the IDNA and canonicalises addresses, as `url` does natively
+/// (`shared::companion_url`'s native tests expect the same origins). Chromium's parser takes
+/// `exa mple.org` as `exa%20mple.org`; shared's check refuses it as `url` and Firefox do.
+#[wasm_bindgen_test]
+fn companion_url_is_parsed_like_the_native_build() {
+    for (input, origin) in [
+        ("https://münchen.de/jobs", "https://xn--mnchen-3ya.de"),
+        (
+            "https://BÜCHER.example:8443",
+            "https://xn--bcher-kva.example:8443",
+        ),
+        ("http://[0:0::1]:9000/x?y", "http://[::1]:9000"),
+        ("http://0x7f.1:8787", "http://127.0.0.1:8787"),
+        ("LOCALHOST:80", "http://localhost"),
+    ] {
+        assert_eq!(
+            normalize_companion_url(input).expect(input),
+            origin,
+            "{input}"
+        );
+    }
+    let message =
+        error_message(normalize_companion_url("http://münchen.de").expect_err("remote http"));
+    assert!(message.contains("https://"), "{message}");
+    let message =
+        error_message(normalize_companion_url("https://a:b@münchen.de").expect_err("credentials"));
+    assert!(message.contains("user name or password"), "{message}");
+    for junk in [
+        "http://",
+        "https://exa mple.org",
+        "https://münchen.de:99999",
+        "https://[::1",
+    ] {
+        let message = error_message(normalize_companion_url(junk).expect_err(junk));
+        assert!(
+            message.starts_with("not a valid URL: "),
+            "{junk}: {message}"
+        );
+    }
+    let message = error_message(normalize_companion_url("ftp://127.0.0.1").expect_err("ftp"));
+    assert!(message.contains("unsupported scheme ftp"), "{message}");
+}
+
 #[wasm_bindgen_test]
 fn pairing_codes_are_canonicalised() {
     assert_eq!(
