@@ -187,56 +187,24 @@ impl EventBus {
         let connections = metrics::gauge!("companion_sse_connections");
         Ok(async_stream::stream! {
             connections.increment(1.0);
-            let mut cursor = start;
-            let mut batch = first;
-            // Replay: keep fetching while batches come back full.
-            loop {
-                let full = batch.len() as i64 == BATCH;
-                for event in batch.drain(..) {
-                    cursor = cursor.max(event.id);
-                    let revoked = revokes(&event, device_id.as_deref());
-                    yield event;
-                    if revoked {
-                        connections.decrement(1.0);
-                        return;
-                    }
-                }
-                if !full {
-                    break;
-                }
-                match store::events::after(&store, user_id, cursor, BATCH).await {
-                    Ok(next) => batch = next,
-                    Err(_) => break,
-                }
-            }
             // Rows written by another process on the same SQLite file (the CLI) have no
             // broadcast; a periodic look at the log picks them up.
             let mut sweep = tokio::time::interval(SWEEP);
             sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             sweep.tick().await;
+            let mut cursor = start;
+            let mut pending = first;
+            // The backlog first, batch by batch while they come back full; then live events.
+            let mut replaying = true;
             loop {
-                let pending: Vec<AgentEvent> = tokio::select! {
-                    _ = shutdown.changed() => break,
-                    _ = sweep.tick() => store::events::after(&store, user_id, cursor, BATCH).await.unwrap_or_default(),
-                    received = live.recv() => match received {
-                        Ok(message) if message.user_id == user_id => {
-                            vec![message.event.clone()]
-                        }
-                        Ok(_) => Vec::new(),
-                        // Fell behind the broadcast: the log has everything.
-                        Err(RecvError::Lagged(_)) => store::events::after(&store, user_id, cursor, BATCH)
-                            .await
-                            .unwrap_or_default(),
-                        Err(RecvError::Closed) => break,
-                    },
-                };
-                for event in pending {
+                replaying &= pending.len() as i64 == BATCH;
+                for event in pending.drain(..) {
                     // Ids only grow, so anything at or below the cursor was sent already (by
                     // the replay, the sweep or the broadcast).
                     if event.id <= cursor {
                         continue;
                     }
-                    cursor = cursor.max(event.id);
+                    cursor = event.id;
                     let revoked = revokes(&event, device_id.as_deref());
                     yield event;
                     if revoked {
@@ -244,6 +212,27 @@ impl EventBus {
                         return;
                     }
                 }
+                pending = if replaying {
+                    store::events::after(&store, user_id, cursor, BATCH)
+                        .await
+                        .unwrap_or_default()
+                } else {
+                    tokio::select! {
+                        _ = shutdown.changed() => break,
+                        _ = sweep.tick() => store::events::after(&store, user_id, cursor, BATCH).await.unwrap_or_default(),
+                        received = live.recv() => match received {
+                            Ok(message) if message.user_id == user_id => {
+                                vec![message.event.clone()]
+                            }
+                            Ok(_) => Vec::new(),
+                            // Fell behind the broadcast: the log has everything.
+                            Err(RecvError::Lagged(_)) => store::events::after(&store, user_id, cursor, BATCH)
+                                .await
+                                .unwrap_or_default(),
+                            Err(RecvError::Closed) => break,
+                        },
+                    }
+                };
             }
             connections.decrement(1.0);
         })
