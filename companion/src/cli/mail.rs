@@ -234,10 +234,10 @@ mod tests {
 
     #[test]
     fn eval_and_bench_read_the_corpus() {
-        let Some(corpus) = test_corpus::dir() else {
+        let Some(corpus_dir) = test_corpus::dir() else {
             return;
         };
-        let dir = corpus.join("job_emails_eml");
+        let dir = corpus_dir.join("job_emails_eml");
         let report =
             eval(&classifier(), &dir, &dir.join("labels.csv")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(report.messages, 31);
