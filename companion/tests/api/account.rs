@@ -352,3 +352,53 @@ async fn the_cli_exports_and_deletes_a_user() {
         0
     );
 }
+
+/// Deleting asks for the password, so it is a password oracle for whoever holds a session or
+/// a device token: its wrong guesses share the login's limit.
+#[tokio::test]
+async fn wrong_deletion_passwords_are_limited_like_logins() {
+    let app = TestApp::spawn_with(|c| c.auth_attempts_per_minute = 3).await;
+    let alice = app.create_user("alice").await;
+    let token = app.pair(alice.id, "Alice's Chrome").await.token;
+    let browser = app.login("alice").await;
+    let device = app.device_client(&token);
+    let wrong = serde_json::json!({"confirmName": "alice", "password": "not it at all"});
+    let mut statuses = Vec::new();
+    for _ in 0..15 {
+        let response = device
+            .delete(app.url("/api/v1/account"))
+            .json(&wrong)
+            .send()
+            .await
+            .expect("delete");
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses[..3], [403, 403, 403], "{statuses:?}");
+    assert!(statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
+
+    let from_dashboard = browser
+        .write(Method::POST, &app.url("/dashboard/account/delete"))
+        .form(&[
+            ("csrf_token", browser.csrf.as_str()),
+            ("confirm_name", "alice"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(from_dashboard.status(), 429);
+    let login = reqwest::Client::new()
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .form(&[("username", "alice"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status(), 429, "deletion guesses count for logins too");
+    assert!(
+        companion::store::users::find_by_name(&app.state.store, "alice")
+            .await
+            .expect("query")
+            .is_some()
+    );
+}

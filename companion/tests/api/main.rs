@@ -28,6 +28,7 @@ mod mail_effects;
 mod mail_inbound;
 mod mail_inbox;
 mod master_key;
+mod metrics;
 mod pairing;
 mod pipeline;
 mod profile;
