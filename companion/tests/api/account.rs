@@ -6,7 +6,7 @@ use std::io::Read;
 use companion::store::account;
 use reqwest::Method;
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{Browser, PASSWORD, TestApp};
 
 /// Every entry of a zip archive, by name, as text (binary entries lossily).
 pub fn archive_entries(bytes: &[u8]) -> Vec<(String, String)> {
@@ -238,6 +238,25 @@ async fn deleting_an_account_removes_everything_it_owns_and_nothing_else() {
     );
 }
 
+/// The dashboard's delete form, sent as the browser's own page sends it.
+async fn delete_from_dashboard(
+    app: &TestApp,
+    browser: &Browser,
+    confirm_name: &str,
+    password: &str,
+) -> reqwest::Response {
+    browser
+        .write(Method::POST, &app.url("/dashboard/account/delete"))
+        .form(&[
+            ("csrf_token", browser.csrf.as_str()),
+            ("confirm_name", confirm_name),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("delete")
+}
+
 #[tokio::test]
 async fn the_dashboard_exports_and_deletes_with_confirmation() {
     let app = TestApp::spawn().await;
@@ -263,16 +282,7 @@ async fn the_dashboard_exports_and_deletes_with_confirmation() {
     let entries = archive_entries(&download.bytes().await.expect("bytes"));
     assert_eq!(entry(&entries, "manifest.json")["user"]["name"], "alice");
 
-    let refused = browser
-        .write(Method::POST, &app.url("/dashboard/account/delete"))
-        .form(&[
-            ("csrf_token", browser.csrf.as_str()),
-            ("confirm_name", "alice "),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("delete");
+    let refused = delete_from_dashboard(&app, &browser, "alice ", PASSWORD).await;
     assert_eq!(refused.status(), 422);
     assert!(
         refused
@@ -288,16 +298,7 @@ async fn the_dashboard_exports_and_deletes_with_confirmation() {
             .is_some()
     );
 
-    let deleted = browser
-        .write(Method::POST, &app.url("/dashboard/account/delete"))
-        .form(&[
-            ("csrf_token", browser.csrf.as_str()),
-            ("confirm_name", "alice"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("delete");
+    let deleted = delete_from_dashboard(&app, &browser, "alice", PASSWORD).await;
     assert_eq!(deleted.status(), 303);
     assert_eq!(deleted.headers()["location"], "/login");
     assert!(
@@ -376,24 +377,9 @@ async fn wrong_deletion_passwords_are_limited_like_logins() {
     assert_eq!(statuses[..3], [403, 403, 403], "{statuses:?}");
     assert!(statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
 
-    let from_dashboard = browser
-        .write(Method::POST, &app.url("/dashboard/account/delete"))
-        .form(&[
-            ("csrf_token", browser.csrf.as_str()),
-            ("confirm_name", "alice"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("delete");
+    let from_dashboard = delete_from_dashboard(&app, &browser, "alice", PASSWORD).await;
     assert_eq!(from_dashboard.status(), 429);
-    let login = reqwest::Client::new()
-        .post(app.url("/login"))
-        .header("origin", &app.base)
-        .form(&[("username", "alice"), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("login");
+    let login = crate::login::post_login(&app, &reqwest::Client::new(), PASSWORD).await;
     assert_eq!(login.status(), 429, "deletion guesses count for logins too");
     assert!(
         companion::store::users::find_by_name(&app.state.store, "alice")

@@ -9,6 +9,7 @@ mod bad_input;
 mod cards_browser;
 mod config_file;
 mod cross_user;
+mod cross_user_pages;
 mod csrf_and_host;
 mod events;
 mod form_plans;
