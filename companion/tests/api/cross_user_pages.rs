@@ -32,7 +32,8 @@ fn form(csrf: &str) -> Vec<(&str, &str)> {
 
 #[tokio::test]
 async fn user_b_cannot_reach_user_a_through_dashboard_routes_with_ids() {
-    let app = TestApp::spawn().await;
+    // No workers: A's own queued jobs would otherwise add rows while B's requests run.
+    let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let alice = seed_alice(&app).await;
     let tables = companion::store::account::user_tables(&app.state.store)
         .await
