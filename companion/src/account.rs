@@ -2,6 +2,7 @@
 //! account with everything it owns.
 
 use std::io::{Cursor, Write};
+use std::net::IpAddr;
 
 use serde_json::{Map, Value, json};
 use shared::api::UserInfo;
@@ -110,10 +111,12 @@ fn write_archive(user: &UserInfo, dumps: &[(String, Vec<ExportRow>)]) -> Result<
     Ok(zip.finish().map_err(zip_error)?.into_inner())
 }
 
-/// Deletes the account after checking the user typed their name and password.
+/// Deletes the account after checking the user typed their name and password; wrong
+/// passwords count against the login limit, so this is no way around it.
 pub async fn delete(
     store: &Store,
     passwords: &crate::auth::passwords::Passwords,
+    client: IpAddr,
     user_id: i64,
     confirm_name: &str,
     password: &str,
@@ -127,7 +130,10 @@ pub async fn delete(
             "type your user name exactly to confirm the deletion".into(),
         ));
     }
-    if !passwords.verify(password, &row.password_hash).await? {
+    if !passwords
+        .check(client, &user.name, password, &row.password_hash)
+        .await?
+    {
         return Err(Error::Forbidden("the password is wrong".into()));
     }
     store::account::delete_user(store, user.id).await?;

@@ -52,12 +52,12 @@ async fn open_state(config: Config, shutdown: watch::Receiver<bool>) -> Result<A
     let fetcher = Fetcher::new(config.fetch_policy())?;
     Ok(AppState {
         auth_limiter: AttemptLimiter::per_minute(config.auth_attempts_per_minute),
+        passwords: Passwords::new(config.auth_attempts_per_minute),
         config: Arc::new(config),
         bus: EventBus::new(store.clone())?,
         store,
         identity,
         vault,
-        passwords: Passwords::default(),
         setup: SetupToken::default(),
         metrics: metrics_handle()?,
         shutdown,

@@ -104,6 +104,9 @@ pub struct Config {
     /// How far a Mailgun signature's timestamp may be from now, in seconds; older posts are
     /// refused as replays. `COMPANION_MAILGUN_TIMESTAMP_WINDOW_SECS`.
     pub mailgun_timestamp_window_secs: u64,
+    /// The bearer token Prometheus sends to scrape `/metrics`; empty: `/metrics` answers 404.
+    /// `COMPANION_METRICS_TOKEN`.
+    pub metrics_token: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -124,6 +127,14 @@ impl std::fmt::Debug for Config {
                 },
             )
             .field("master_key_file", &self.master_key_file)
+            .field(
+                "metrics_token",
+                &if self.metrics_token.is_empty() {
+                    "none"
+                } else {
+                    "****"
+                },
+            )
             .finish_non_exhaustive()
     }
 }
@@ -164,6 +175,7 @@ impl Default for Config {
             model_timeout_secs: 60,
             mail_max_bytes: 25 * 1024 * 1024,
             mailgun_timestamp_window_secs: 900,
+            metrics_token: String::new(),
         }
     }
 }
@@ -187,7 +199,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 33] = [
+const ENV_KEYS: [&str; 34] = [
     "bind",
     "data_dir",
     "database_url",
@@ -221,6 +233,7 @@ const ENV_KEYS: [&str; 33] = [
     "model_timeout_secs",
     "mail_max_bytes",
     "mailgun_timestamp_window_secs",
+    "metrics_token",
 ];
 
 impl Config {

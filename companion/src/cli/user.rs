@@ -16,7 +16,13 @@ pub async fn user_command(config: &Config, command: UserCommand) -> Result<()> {
         } => {
             let password = read_password(password_stdin)?;
             let store = open_store(config).await?;
-            let user = users::create(&store, &Passwords::default(), &name, &password).await?;
+            let user = users::create(
+                &store,
+                &Passwords::new(config.auth_attempts_per_minute),
+                &name,
+                &password,
+            )
+            .await?;
             store.close().await;
             println!(
                 "Created user {} (id {}). Log in at {}/login",

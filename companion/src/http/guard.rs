@@ -3,13 +3,13 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
+use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, ORIGIN};
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::api::Problem;
 
-use super::auth::{bearer_token, session};
+use super::auth::{bearer_token, device, session, session_cookie};
 use crate::auth::tokens::{self, DEVICE_TOKEN_PREFIX};
 use crate::error::Error;
 use crate::http::problem::problem_response;
@@ -126,14 +126,29 @@ fn csrf_refused() -> Response {
 
 /// SameSite cookies do not separate ports on 127.0.0.1, so any local web app could post to
 /// us with the dashboard cookie. Cookie-authenticated writes need a same-origin request and
-/// the session's CSRF token; Bearer requests are not sent by browsers on their own.
-pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !is_unsafe(request.method()) || bearer_token(request.headers()).is_some() {
+/// the session's CSRF token. A valid device token is not sent by browsers on their own, so
+/// it stands in for that check; any other Authorization value (a proxy's Basic credentials,
+/// an unknown token) proves nothing and leaves the request to it.
+pub async fn csrf(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if !is_unsafe(request.method()) {
         return next.run(request).await;
+    }
+    if let Some(token) = bearer_token(request.headers()) {
+        match device(&state, token).await {
+            Ok(principal) => {
+                // The token's user alone acts: a cookie the browser attached beside it must
+                // not lend its own user's authority to a write that skipped the check.
+                request.headers_mut().remove(COOKIE);
+                request.extensions_mut().insert(principal);
+                return next.run(request).await;
+            }
+            Err(Error::Unauthorized | Error::TokenRevoked) => {}
+            Err(e) => return e.into_response(),
+        }
     }
     // Without a cookie an API request carries no ambient authority (the extension pairs from
     // its own origin); the dashboard's login and setup forms stay same-origin only.
-    let has_cookie = super::auth::session_cookie(request.headers()).is_some();
+    let has_cookie = session_cookie(&state.config, request.headers()).is_some();
     if !has_cookie && request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }

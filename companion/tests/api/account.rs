@@ -6,7 +6,7 @@ use std::io::Read;
 use companion::store::account;
 use reqwest::Method;
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{Browser, PASSWORD, TestApp};
 
 /// Every entry of a zip archive, by name, as text (binary entries lossily).
 pub fn archive_entries(bytes: &[u8]) -> Vec<(String, String)> {
@@ -238,6 +238,25 @@ async fn deleting_an_account_removes_everything_it_owns_and_nothing_else() {
     );
 }
 
+/// The dashboard's delete form, sent as the browser's own page sends it.
+async fn delete_from_dashboard(
+    app: &TestApp,
+    browser: &Browser,
+    confirm_name: &str,
+    password: &str,
+) -> reqwest::Response {
+    browser
+        .write(Method::POST, &app.url("/dashboard/account/delete"))
+        .form(&[
+            ("csrf_token", browser.csrf.as_str()),
+            ("confirm_name", confirm_name),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("delete")
+}
+
 #[tokio::test]
 async fn the_dashboard_exports_and_deletes_with_confirmation() {
     let app = TestApp::spawn().await;
@@ -263,16 +282,7 @@ async fn the_dashboard_exports_and_deletes_with_confirmation() {
     let entries = archive_entries(&download.bytes().await.expect("bytes"));
     assert_eq!(entry(&entries, "manifest.json")["user"]["name"], "alice");
 
-    let refused = browser
-        .write(Method::POST, &app.url("/dashboard/account/delete"))
-        .form(&[
-            ("csrf_token", browser.csrf.as_str()),
-            ("confirm_name", "alice "),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("delete");
+    let refused = delete_from_dashboard(&app, &browser, "alice ", PASSWORD).await;
     assert_eq!(refused.status(), 422);
     assert!(
         refused
@@ -288,16 +298,7 @@ async fn the_dashboard_exports_and_deletes_with_confirmation() {
             .is_some()
     );
 
-    let deleted = browser
-        .write(Method::POST, &app.url("/dashboard/account/delete"))
-        .form(&[
-            ("csrf_token", browser.csrf.as_str()),
-            ("confirm_name", "alice"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("delete");
+    let deleted = delete_from_dashboard(&app, &browser, "alice", PASSWORD).await;
     assert_eq!(deleted.status(), 303);
     assert_eq!(deleted.headers()["location"], "/login");
     assert!(
@@ -350,5 +351,40 @@ async fn the_cli_exports_and_deletes_a_user() {
             .await
             .expect("count"),
         0
+    );
+}
+
+/// Deleting asks for the password, so it is a password oracle for whoever holds a session or
+/// a device token: its wrong guesses share the login's limit.
+#[tokio::test]
+async fn wrong_deletion_passwords_are_limited_like_logins() {
+    let app = TestApp::spawn_with(|c| c.auth_attempts_per_minute = 3).await;
+    let alice = app.create_user("alice").await;
+    let token = app.pair(alice.id, "Alice's Chrome").await.token;
+    let browser = app.login("alice").await;
+    let device = app.device_client(&token);
+    let wrong = serde_json::json!({"confirmName": "alice", "password": "not it at all"});
+    let mut statuses = Vec::new();
+    for _ in 0..15 {
+        let response = device
+            .delete(app.url("/api/v1/account"))
+            .json(&wrong)
+            .send()
+            .await
+            .expect("delete");
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses[..3], [403, 403, 403], "{statuses:?}");
+    assert!(statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
+
+    let from_dashboard = delete_from_dashboard(&app, &browser, "alice", PASSWORD).await;
+    assert_eq!(from_dashboard.status(), 429);
+    let login = crate::login::post_login(&app, &reqwest::Client::new(), PASSWORD).await;
+    assert_eq!(login.status(), 429, "deletion guesses count for logins too");
+    assert!(
+        companion::store::users::find_by_name(&app.state.store, "alice")
+            .await
+            .expect("query")
+            .is_some()
     );
 }

@@ -133,7 +133,7 @@ async fn missing_or_garbled_credentials_are_unauthorized() {
 
 #[tokio::test]
 async fn health_readiness_metrics_and_openapi() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.metrics_token = crate::metrics::TOKEN.into()).await;
     let expected = if std::env::var("COMPANION_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
         companion::store::Backend::Postgres
     } else {
@@ -165,6 +165,7 @@ async fn health_readiness_metrics_and_openapi() {
     );
     let metrics = client
         .get(app.url("/metrics"))
+        .bearer_auth(crate::metrics::TOKEN)
         .send()
         .await
         .expect("metrics")

@@ -39,11 +39,24 @@ async fn body(response: Response) -> (u16, String) {
     (status, response.text().await.expect("body"))
 }
 
-#[tokio::test]
-async fn user_b_cannot_reach_user_a_through_any_operation() {
-    let app = TestApp::spawn().await;
+/// A's data in every kind of row B might reach.
+pub struct Alice {
+    pub user: shared::api::UserInfo,
+    pub device: PairResponse,
+    pub client: reqwest::Client,
+    pub envelope: String,
+    pub key_id: String,
+    pub job: i64,
+    pub profile: crate::profile::CrossUserProfile,
+    pub caller: crate::approvals::Caller,
+    pub request: serde_json::Value,
+    pub application: serde_json::Value,
+    pub intake: crate::intake::IntakeSeed,
+    pub mail: serde_json::Value,
+}
+
+pub async fn seed_alice(app: &TestApp) -> Alice {
     let alice_user = app.create_user("alice").await;
-    let bob_user = app.create_user("bob").await;
     let alice = app.pair(alice_user.id, "Alice's Chrome").await;
     app.state
         .bus
@@ -56,7 +69,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .expect("emit");
     let alice_client = app.device_client(&alice.token);
     let alice_envelope =
-        crate::vault::seal_for(&app, &alice_client, alice_user.id, "li_at=alice-session").await;
+        crate::vault::seal_for(app, &alice_client, alice_user.id, "li_at=alice-session").await;
     let stored = alice_client
         .put(app.url("/api/v1/credentials/linkedin"))
         .json(&serde_json::json!({"envelope": alice_envelope}))
@@ -73,7 +86,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .await
         .expect("json");
     let alice_key_id = alice_key["keyId"].as_str().expect("key id").to_owned();
-    let alice_job = crate::jobs_api::enqueue(&app, alice_user.id, "noop").await;
+    let alice_job = crate::jobs_api::enqueue(app, alice_user.id, "noop").await;
     let paused = alice_client
         .put(app.url("/api/v1/agent"))
         .json(
@@ -83,7 +96,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         .await
         .expect("pause");
     assert_eq!(paused.status(), 200);
-    let alice_profile = crate::profile::fill_for_cross_user(&app, &alice_client).await;
+    let alice_profile = crate::profile::fill_for_cross_user(app, &alice_client).await;
     let alice_caller = crate::approvals::Caller {
         client: alice_client.clone(),
         base: app.base.clone(),
@@ -103,7 +116,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
             Some(serde_json::json!({"company": "Alice Corp", "title": "Alice's job", "jobUrl": "https://jobs.example.com/alice"})),
         )
         .await;
-    let alice_intake = crate::intake::seed_for_cross_user(&app, &alice_client).await;
+    let alice_intake = crate::intake::seed_for_cross_user(app, &alice_client).await;
     let alice_mail = alice_client
         .post(app.url("/api/v1/mail"))
         .header("content-type", "message/rfc822")
@@ -118,6 +131,103 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
     companion::mail::credentials::rotate(&app.state, alice_user.id)
         .await
         .expect("inbound address");
+    Alice {
+        user: alice_user,
+        device: alice,
+        client: alice_client,
+        envelope: alice_envelope,
+        key_id: alice_key_id,
+        job: alice_job,
+        profile: alice_profile,
+        caller: alice_caller,
+        request: alice_request,
+        application: alice_application,
+        intake: alice_intake,
+        mail: alice_mail,
+    }
+}
+
+/// Whatever B sent, A's data is as `seed_alice` left it.
+pub async fn assert_alice_untouched(app: &TestApp, seeded: &Alice) {
+    let Alice {
+        user: alice_user,
+        device: alice,
+        client: alice_client,
+        profile: alice_profile,
+        caller: alice_caller,
+        request: alice_request,
+        application: alice_application,
+        intake: alice_intake,
+        ..
+    } = seeded;
+    let still_active =
+        companion::store::devices::get(&app.state.store, alice_user.id, &alice.device.id)
+            .await
+            .expect("query")
+            .expect("A's device exists");
+    assert!(still_active.revoked_at.is_none(), "B revoked A's device");
+    let alice_agent = companion::store::agent::pause_state(&app.state.store, alice_user.id)
+        .await
+        .expect("query");
+    assert!(alice_agent.paused, "B's writes resumed A's agent");
+    assert_eq!(
+        companion::store::agent::limits(&app.state.store, alice_user.id)
+            .await
+            .expect("query")
+            .len(),
+        1,
+        "B's writes replaced A's limits"
+    );
+    let jar = app
+        .state
+        .vault
+        .open_stored(alice_user.id, "linkedin")
+        .await
+        .expect("A's jar is intact");
+    assert_eq!(jar.cookies[0].value.expose_secret(), "alice-session");
+    crate::profile::assert_intact(app, alice_client, alice_profile).await;
+    assert_eq!(
+        crate::mail_inbound::stored(app, alice_user.id).await,
+        1,
+        "B's posts reached A's mail"
+    );
+    let (_, request) = alice_caller
+        .call(
+            Method::GET,
+            &format!("/api/v1/agent-requests/{alice_request}"),
+            None,
+        )
+        .await;
+    assert_eq!(request["state"], "pending", "B changed A's request");
+    assert_eq!(request["version"], 1);
+    let (_, application) = alice_caller
+        .call(
+            Method::GET,
+            &format!("/api/v1/applications/{}", alice_application["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(
+        application["status"], "applied",
+        "B changed A's application"
+    );
+    crate::intake::assert_untouched(app, alice_client, alice_intake).await;
+}
+
+#[tokio::test]
+async fn user_b_cannot_reach_user_a_through_any_operation() {
+    let app = TestApp::spawn().await;
+    let seeded = seed_alice(&app).await;
+    let bob_user = app.create_user("bob").await;
+    let alice = &seeded.device;
+    let alice_envelope = &seeded.envelope;
+    let alice_key_id = &seeded.key_id;
+    let alice_job = seeded.job;
+    let alice_profile = &seeded.profile;
+    let alice_request = &seeded.request;
+    let alice_application = &seeded.application;
+    let alice_intake = &seeded.intake;
+    let alice_mail = &seeded.mail;
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
@@ -179,28 +289,28 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     )
                     .await;
                     assert_eq!(status, 401, "{context}");
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("GET", "/api/v1/me") => {
                     let (status, text) =
                         body(caller.request(method, &url).send().await.expect("request")).await;
                     assert_eq!(status, 200, "{context}");
                     assert!(text.contains("\"bob\""), "{context}: {text}");
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("GET", "/api/v1/devices") | ("POST", "/api/v1/pairing-codes") => {
                     let (status, text) =
                         body(caller.request(method, &url).send().await.expect("request")).await;
                     let expected = if caller.browser.is_some() { 200 } else { 403 };
                     assert_eq!(status, expected, "{context}");
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("DELETE", "/api/v1/devices/{id}") => {
                     let (status, text) =
                         body(caller.request(method, &url).send().await.expect("request")).await;
                     let expected = if caller.browser.is_some() { 404 } else { 403 };
                     assert_eq!(status, expected, "{context}");
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("GET", "/api/v1/events") => {
                     // From B's first event: B's own jobs (a request's form plan) may have
@@ -214,7 +324,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     assert_eq!(response.status(), 200, "{context}");
                     // B's own replay holds B's pairing; A's events must not be in it.
                     let text = read_sse_until(response, |t| t.contains(&bob.device.id)).await;
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                     assert!(!text.contains("for alice only"), "{context}: {text}");
                 }
                 ("GET", "/api/v1/vault/public-key")
@@ -224,10 +334,10 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                         body(caller.request(method, &url).send().await.expect("request")).await;
                     assert_eq!(status, 200, "{context}");
                     assert!(
-                        !text.contains(&alice_key_id),
+                        !text.contains(alice_key_id.as_str()),
                         "{context}: A's vault key leaked"
                     );
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("PUT", "/api/v1/credentials/{platform}") => {
                     let request = caller
@@ -235,13 +345,13 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                         .json(&serde_json::json!({"envelope": alice_envelope}));
                     let (status, text) = body(request.send().await.expect("request")).await;
                     assert_eq!(status, 400, "{context}: A's jar must not be accepted for B");
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("DELETE", "/api/v1/credentials/{platform}") => {
                     let (status, text) =
                         body(caller.request(method, &url).send().await.expect("request")).await;
                     assert_eq!(status, 404, "{context}");
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("GET", "/api/v1/jobs") => {
                     let (status, text) =
@@ -261,7 +371,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     let (status, text) =
                         body(caller.request(method, &url).send().await.expect("request")).await;
                     assert_eq!(status, 404, "{context}");
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("GET", "/api/v1/account/export") => {
                     let response = caller.request(method, &url).send().await.expect("request");
@@ -272,7 +382,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                         .map(|(_, text)| text)
                         .collect();
                     assert!(text.contains("\"bob\""), "{context}: B's own export");
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                     assert!(!text.contains("for alice only"), "{context}");
                 }
                 ("DELETE", "/api/v1/account") => {
@@ -281,7 +391,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     );
                     let (status, text) = body(request.send().await.expect("request")).await;
                     assert_eq!(status, 400, "{context}: B cannot name A's account");
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("GET", "/api/v1/agent") => {
                     let (status, text) =
@@ -312,7 +422,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                         &text,
                         &context,
                     );
-                    assert_no_trace_of(&alice, &text, &context);
+                    assert_no_trace_of(alice, &text, &context);
                 }
                 ("GET", "/api/v1/agent-requests") | ("GET", "/api/v1/applications") => {
                     let (status, text) =
@@ -329,7 +439,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                         .map(|r| &r["id"])
                         .collect();
                     let alice_row = if path.ends_with("agent-requests") {
-                        &alice_request
+                        alice_request
                     } else {
                         &alice_application["id"]
                     };
@@ -374,7 +484,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                         caller.request(method, &url),
                         &method_name,
                         path,
-                        &alice_intake,
+                        alice_intake,
                         &context,
                     )
                     .await;
@@ -417,56 +527,5 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
         }
     }
 
-    let still_active =
-        companion::store::devices::get(&app.state.store, alice_user.id, &alice.device.id)
-            .await
-            .expect("query")
-            .expect("A's device exists");
-    assert!(still_active.revoked_at.is_none(), "B revoked A's device");
-    let alice_agent = companion::store::agent::pause_state(&app.state.store, alice_user.id)
-        .await
-        .expect("query");
-    assert!(alice_agent.paused, "B's writes resumed A's agent");
-    assert_eq!(
-        companion::store::agent::limits(&app.state.store, alice_user.id)
-            .await
-            .expect("query")
-            .len(),
-        1,
-        "B's writes replaced A's limits"
-    );
-    let jar = app
-        .state
-        .vault
-        .open_stored(alice_user.id, "linkedin")
-        .await
-        .expect("A's jar is intact");
-    assert_eq!(jar.cookies[0].value.expose_secret(), "alice-session");
-    crate::profile::assert_intact(&app, &alice_client, &alice_profile).await;
-    assert_eq!(
-        crate::mail_inbound::stored(&app, alice_user.id).await,
-        1,
-        "B's posts reached A's mail"
-    );
-    let (_, request) = alice_caller
-        .call(
-            Method::GET,
-            &format!("/api/v1/agent-requests/{alice_request}"),
-            None,
-        )
-        .await;
-    assert_eq!(request["state"], "pending", "B changed A's request");
-    assert_eq!(request["version"], 1);
-    let (_, application) = alice_caller
-        .call(
-            Method::GET,
-            &format!("/api/v1/applications/{}", alice_application["id"]),
-            None,
-        )
-        .await;
-    assert_eq!(
-        application["status"], "applied",
-        "B changed A's application"
-    );
-    crate::intake::assert_untouched(&app, &alice_client, &alice_intake).await;
+    assert_alice_untouched(&app, &seeded).await;
 }

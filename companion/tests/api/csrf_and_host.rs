@@ -168,3 +168,118 @@ async fn the_extension_pairs_from_its_own_origin_even_beside_a_dashboard_login()
         .expect("pair");
     assert_eq!(with_cookie.status(), 403);
 }
+
+/// Whether the agent of the user behind `client` (cookie or token) is paused.
+async fn paused(app: &TestApp, client: &reqwest::Client) -> bool {
+    let agent: serde_json::Value = client
+        .get(app.url("/api/v1/agent"))
+        .send()
+        .await
+        .expect("agent")
+        .json()
+        .await
+        .expect("json");
+    agent["paused"].as_bool().expect("paused flag")
+}
+
+/// Browsers attach cached Basic credentials by themselves (a dashboard behind a basic-auth
+/// proxy), so only a valid device token may stand in for the CSRF check; any other
+/// Authorization value leaves a cookie write to it.
+#[tokio::test]
+async fn an_authorization_header_other_than_a_device_token_does_not_skip_csrf() {
+    let app = TestApp::spawn().await;
+    app.create_user("alice").await;
+    let browser = app.login("alice").await;
+    let foreign = format!("http://127.0.0.1:{}", app.addr.port() + 1);
+    let values = [
+        "Basic YWxpY2U6c2VjcmV0",
+        "Bearer",
+        "Bearer   ",
+        "bearer ard_x",
+        "Bearer not-a-device-token",
+        "Bearer ard_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ];
+    for authorization in values {
+        for (path, field) in [
+            ("/dashboard/agent/pause", ("paused", "true")),
+            ("/dashboard/settings", ("scoring_enabled", "on")),
+        ] {
+            let response = browser
+                .client
+                .post(app.url(path))
+                .header("origin", &foreign)
+                .header("authorization", authorization)
+                .form(&[field])
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(response.status(), 403, "{authorization:?} on {path}");
+        }
+    }
+    assert!(
+        !paused(&app, &browser.client).await,
+        "a forged write paused the agent"
+    );
+
+    // Behind a basic-auth proxy the dashboard's own writes keep working, CSRF checked.
+    let api_write = browser
+        .write(Method::POST, &app.url("/api/v1/pairing-codes"))
+        .header("authorization", "Basic YWxpY2U6c2VjcmV0")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(api_write.status(), 200);
+    let form_write = browser
+        .client
+        .post(app.url("/dashboard/agent/pause"))
+        .header("origin", &app.base)
+        .header("authorization", "Basic YWxpY2U6c2VjcmV0")
+        .form(&[("csrf_token", browser.csrf.as_str()), ("paused", "true")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(form_write.status(), 303);
+    assert!(paused(&app, &browser.client).await);
+}
+
+/// A valid device token authenticates the request as its own user: the cookie beside it
+/// (another user's, sent by the browser) must not be acted for without the CSRF check.
+#[tokio::test]
+async fn another_users_device_token_does_not_lend_the_cookie_authority() {
+    let app = TestApp::spawn().await;
+    app.create_user("alice").await;
+    let bob = app.create_user("bob").await;
+    let bob_token = app.pair(bob.id, "Bob's Firefox").await.token;
+    let alice = app.login("alice").await;
+    let foreign = format!("http://127.0.0.1:{}", app.addr.port() + 1);
+    let dashboard = alice
+        .client
+        .post(app.url("/dashboard/agent/pause"))
+        .header("origin", &foreign)
+        .header("authorization", format!("Bearer {bob_token}"))
+        .form(&[("paused", "true")])
+        .send()
+        .await
+        .expect("request");
+    assert_ne!(dashboard.status(), 200);
+    let api = alice
+        .client
+        .put(app.url("/api/v1/agent"))
+        .header("origin", &foreign)
+        .header("authorization", format!("Bearer {bob_token}"))
+        .json(&serde_json::json!({"paused": true}))
+        .send()
+        .await
+        .expect("request");
+    assert!(
+        api.status() == 200 || api.status() == 403,
+        "{}",
+        api.status()
+    );
+    assert!(
+        !paused(&app, &alice.client).await,
+        "bob's token paused alice's agent through her cookie"
+    );
+    let bob_client = app.device_client(&bob_token);
+    assert_eq!(paused(&app, &bob_client).await, api.status() == 200);
+}

@@ -56,7 +56,7 @@ async fn a_planted_cookie_value_appears_nowhere_the_companion_writes() {
     let raw: [u8; 32] = companion::auth::tokens::random_bytes().expect("random");
     let secret = URL_SAFE_NO_PAD.encode(raw);
 
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.metrics_token = crate::metrics::TOKEN.into()).await;
     let alice = app.create_user("alice").await;
     let paired = app.pair(alice.id, "Chrome").await;
     let client = app.device_client(&paired.token);
@@ -114,7 +114,10 @@ async fn a_planted_cookie_value_appears_nowhere_the_companion_writes() {
         .expect("check after rotation");
     drop(reopened);
     let events = read_sse_until(stream, |text| text.contains("vault.rotated")).await;
-    let metrics = reqwest::get(app.url("/metrics"))
+    let metrics = reqwest::Client::new()
+        .get(app.url("/metrics"))
+        .bearer_auth(crate::metrics::TOKEN)
+        .send()
         .await
         .expect("metrics")
         .text()

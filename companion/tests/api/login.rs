@@ -1,5 +1,20 @@
 use crate::helpers::{PASSWORD, TestApp};
 
+/// Alice's login form, posted from the companion's own origin.
+pub async fn post_login(
+    app: &TestApp,
+    client: &reqwest::Client,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .form(&[("username", "alice"), ("password", password)])
+        .send()
+        .await
+        .expect("login")
+}
+
 fn browser_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
@@ -12,18 +27,7 @@ fn browser_client() -> reqwest::Client {
 async fn the_session_cookie_is_http_only_and_same_site_strict() {
     let app = TestApp::spawn().await;
     app.create_user("alice").await;
-    let response = browser_client()
-        .post(app.url("/login"))
-        .header("origin", &app.base)
-        .form(&[("username", "alice"), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(response.status(), 303);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
+    let (cookie, _) = session_cookie(&app).await;
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
 }
@@ -34,13 +38,7 @@ async fn wrong_passwords_fail_and_are_rate_limited() {
     app.create_user("alice").await;
     let client = browser_client();
     for _ in 0..3 {
-        let response = client
-            .post(app.url("/login"))
-            .header("origin", &app.base)
-            .form(&[("username", "alice"), ("password", "not the password")])
-            .send()
-            .await
-            .expect("login");
+        let response = post_login(&app, &client, "not the password").await;
         assert_eq!(response.status(), 401);
         assert!(
             response
@@ -50,13 +48,7 @@ async fn wrong_passwords_fail_and_are_rate_limited() {
                 .contains("Wrong user name or password")
         );
     }
-    let limited = client
-        .post(app.url("/login"))
-        .header("origin", &app.base)
-        .form(&[("username", "alice"), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("login");
+    let limited = post_login(&app, &client, PASSWORD).await;
     assert_eq!(
         limited.status(),
         429,
@@ -188,4 +180,85 @@ async fn page_text_is_escaped() {
         html.contains("&lt;img src=x onerror=alert(1)&gt;") || html.contains("&#60;img"),
         "{html}"
     );
+}
+
+/// Attempts count from when they start: a burst of concurrent wrong logins must not all get
+/// their password checked before the first failure is known.
+#[tokio::test]
+async fn a_burst_of_concurrent_wrong_logins_is_held_to_the_limit() {
+    let app = TestApp::spawn_with(|c| c.auth_attempts_per_minute = 5).await;
+    app.create_user("alice").await;
+    let client = browser_client();
+    let attempts = (0..40).map(|_| post_login(&app, &client, "not the password"));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|response| response.status().as_u16())
+        .collect();
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert!(checked <= 5, "{checked} passwords checked: {statuses:?}");
+    assert_eq!(checked + limited, 40, "{statuses:?}");
+}
+
+/// A right password gives its attempt back, so people who log in often are not locked out.
+#[tokio::test]
+async fn successful_logins_do_not_use_up_the_limit() {
+    let app = TestApp::spawn_with(|c| c.auth_attempts_per_minute = 2).await;
+    app.create_user("alice").await;
+    for _ in 0..4 {
+        app.login("alice").await;
+    }
+}
+
+/// Logs in and returns the Set-Cookie header and the cookie's `name=value`.
+async fn session_cookie(app: &TestApp) -> (String, String) {
+    let response = post_login(app, &browser_client(), PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    let header = response.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let pair = header.split(';').next().expect("name=value").to_owned();
+    (header, pair)
+}
+
+async fn dashboard_status(app: &TestApp, cookie: &str) -> u16 {
+    browser_client()
+        .get(app.url("/dashboard"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("page")
+        .status()
+        .as_u16()
+}
+
+/// Over HTTPS the cookie carries the `__Host-` prefix, so a sibling subdomain or a plain
+/// HTTP page cannot plant one; the companion reads the cookie under the name it sets.
+#[tokio::test]
+async fn the_session_cookie_is_host_prefixed_over_https() {
+    let app = TestApp::spawn_with(|c| c.public_url = "https://localhost:8443".into()).await;
+    app.create_user("alice").await;
+    let (header, pair) = session_cookie(&app).await;
+    assert!(pair.starts_with("__Host-autoresume_session="), "{header}");
+    assert!(
+        header.contains("; Secure") && header.contains("Path=/"),
+        "{header}"
+    );
+    assert!(!header.contains("Domain="), "{header}");
+    assert_eq!(dashboard_status(&app, &pair).await, 200);
+    let unprefixed = pair.trim_start_matches("__Host-");
+    assert_eq!(
+        dashboard_status(&app, unprefixed).await,
+        303,
+        "the unprefixed name is not read over https"
+    );
+
+    let plain = TestApp::spawn().await;
+    plain.create_user("alice").await;
+    let (header, pair) = session_cookie(&plain).await;
+    assert!(pair.starts_with("autoresume_session="), "{header}");
+    assert!(!header.contains("Secure"), "{header}");
+    assert_eq!(dashboard_status(&plain, &pair).await, 200);
 }

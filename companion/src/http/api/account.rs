@@ -2,10 +2,11 @@
 //! account with everything it owns.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use shared::api::{DeleteAccountRequest, Problem, UserInfo};
+use std::net::SocketAddr;
 
 use crate::account;
 use crate::error::{Error, Result};
@@ -51,15 +52,18 @@ pub async fn export(State(state): State<AppState>, principal: Principal) -> Resu
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords (deletions and logins count together)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     principal: Principal,
     Json(request): Json<DeleteAccountRequest>,
 ) -> Result<Json<UserInfo>> {
     let user = account::delete(
         &state.store,
         &state.passwords,
+        peer.ip(),
         principal.user_id(),
         &request.confirm_name,
         &request.password,

@@ -27,7 +27,7 @@ pub async fn pair(
     Json(request): Json<PairRequest>,
 ) -> Result<Json<PairResponse>> {
     let key = format!("pair:{}", peer.ip());
-    state.auth_limiter.check(&key)?;
+    let attempt = state.auth_limiter.reserve(&[&key])?;
     match pairing::redeem(
         &state.store,
         &state.bus,
@@ -37,11 +37,11 @@ pub async fn pair(
     )
     .await
     {
-        Err(Error::PairingCodeInvalid) => {
-            state.auth_limiter.record_failure(&key);
-            Err(Error::PairingCodeInvalid)
+        Err(Error::PairingCodeInvalid) => Err(Error::PairingCodeInvalid),
+        other => {
+            attempt.succeeded();
+            other.map(Json)
         }
-        other => other.map(Json),
     }
 }
 

@@ -1,18 +1,21 @@
 //! `/dashboard/account`: download your data, delete the account.
 
+use std::net::SocketAddr;
+
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shared::api::UserInfo;
 
-use super::{DashboardUser, render};
+use super::{DashboardUser, render, render_with};
 use crate::account;
 use crate::error::{Error, Result};
 use crate::http::api::account::archive;
-use crate::http::auth::SESSION_COOKIE;
+use crate::http::auth::expired_session_cookie;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -46,33 +49,43 @@ pub struct DeleteForm {
 
 pub async fn delete_from_dashboard(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     user: DashboardUser,
     Form(form): Form<DeleteForm>,
 ) -> Response {
     let deleted = account::delete(
         &state.store,
         &state.passwords,
+        peer.ip(),
         user.user.id,
         &form.confirm_name,
         &form.password,
     )
     .await;
     match deleted {
-        Ok(_) => {
-            let expired =
-                format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-            ([(SET_COOKIE, expired)], Redirect::to("/login")).into_response()
-        }
-        Err(Error::BadRequest(message) | Error::Forbidden(message)) => {
-            let mut response = render(&AccountPage {
+        Ok(_) => (
+            [(SET_COOKIE, expired_session_cookie(&state.config))],
+            Redirect::to("/login"),
+        )
+            .into_response(),
+        Err(error) => {
+            let (status, message) = match error {
+                Error::BadRequest(message) | Error::Forbidden(message) => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, message)
+                }
+                Error::TooManyRequests => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many wrong passwords. Wait a minute and try again.".into(),
+                ),
+                other => return other.into_response(),
+            };
+            let page = AccountPage {
                 nav: "account",
                 user: user.user,
                 csrf_token: user.csrf_token,
                 error: Some(message),
-            });
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            response
+            };
+            render_with(status, &page)
         }
-        Err(other) => other.into_response(),
     }
 }

@@ -14,7 +14,7 @@ use super::{render, render_with};
 use crate::auth::passwords::DUMMY_HASH;
 use crate::auth::tokens;
 use crate::error::{Error, Result};
-use crate::http::auth::{SESSION_COOKIE, session, session_cookie};
+use crate::http::auth::{expired_session_cookie, session, session_cookie, session_cookie_header};
 use crate::state::AppState;
 use crate::store::{self, now_ms};
 use crate::users;
@@ -45,17 +45,6 @@ pub async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Re
     }))
 }
 
-fn session_cookie_header(state: &AppState, token: &str, max_age_secs: u64) -> String {
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}"
-    )
-}
-
 async fn start_session(state: &AppState, user_id: i64, to: &str) -> Result<Response> {
     let token = tokens::generate_secret()?;
     let ttl_secs = state.config.session_ttl_hours * 3600;
@@ -69,7 +58,10 @@ async fn start_session(state: &AppState, user_id: i64, to: &str) -> Result<Respo
     )
     .await?;
     Ok((
-        [(SET_COOKIE, session_cookie_header(state, &token, ttl_secs))],
+        [(
+            SET_COOKIE,
+            session_cookie_header(&state.config, &token, ttl_secs),
+        )],
         Redirect::to(to),
     )
         .into_response())
@@ -80,47 +72,41 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
-    let ip_key = format!("login-ip:{}", peer.ip());
-    let user_key = format!("login-user:{}", form.username);
-    let limited = state
-        .auth_limiter
-        .check(&ip_key)
-        .and_then(|()| state.auth_limiter.check(&user_key));
-    if limited.is_err() {
-        let page = LoginPage {
-            error: Some("Too many failed attempts. Wait a minute and try again.".into()),
-            username: form.username,
-            no_users: false,
-        };
-        return Ok(render_with(StatusCode::TOO_MANY_REQUESTS, &page));
-    }
     let user = store::users::find_by_name(&state.store, &form.username).await?;
     // Unknown names cost a hash check too, so timing does not reveal which names exist.
     let hash = user
         .as_ref()
         .map_or(DUMMY_HASH, |u| u.password_hash.as_str());
-    let verified = state.passwords.verify(&form.password, hash).await?;
-    match user {
-        Some(user) if verified => start_session(&state, user.id, "/dashboard").await,
-        _ => {
-            state.auth_limiter.record_failure(&ip_key);
-            state.auth_limiter.record_failure(&user_key);
-            let page = LoginPage {
-                error: Some("Wrong user name or password.".into()),
-                username: form.username,
-                no_users: false,
-            };
-            Ok(render_with(StatusCode::UNAUTHORIZED, &page))
-        }
-    }
+    let checked = state
+        .passwords
+        .check(peer.ip(), &form.username, &form.password, hash)
+        .await;
+    let (status, error) = match (checked, user) {
+        (Ok(true), Some(user)) => return start_session(&state, user.id, "/dashboard").await,
+        (Err(Error::TooManyRequests), _) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many failed attempts. Wait a minute and try again.",
+        ),
+        (Err(other), _) => return Err(other),
+        (Ok(_), _) => (StatusCode::UNAUTHORIZED, "Wrong user name or password."),
+    };
+    let page = LoginPage {
+        error: Some(error.into()),
+        username: form.username,
+        no_users: false,
+    };
+    Ok(render_with(status, &page))
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
-    if let Some(token) = session_cookie(&headers) {
+    if let Some(token) = session_cookie(&state.config, &headers) {
         store::sessions::delete(&state.store, &tokens::hash(token)).await?;
     }
-    let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-    Ok(([(SET_COOKIE, expired)], Redirect::to("/login")).into_response())
+    Ok((
+        [(SET_COOKIE, expired_session_cookie(&state.config))],
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 #[derive(Template)]
