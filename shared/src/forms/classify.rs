@@ -3,6 +3,7 @@
 //! here knows a vendor.
 
 use super::field_type::FieldType;
+use super::sight::placed_out_of_sight;
 use super::snapshot::{ControlKind, SnapshotField};
 use super::text::{has_any, words};
 
@@ -375,7 +376,7 @@ const QUESTION_STARTS: &[&str] = &[
 ];
 
 pub fn classify(field: &SnapshotField) -> Classified {
-    if field.honeypot {
+    if field.honeypot || placed_out_of_sight(field) {
         return Classified {
             field_type: FieldType::Honeypot,
             confidence: 1.0,
