@@ -310,8 +310,8 @@
     return item;
   }
 
-  /** Shows (or replaces) the panel: `{title, blockers, outcomes}`. */
-  function showPanel({ blockers, outcomes }) {
+  /** Shows (or replaces) the panel: `{blockers, outcomes, hidden}`, hidden: how many fields nobody can see were skipped. */
+  function showPanel({ blockers, outcomes, hidden = 0 }) {
     document.querySelector(`[${HOST_ATTRIBUTE}]`)?.remove();
     const host = document.createElement('div');
     host.setAttribute(HOST_ATTRIBUTE, '');
@@ -333,7 +333,9 @@
       summary.dataset.blocked = '';
       summary.textContent = `Blocked: ${blockers.map((b) => b.text).join('; ')}. Nothing was filled.`;
     } else {
-      summary.textContent = `Filled ${filled} of ${outcomes.length} fields; ${waiting} need${waiting === 1 ? 's' : ''} you.`;
+      // A page can plant inputs nobody sees to collect answers: they are never filled, only counted.
+      const skipped = hidden ? ` Skipped ${hidden} hidden field${hidden === 1 ? '' : 's'}.` : '';
+      summary.textContent = `Filled ${filled} of ${outcomes.length} fields; ${waiting} need${waiting === 1 ? 's' : ''} you.${skipped}`;
     }
     const list = el('ul');
     list.append(...outcomes.map(row));

@@ -157,27 +157,153 @@
     return steps.join(' > ');
   }
 
-  function isRendered(el) {
-    const style = getComputedStyle(el);
-    if (style.display === 'none' || style.visibility === 'hidden') return false;
-    return el.getClientRects().length > 0;
-  }
-
-  function offScreen(el) {
-    const rect = el.getBoundingClientRect();
-    if (rect.right < -100 || rect.bottom < -100 || rect.left > 20000) return true;
-    const style = getComputedStyle(el);
-    return Number(style.opacity) === 0 && rect.width <= 1 && rect.height <= 1;
-  }
-
   function isHoneypot(el, label) {
-    const words = [el.getAttribute('name'), el.id, el.className, el.getAttribute('autocomplete'), label].join(' ');
-    if (HONEYPOT_WORDS.test(words)) return true;
-    const type = (el.getAttribute('type') || '').toLowerCase();
-    if (type === 'file' || type === 'checkbox' || type === 'radio') return false;
-    // A real field is never placed out of sight while the rest of the form is shown.
-    return isRendered(el) && offScreen(el) && el.getAttribute('aria-hidden') !== 'true';
+    return HONEYPOT_WORDS.test([el.getAttribute('name'), el.id, el.className, el.getAttribute('autocomplete'), label].join(' '));
   }
+
+  // How an element shows, measured for the planner's visibility rule (shared/src/forms/sight.rs
+  // decides): laid out or not, the size clipping and the page's edges leave it, its opacity with
+  // its ancestors', aria-hidden or inert, and whether a click on it, scrolled to, reaches it.
+  const SAMPLES = [[0.5, 0.5], [0.2, 0.2], [0.8, 0.2], [0.2, 0.8], [0.8, 0.8]];
+  const MAX_STAND_INS = 6;
+  const WIDGETS = '[role="combobox"], [aria-haspopup]:not([aria-haspopup="false"])';
+  const parentOf = (node) => node.parentElement ?? node.getRootNode().host ?? null;
+  const style = (node) => getComputedStyle(node);
+  const box = (r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+  const cut = (a, b) => ({ left: Math.max(a.left, b.left), top: Math.max(a.top, b.top), right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) });
+  const EVERYWHERE = { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity };
+  const viewport = () => ({ left: 0, top: 0, right: innerWidth, bottom: innerHeight });
+  const makesFixedContainer = (s) => s.transform !== 'none' || s.perspective !== 'none' || s.filter !== 'none' || /paint|layout|strict|content/.test(s.contain);
+
+  /** What `clip` and `clip-path: inset()` leave of `node`; other shapes are left to the hit test. */
+  function clipOf(node, s) {
+    const r = box(node.getBoundingClientRect());
+    let out = EVERYWHERE;
+    const rect = /^rect\((.*)\)$/.exec(s.clip);
+    if (rect && /absolute|fixed/.test(s.position)) {
+      const [top, right, bottom, left] = rect[1].split(/[\s,]+/).map((v) => (v === 'auto' ? null : parseFloat(v)));
+      out = { left: r.left + (left ?? 0), top: r.top + (top ?? 0), right: right === null ? r.right : r.left + right, bottom: bottom === null ? r.bottom : r.top + bottom };
+    }
+    const inset = /^inset\(([^)]*?)(\sround\s[^)]*)?\)/.exec(s.clipPath);
+    if (inset) {
+      const [t, rt = t, b = t, l = rt] = inset[1].trim().split(/\s+/);
+      const len = (v, size) => (v.endsWith('%') ? (size * parseFloat(v)) / 100 : parseFloat(v) || 0);
+      const [w, h] = [r.right - r.left, r.bottom - r.top];
+      out = cut(out, { left: r.left + len(l, w), top: r.top + len(t, h), right: r.right - len(rt, w), bottom: r.bottom - len(b, h) });
+    }
+    return out;
+  }
+
+  /** What `node`'s overflow lets its content show: a scroller all it holds, hidden or clip its padding box. */
+  function overflowOf(node, s) {
+    if (/^(inline|contents)$/.test(s.display)) return EVERYWHERE;
+    const r = node.getBoundingClientRect();
+    const axis = (overflow, start, client, scroll, offset) => {
+      if (overflow === 'visible') return [-Infinity, Infinity];
+      return /auto|scroll/.test(overflow) ? [start - offset, start - offset + scroll] : [start, start + client];
+    };
+    const [left, right] = axis(s.overflowX, r.left + node.clientLeft, node.clientWidth, node.scrollWidth, node.scrollLeft);
+    const [top, bottom] = axis(s.overflowY, r.top + node.clientTop, node.clientHeight, node.scrollHeight, node.scrollTop);
+    return { left, top, right, bottom };
+  }
+
+  /** The page as far as scrolling reaches (nothing left of or above its origin), in view px. */
+  function pageArea() {
+    const page = document.scrollingElement || document.documentElement;
+    const [root, body] = [style(document.documentElement), document.body && style(document.body)];
+    const scrolls = (axis) => !/hidden|clip/.test(root[axis] === 'visible' && body ? body[axis] : root[axis]);
+    return { left: -scrollX, top: -scrollY, right: -scrollX + (scrolls('overflowX') ? page.scrollWidth : innerWidth), bottom: -scrollY + (scrolls('overflowY') ? page.scrollHeight : innerHeight) };
+  }
+
+  /** The part of `el` that clipping ancestors (only those its box is laid out in) and the page leave. */
+  function shownRect(el) {
+    let s = style(el);
+    let rect = cut(box(el.getBoundingClientRect()), clipOf(el, s));
+    let position = s.position;
+    for (let node = parentOf(el); node && node !== document.body && node !== document.documentElement; node = parentOf(node)) {
+      s = style(node);
+      rect = cut(rect, clipOf(node, s));
+      const contains = position === 'fixed' ? makesFixedContainer(s) : position !== 'absolute' || s.position !== 'static' || makesFixedContainer(s);
+      if (!contains) continue;
+      position = s.position;
+      rect = cut(rect, overflowOf(node, s));
+    }
+    return cut(rect, position === 'fixed' ? viewport() : pageArea());
+  }
+
+  /** The fixed or sticky box `node` moves with: scrolling takes a field from under another one. */
+  function layerOf(node) {
+    for (let n = node; n; n = parentOf(n)) if (/fixed|sticky/.test(style(n).position)) return n;
+    return null;
+  }
+
+  /** Runs `measure` with `el` scrolled to the middle of the view, then puts every scroll back. */
+  function scrolledTo(el, measure) {
+    const scrolled = [];
+    for (let node = parentOf(el); node; node = parentOf(node)) scrolled.push([node, node.scrollLeft, node.scrollTop]);
+    const [x, y] = [scrollX, scrollY];
+    el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
+    try {
+      return measure();
+    } finally {
+      for (const [node, left, top] of scrolled) if (node.scrollLeft !== left || node.scrollTop !== top) node.scrollTo({ left, top, behavior: 'instant' });
+      window.scrollTo({ left: x, top: y, behavior: 'instant' });
+    }
+  }
+
+  /** No click on `el` lands on it or on `mine` (its label, the control it stands for). */
+  function isCovered(el, mine) {
+    const through = style(el).pointerEvents === 'none';
+    const own = layerOf(el);
+    const reached = (rect) => {
+      let tried = false;
+      for (const [fx, fy] of SAMPLES) {
+        const [x, y] = [rect.left + (rect.right - rect.left) * fx, rect.top + (rect.bottom - rect.top) * fy];
+        if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+        tried = true;
+        const hit = rootOf(el).elementsFromPoint(x, y).find((h) => layerOf(h) === own);
+        if (hit && (mine.some((m) => m.contains(hit)) || (through && hit.contains(el)))) return true;
+      }
+      return !tried;
+    };
+    const rect = shownRect(el);
+    const inView = rect.left >= 0 && rect.top >= 0 && rect.right <= innerWidth && rect.bottom <= innerHeight;
+    return !(inView ? reached(rect) : scrolledTo(el, () => reached(shownRect(el))));
+  }
+
+  function lookOf(el, mine) {
+    const rendered = el.getClientRects().length > 0 && style(el).visibility === 'visible' && (el.checkVisibility?.() ?? true);
+    const rect = shownRect(el);
+    const [width, height] = [Math.max(0, rect.right - rect.left), Math.max(0, rect.bottom - rect.top)];
+    let opacity = 1;
+    let ariaHidden = false;
+    for (let node = el; node; node = parentOf(node)) {
+      opacity *= Number(style(node).opacity);
+      ariaHidden ||= node.getAttribute('aria-hidden') === 'true' || node.hasAttribute('inert');
+    }
+    // Only what could show is hit-tested: the rest is hidden whatever lies over it.
+    const measured = rendered && width >= 1 && height >= 1 && opacity > 0 && !ariaHidden;
+    return { rendered, width: Math.round(width), height: Math.round(height), opacity: Math.round(opacity * 100) / 100, ariaHidden, covered: measured && isCovered(el, mine) };
+  }
+
+  const labelsAround = (el) => {
+    const labels = forLabels(el);
+    const wrapping = el.closest('label');
+    return wrapping && !labels.includes(wrapping) ? [...labels, wrapping] : labels;
+  };
+
+  /** What a person sees and uses for a control the page hid behind its own widget. */
+  function standInsOf(el, kind) {
+    if (kind === 'checkbox' || kind === 'radio') return labelsAround(el);
+    if (kind === 'file') return [...labelsAround(el), el.closest('a, button, [role="button"]'), ...ownBlock(el).querySelectorAll('button, [role="button"]')];
+    if (kind === 'select' || kind === 'combobox') return [...ownBlock(el).querySelectorAll(WIDGETS)];
+    return [];
+  }
+
+  const standInLooks = (members, candidates) => [...new Set(candidates)]
+    .filter((c) => c && !members.includes(c))
+    .slice(0, MAX_STAND_INS)
+    .map((c) => lookOf(c, [c, ...members]));
 
   /** The largest ancestor that holds no other question's control: the field's own block. */
   function ownBlock(el) {
@@ -211,9 +337,7 @@
   }
 
   function choiceLabel(input) {
-    const labels = forLabels(input);
-    const wrapping = input.closest('label');
-    if (wrapping && !labels.includes(wrapping)) labels.push(wrapping);
+    const labels = labelsAround(input);
     return clean(labels.map((l) => readableText(l, isControl)).join(' ')) || clean(input.getAttribute('aria-label')) || input.value;
   }
 
@@ -251,7 +375,8 @@
       multiple: Boolean(el.multiple || el.getAttribute('aria-multiselectable') === 'true'),
       accept: el.getAttribute('accept'),
       maxLength: el.maxLength > 0 ? el.maxLength : null,
-      visible: isRendered(el),
+      look: lookOf(el, [el, ...labelsAround(el)]),
+      standIns: standInLooks([el], standInsOf(el, kind)),
       honeypot: false,
       options: [],
     };
@@ -291,10 +416,10 @@
   }
 
   /** Option buttons beside an unlabelled checkbox or input (a yes/no switch built from buttons). */
-  function buttonOptions(el) {
-    const buttons = [...(el.parentElement?.children ?? [])].filter((c) => c.tagName === 'BUTTON' || c.getAttribute('role') === 'button' || c.getAttribute('role') === 'radio');
-    const texts = buttons.map((b) => readableText(b)).filter((t) => t && t.length <= 60);
-    return texts.length >= 2 ? texts.map((t) => ({ value: t, text: t })) : [];
+  function optionButtons(el) {
+    const buttons = [...(el.parentElement?.children ?? [])]
+      .filter((c) => (c.tagName === 'BUTTON' || c.getAttribute('role') === 'button' || c.getAttribute('role') === 'radio') && /^.{1,60}$/.test(readableText(c)));
+    return buttons.length >= 2 ? buttons : [];
   }
 
   function snapshotFields() {
@@ -339,12 +464,13 @@
     // One checkbox that only wraps its own text is a statement to tick, not a group; one
     // beside option buttons is the value store of a yes/no switch built from buttons.
     if (!radio && inputs.length === 1) {
-      const buttons = forLabels(first).length || first.closest('label') ? [] : buttonOptions(first);
+      const buttons = forLabels(first).length || first.closest('label') ? [] : optionButtons(first);
       if (buttons.length) {
         const labels = groupLabels([first.parentElement]);
         const field = baseField(first, 'button_group', labels);
         field.required = required(first, labels.label);
-        field.options = buttons;
+        field.options = buttons.map((b) => ({ value: readableText(b), text: readableText(b) }));
+        field.standIns = standInLooks([first], buttons);
         return field;
       }
       const labels = labelsOf(first);
@@ -358,7 +484,7 @@
     field.id = null;
     field.required = inputs.some((i) => required(i, labels.label));
     field.multiple = !radio;
-    field.visible = inputs.some(isRendered);
+    field.standIns = standInLooks(inputs, [...inputs, ...inputs.flatMap(labelsAround)]);
     field.options = options;
     return field;
   }
@@ -420,15 +546,7 @@
   }
 
   const fields = snapshotFields();
+  // Honeypots are named by the planner, which alone tells which fields are out of sight.
   const blockers = [...captchaBlockers(), ...accessBlockers(fields), ...wizardBlockers()];
-  for (const field of fields.filter((f) => f.honeypot)) {
-    blockers.push({ kind: 'honeypot', detail: field.selector });
-  }
-  return {
-    version: 1,
-    url: location.href,
-    title: clean(document.title),
-    fields,
-    blockers,
-  };
+  return { version: 1, url: location.href, title: clean(document.title), fields, blockers };
 })();

@@ -91,10 +91,13 @@ function withRequestAnswers(fields, request) {
   });
 }
 
-/** What the page receives: per field its selector, label, kind and value; no honeypot. */
+/**
+ * What the page receives: per field its selector, label, kind and value; no honeypot and no
+ * field the planner found hidden, whatever the request's answers say.
+ */
 function pageFields(plan, request) {
-  return withRequestAnswers(plan.fields, request)
-    .filter((f) => f.fieldType !== 'honeypot' && f.source.kind !== 'never_fill')
+  const fillable = plan.fields.filter((f) => !f.hidden && f.fieldType !== 'honeypot' && f.source.kind !== 'never_fill');
+  return withRequestAnswers(fillable, request)
     .map((f) => ({
       selector: f.selector,
       label: f.label,
@@ -108,7 +111,8 @@ function pageFields(plan, request) {
 /**
  * Fills the form in `tabId` and shows the panel there. `request` (a card) adds the user's
  * edited answers; `waitForForm` gives a page that is still building its form time to show it.
- * Returns `{blocked, blockers, outcomes, timings}`; timings in milliseconds.
+ * Returns `{blocked, blockers, outcomes, hidden, timings}`: `hidden` counts the fields skipped
+ * because nobody can see them; timings in milliseconds.
  */
 export async function assistTab(core, saved, tabId, { request = null, waitForForm = false } = {}) {
   const started = performance.now();
@@ -120,6 +124,7 @@ export async function assistTab(core, saved, tabId, { request = null, waitForFor
   const plan = core.planForm(taken, profile);
   const planMs = performance.now() - planStarted;
   const fields = pageFields(plan, request);
+  const hidden = plan.fields.filter((f) => f.hidden).length;
   const blockers = plan.blockers
     .filter((b) => BLOCKER_TEXT[b.kind])
     .map((b) => ({ kind: b.kind, text: BLOCKER_TEXT[b.kind] }));
@@ -134,12 +139,13 @@ export async function assistTab(core, saved, tabId, { request = null, waitForFor
   const fillMs = performance.now() - fillStarted;
   await inject(tabId, {
     func: (shown) => globalThis.autoresumeAssist.showPanel(shown),
-    args: [{ blockers, outcomes }],
+    args: [{ blockers, outcomes, hidden }],
   });
   return {
     blocked: blockers.length > 0,
     blockers,
     outcomes,
+    hidden,
     timings: { snapshotMs, profileMs, planMs, fillMs, inTabMs: snapshotMs + planMs + fillMs, totalMs: performance.now() - started },
   };
 }

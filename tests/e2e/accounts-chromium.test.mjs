@@ -72,7 +72,17 @@ describe('Chromium: Connected accounts', () => {
 
   const linkedin = () => popup.locator('#accounts li[data-platform=linkedin]');
 
+  /** LinkedIn in `wanted` state ('connected' or 'disconnected'), whatever an earlier test left. */
+  async function linkedinIs(wanted) {
+    await linkedin().waitFor();
+    if (await linkedin().getAttribute('data-state') !== wanted) {
+      await linkedin().locator('button', { hasText: wanted === 'connected' ? 'Connect' : 'Disconnect' }).click();
+    }
+    await popup.locator(`#accounts li[data-platform=linkedin][data-state=${wanted}]`).waitFor();
+  }
+
   test('Connect uploads the LinkedIn session cookies, which the companion opens', async () => {
+    await linkedinIs('disconnected');
     await linkedin().locator('button', { hasText: 'Connect' }).click();
     await popup.locator('#accounts li[data-platform=linkedin][data-state=connected]').waitFor();
     const detail = await linkedin().locator('.account-detail').textContent();
@@ -89,6 +99,7 @@ describe('Chromium: Connected accounts', () => {
   });
 
   test('after a key rotation, Refresh seals to the new signed key', async () => {
+    await linkedinIs('connected');
     const syncedAt = () => worker.evaluate(
       () => chrome.storage.local.get('accountSyncs').then((s) => s.accountSyncs?.linkedin?.syncedAt ?? 0),
     );
@@ -104,6 +115,7 @@ describe('Chromium: Connected accounts', () => {
   });
 
   test('with auto-refresh on, a session cookie change re-seals and uploads', async () => {
+    await linkedinIs('connected');
     const syncedAt = () => worker.evaluate(
       () => chrome.storage.local.get('accountSyncs').then((s) => s.accountSyncs?.linkedin?.syncedAt ?? 0),
     );
@@ -123,6 +135,7 @@ describe('Chromium: Connected accounts', () => {
   });
 
   test('a vault key not signed by the pinned identity is refused, showing its fingerprint', async () => {
+    await linkedinIs('connected');
     const pinned = await worker.evaluate(async (key) => {
       const { pairing } = await chrome.storage.local.get('pairing');
       await chrome.storage.local.set({ pairing: { ...pairing, identityKey: key } });
@@ -137,6 +150,7 @@ describe('Chromium: Connected accounts', () => {
   });
 
   test('Disconnect forgets the stored jar', async () => {
+    await linkedinIs('connected');
     await linkedin().locator('button', { hasText: 'Disconnect' }).click();
     await popup.locator('#accounts li[data-platform=linkedin][data-state=disconnected]').waitFor();
     await assert.rejects(companion.vaultCheck(USER, 'linkedin'));

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { RESUME_NAME, controlStates, launchWithExtension, pairedPopup, readJson, savedPages, seedProfile, startFormServer } from './lib/assist.mjs';
+import { HIDDEN_FIELDS, RESUME_NAME, controlStates, launchWithExtension, pairedPopup, readJson, savedPages, seedProfile, startFormServer, valuesOf } from './lib/assist.mjs';
 import { Companion } from './lib/companion.mjs';
 import { artifacts, dist } from './lib/paths.mjs';
 
@@ -121,6 +121,18 @@ describe('Chromium: the in-tab assist', () => {
     assert.ok(!rows.some((r) => r.selector.includes('website')), 'the honeypot is not even listed');
     assert.equal(await page.evaluate(() => window.submits), 0);
     await page.screenshot({ path: join(artifacts, 'assist-react-form.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('of a page that hides labelled inputs every way there is, only the visible fields are filled', async () => {
+    const page = await open(HIDDEN_FIELDS.path);
+    const { text, state } = await autofill(page);
+    assert.equal(state, 'ok', text);
+    assert.deepEqual(await page.evaluate(valuesOf, Object.keys(HIDDEN_FIELDS.expected)), HIDDEN_FIELDS.expected);
+    const summary = await page.locator(`${PANEL} .summary`).textContent();
+    assert.ok(summary.endsWith(`Skipped ${HIDDEN_FIELDS.hidden.length} hidden fields.`), summary);
+    assert.deepEqual((await panelRows(page)).filter((r) => HIDDEN_FIELDS.hidden.includes(r.selector)), [], 'not listed');
+    assert.equal(await page.evaluate(() => window.submits), 0);
     await page.close();
   });
 

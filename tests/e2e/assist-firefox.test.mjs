@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { RESUME_NAME, controlStates, seedProfile, startFormServer } from './lib/assist.mjs';
+import { HIDDEN_FIELDS, RESUME_NAME, controlStates, seedProfile, startFormServer, valuesOf } from './lib/assist.mjs';
 import { Companion } from './lib/companion.mjs';
 import { openPopup, pairPopup, startFirefox } from './lib/firefox.mjs';
 import { artifacts } from './lib/paths.mjs';
@@ -89,6 +89,17 @@ describe('Firefox: the in-tab assist', () => {
       .map((li) => li.dataset.status)`);
     assert.ok(rows.includes('filled') && rows.includes('needs_you'), JSON.stringify(rows));
     await writeFile(join(artifacts, 'assist-firefox-react-form.png'), await firefox.screenshot('body'));
+  });
+
+  test('of a page that hides labelled inputs every way there is, only the visible fields are filled', async () => {
+    const tab = await open(HIDDEN_FIELDS.path);
+    const { text, state } = await autofill(`${server.url}${HIDDEN_FIELDS.path}`);
+    assert.equal(state, 'ok', text);
+    await firefox.switchTo(tab);
+    assert.deepEqual(await firefox.execute(`return (${valuesOf})(arguments[0])`, Object.keys(HIDDEN_FIELDS.expected)), HIDDEN_FIELDS.expected);
+    const summary = await firefox.execute('return document.querySelector("[data-autoresume-assist]").shadowRoot.querySelector(".summary").textContent');
+    assert.ok(summary.endsWith(`Skipped ${HIDDEN_FIELDS.hidden.length} hidden fields.`), summary);
+    assert.equal(await firefox.execute('return window.submits'), 0);
   });
 
   test('a page with a captcha is reported blocked and nothing is filled', async () => {

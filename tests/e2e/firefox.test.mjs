@@ -28,6 +28,9 @@ describe('Firefox: event page, suspension and catch-up', () => {
     dashboardTab = await firefox.newTab();
     await firefox.switchTo(dashboardTab);
     await login(firefox, companion.url, USER, PASSWORD);
+    await openPopup();
+    await pairPopup(firefox, companion, USER);
+    await firefox.waitForText('#user', USER);
   });
 
   after(async () => {
@@ -51,10 +54,7 @@ describe('Firefox: event page, suspension and catch-up', () => {
 
   const storage = (key) => firefox.execute('return browser.storage.local.get(arguments[0]).then((s) => s[arguments[0]])', key);
 
-  test('pairs, connects and shows a live event', async () => {
-    await openPopup();
-    await pairPopup(firefox, companion, USER);
-    await firefox.waitForText('#user', USER);
+  test('once paired, shows a live event', async () => {
     const message = `Firefox hears you ${Date.now()}`;
     await sendTestEvent(message);
     await firefox.waitForText('#activity', message);

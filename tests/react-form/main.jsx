@@ -1,5 +1,5 @@
 // A live application form as ATS vendors build them: controlled inputs, a react-select
-// combobox, radios, a checkbox, a file input and a honeypot. It shows its state as JSON
+// combobox, radios, a checkbox, a file input and a honeypot (not displayed). It shows its state as JSON
 // (#state): what it would submit, which the e2e tests compare with the planned answers.
 import { useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -81,7 +81,7 @@ function App() {
             set('resume')(file ? { name: file.name, size: file.size, type: file.type } : null);
           }} />
       </div>
-      <div style={{ position: 'absolute', left: '-5000px' }} aria-hidden="true">
+      <div style={{ display: 'none' }}>
         <label htmlFor="website">Website</label>
         <input id="website" name="website_hp" type="text" tabIndex={-1} autoComplete="off" value={form.website} onChange={(e) => set('website')(e.target.value)} />
       </div>

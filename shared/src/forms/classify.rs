@@ -7,6 +7,7 @@
 //! would be harder to read.
 
 use super::field_type::FieldType;
+use super::sight::placed_out_of_sight;
 use super::snapshot::{ControlKind, SnapshotField};
 use super::text::{has_any, words};
 
@@ -379,7 +380,7 @@ const QUESTION_STARTS: &[&str] = &[
 ];
 
 pub fn classify(field: &SnapshotField) -> Classified {
-    if field.honeypot {
+    if field.honeypot || placed_out_of_sight(field) {
         return Classified {
             field_type: FieldType::Honeypot,
             confidence: 1.0,

@@ -14,6 +14,7 @@ mod fit;
 mod plan;
 mod profile;
 mod resolve;
+mod sight;
 mod snapshot;
 mod text;
 
@@ -21,6 +22,7 @@ pub use classify::{Classified, classify};
 pub use field_type::FieldType;
 pub use plan::{Document, FieldRef, FormPlan, PlannedField, PlannedValue, Source};
 pub use profile::Profile;
+pub use sight::{Look, visible};
 pub use snapshot::{
     Blocker, BlockerKind, ControlKind, FieldOption, FormSnapshot, LabelSources, SnapshotField,
 };
@@ -41,7 +43,7 @@ pub fn plan(snapshot: &FormSnapshot, profile: &Profile) -> FormPlan {
         .collect();
     let unknown_required: Vec<FieldRef> = fields
         .iter()
-        .filter(|f| f.required && f.value.is_none() && f.field_type != FieldType::Honeypot)
+        .filter(|f| f.required && f.value.is_none() && f.fillable())
         .map(|f| FieldRef {
             selector: f.selector.clone(),
             label: f.label.clone(),
@@ -52,17 +54,42 @@ pub fn plan(snapshot: &FormSnapshot, profile: &Profile) -> FormPlan {
         url: snapshot.url.clone(),
         title: snapshot.title.clone(),
         confidence: form_confidence(&fields, unknown_required.len(), blocked),
+        blockers: blockers(snapshot, &fields),
         fields,
-        blockers: snapshot.blockers.clone(),
         blocked,
         unknown_required,
     }
 }
 
+/// The snapshot's blockers, then one per honeypot: the planner names the traps, as only it knows
+/// which fields are placed out of sight.
+fn blockers(snapshot: &FormSnapshot, fields: &[PlannedField]) -> Vec<Blocker> {
+    let traps = fields
+        .iter()
+        .filter(|f| f.field_type == FieldType::Honeypot)
+        .map(|f| Blocker {
+            kind: BlockerKind::Honeypot,
+            detail: f.selector.clone(),
+        });
+    snapshot
+        .blockers
+        .iter()
+        .filter(|b| b.kind != BlockerKind::Honeypot)
+        .cloned()
+        .chain(traps)
+        .collect()
+}
+
 fn plan_field(field: &SnapshotField, profile: &Profile) -> PlannedField {
     let classified = classify(field);
-    let (value, source, confidence) = match resolve::resolve(field, classified.field_type, profile)
-    {
+    let hidden = !visible(field);
+    // A trap keeps its own reason; any other field a person cannot see is never filled either.
+    let resolution = if hidden && classified.field_type != FieldType::Honeypot {
+        Resolution::NeverFill("hidden: a person cannot see it on the page")
+    } else {
+        resolve::resolve(field, classified.field_type, profile)
+    };
+    let (value, source, confidence) = match resolution {
         Resolution::Answered {
             answer,
             source,
@@ -94,6 +121,7 @@ fn plan_field(field: &SnapshotField, profile: &Profile) -> PlannedField {
         value,
         source,
         confidence,
+        hidden,
     }
 }
 
@@ -102,7 +130,7 @@ fn plan_field(field: &SnapshotField, profile: &Profile) -> PlannedField {
 fn form_confidence(fields: &[PlannedField], unknown_required: usize, blocked: bool) -> f64 {
     let counted: Vec<f64> = fields
         .iter()
-        .filter(|f| (f.required || f.value.is_some()) && f.field_type != FieldType::Honeypot)
+        .filter(|f| (f.required || f.value.is_some()) && f.fillable())
         .map(|f| f.confidence)
         .collect();
     confidence_of(&counted, unknown_required, blocked)

@@ -43,6 +43,17 @@ pub struct PlannedField {
     pub source: Source,
     /// 0..=1 for the value as planned; 0 without one.
     pub confidence: f64,
+    /// Nobody can see it on the page (`sight::visible`): never filled.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
+
+impl PlannedField {
+    /// A field a person would fill: neither a bot trap nor hidden from them. Only these count
+    /// towards the form's confidence and its unknown required fields.
+    pub fn fillable(&self) -> bool {
+        !self.hidden && self.field_type != FieldType::Honeypot
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -118,7 +129,7 @@ pub enum Source {
     /// A question for the applicant's own words with no stored answer: a draft to write.
     NeedsDraft,
     Unknown,
-    /// Never filled (a honeypot, a password).
+    /// Never filled (a honeypot, a password, a hidden field).
     NeverFill {
         reason: String,
     },

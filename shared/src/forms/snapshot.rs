@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::sight::Look;
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -44,17 +46,18 @@ pub struct SnapshotField {
     pub multiple: bool,
     pub accept: Option<String>,
     pub max_length: Option<u32>,
-    #[serde(default = "yes")]
-    pub visible: bool,
+    /// How the control shows; absent when the snapshot did not measure it.
+    pub look: Option<Look>,
+    /// How what stands for a control the page hides behind its own widget shows: a styled
+    /// checkbox's label, a file input's upload button, a replaced select's combobox, the other
+    /// members of a radio or checkbox group. Whether a field is seen: `sight::visible`.
+    #[serde(default)]
+    pub stand_ins: Vec<Look>,
     /// A trap for bots: never filled.
     #[serde(default)]
     pub honeypot: bool,
     #[serde(default)]
     pub options: Vec<FieldOption>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// Every place a label was looked for, so the planner can weigh them.

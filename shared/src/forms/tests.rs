@@ -186,3 +186,207 @@ fn unknown_required_fields_and_blockers_lower_the_form_confidence() {
     assert!(walled.blocked);
     assert!(walled.confidence < open.confidence);
 }
+
+/// A look that shows: laid out, 200×30 px, opaque, not aria-hidden, not covered.
+fn seen() -> Look {
+    Look {
+        rendered: true,
+        width: 200.0,
+        height: 30.0,
+        opacity: 1.0,
+        aria_hidden: false,
+        covered: false,
+    }
+}
+
+fn looking(mut field: SnapshotField, look: Look, stand_ins: Vec<Look>) -> SnapshotField {
+    field.look = Some(look);
+    field.stand_ins = stand_ins;
+    field
+}
+
+#[test]
+fn a_field_nobody_can_see_is_never_filled_however_it_is_hidden() {
+    let profile = profile(json!({"eeo": {"gender": "female"}}));
+    let hidden_ways = [
+        (
+            "display: none",
+            Look {
+                rendered: false,
+                ..seen()
+            },
+        ),
+        (
+            "zero width",
+            Look {
+                width: 0.0,
+                ..seen()
+            },
+        ),
+        (
+            "clipped to 1 px high",
+            Look {
+                height: 1.0,
+                ..seen()
+            },
+        ),
+        (
+            "transparent",
+            Look {
+                opacity: 0.0,
+                ..seen()
+            },
+        ),
+        (
+            "aria-hidden ancestor",
+            Look {
+                aria_hidden: true,
+                ..seen()
+            },
+        ),
+        (
+            "covered",
+            Look {
+                covered: true,
+                ..seen()
+            },
+        ),
+    ];
+    for (how, look) in hidden_ways {
+        let email = one(
+            looking(
+                field(ControlKind::Email, "Email", &[]),
+                look.clone(),
+                vec![],
+            ),
+            &profile,
+        );
+        assert_eq!(email.value, None, "{how}");
+        assert!(email.hidden, "{how}");
+        assert!(matches!(email.source, Source::NeverFill { .. }), "{how}");
+        let gender = one(
+            looking(
+                field(ControlKind::Select, "Gender", &["Male", "Female"]),
+                look,
+                vec![],
+            ),
+            &profile,
+        );
+        assert_eq!(gender.value, None, "{how}");
+    }
+    let shown_email = one(
+        looking(field(ControlKind::Email, "Email", &[]), seen(), vec![]),
+        &profile,
+    );
+    assert_eq!(shown(&shown_email).as_deref(), Some("ada@example.org"));
+    assert!(!shown_email.hidden);
+    let faint = Look {
+        opacity: 0.5,
+        width: 12.0,
+        height: 12.0,
+        ..seen()
+    };
+    let small = one(
+        looking(field(ControlKind::Email, "Email", &[]), faint, vec![]),
+        &profile,
+    );
+    assert!(!small.hidden, "half opaque and 12 px is still seen");
+}
+
+#[test]
+fn a_hidden_control_counts_as_seen_through_what_stands_for_it_unless_it_takes_typed_text() {
+    let mut profile = profile(json!({"eeo": {"gender": "female"}}));
+    profile.has_resume_pdf = true;
+    let gone = Look {
+        rendered: false,
+        ..seen()
+    };
+    let resume = one(
+        looking(
+            field(ControlKind::File, "Resume", &[]),
+            gone.clone(),
+            vec![seen()],
+        ),
+        &profile,
+    );
+    assert_eq!(
+        shown(&resume).as_deref(),
+        Some("resume_pdf"),
+        "the upload button shows"
+    );
+    let gender = one(
+        looking(
+            field(ControlKind::Select, "Gender", &["Male", "Female"]),
+            gone.clone(),
+            vec![
+                Look {
+                    covered: true,
+                    ..seen()
+                },
+                seen(),
+            ],
+        ),
+        &profile,
+    );
+    assert_eq!(
+        shown(&gender).as_deref(),
+        Some("Female"),
+        "its combobox shows"
+    );
+    let unseen_stand_in = one(
+        looking(
+            field(ControlKind::Select, "Gender", &["Male", "Female"]),
+            gone.clone(),
+            vec![Look {
+                opacity: 0.0,
+                ..seen()
+            }],
+        ),
+        &profile,
+    );
+    assert!(unseen_stand_in.hidden);
+    let email = one(
+        looking(field(ControlKind::Email, "Email", &[]), gone, vec![seen()]),
+        &profile,
+    );
+    assert!(
+        email.hidden,
+        "a visible label does not show what is typed into a hidden box"
+    );
+    let unmeasured = one(field(ControlKind::Email, "Email", &[]), &profile);
+    assert!(
+        !unmeasured.hidden,
+        "a snapshot that did not measure is taken as seen"
+    );
+}
+
+#[test]
+fn hidden_required_fields_neither_count_as_unknown_nor_weigh_on_the_confidence() {
+    let profile = profile(json!({}));
+    let email = looking(field(ControlKind::Email, "Email", &[]), seen(), vec![]);
+    let mut trap = looking(
+        field(ControlKind::Text, "Favourite colour", &[]),
+        Look {
+            rendered: false,
+            ..seen()
+        },
+        vec![],
+    );
+    trap.required = true;
+    let with_trap = plan(
+        &FormSnapshot {
+            fields: vec![email.clone(), trap],
+            ..FormSnapshot::default()
+        },
+        &profile,
+    );
+    let without = plan(
+        &FormSnapshot {
+            fields: vec![email],
+            ..FormSnapshot::default()
+        },
+        &profile,
+    );
+    assert!(with_trap.unknown_required.is_empty());
+    assert_eq!(with_trap.confidence, without.confidence);
+}

@@ -9,6 +9,7 @@ import { pages } from './form-snapshots.mjs';
 import { root } from './paths.mjs';
 
 const FORMS = join(root, 'shared', 'tests', 'forms');
+const FIXTURES = join(root, 'tests', 'e2e', 'fixtures');
 export const REACT_FORM_DIR = join(root, 'tests', 'output', 'react-form');
 export const RESUME_NAME = 'ada-lovelace.pdf';
 // The smallest file the companion accepts as a PDF.
@@ -26,7 +27,8 @@ export async function readJson(...path) {
 }
 
 /**
- * Serves `/forms/NAME.html` (the saved pages) and `/react/` (the React form build) on
+ * Serves `/forms/NAME.html` (the saved pages), `/fixtures/NAME.html` (tests/e2e/fixtures) and
+ * `/react/` (the React form build) on
  * loopback, which the extension may script in both browsers. Every request is recorded, so a
  * test can tell that nothing was submitted: `{ url, requests, close }`.
  */
@@ -40,8 +42,12 @@ export async function startFormServer() {
       let file;
       let headers = {};
       const saved = /^\/forms\/([\w.-]+)\.html$/.exec(pathname);
+      const fixture = /^\/fixtures\/([\w-]+\.html)$/.exec(pathname);
       if (saved && savedPages.has(saved[1])) {
         file = savedPages.get(saved[1]);
+        headers = { 'Content-Security-Policy': SAVED_PAGE_CSP };
+      } else if (fixture) {
+        file = join(FIXTURES, fixture[1]);
         headers = { 'Content-Security-Policy': SAVED_PAGE_CSP };
       } else if (pathname.startsWith('/react/')) {
         const relative = normalize(pathname.slice('/react/'.length) || 'index.html');
@@ -125,4 +131,35 @@ export function controlStates() {
     if (el.type === 'file') return el.files.length;
     return el.value;
   });
+}
+
+/**
+ * The page that plants labelled inputs nobody can see (tests/e2e/fixtures/hidden-fields.html):
+ * the hidden ones, one per way of hiding, must stay empty; the visible ones (below the fold, a
+ * select behind its combobox, file inputs behind a visible label or button) must read as given.
+ */
+const hiddenSelectors = ['#h_display', '#h_visibility', '#h_zero', '#h_attribute', '#h_aria', '#h_clip', '#h_clip_path', '#h_overflow',
+  '#h_transparent', '#h_covered', '#h_offscreen'];
+export const HIDDEN_FIELDS = {
+  path: '/fixtures/hidden-fields.html',
+  hidden: hiddenSelectors,
+  /** What every control of the page reads once filled, by selector. */
+  expected: {
+    ...Object.fromEntries(hiddenSelectors.map((selector) => [selector, ''])),
+    '#first_name': 'Ada',
+    '#last_name': 'Lovelace',
+    '#email': 'ada@example.org',
+    '#country': 'US',
+    '#resume': RESUME_NAME,
+    '#cv': RESUME_NAME,
+    '#title': 'Staff Software Engineer',
+  },
+};
+
+/** In the page: each control's value by selector (a file input's: its file's name). */
+export function valuesOf(selectors) {
+  return Object.fromEntries(selectors.map((selector) => {
+    const el = document.querySelector(selector);
+    return [selector, el.type === 'file' ? (el.files[0]?.name ?? '') : el.value];
+  }));
 }
