@@ -2,8 +2,9 @@
 //! `shared::seal_export`.
 
 use serde::{Deserialize, Serialize};
+use shared::api::{PlatformInfo, SignedVaultKey};
 use shared::cookies::Platform;
-use shared::seal_export::{self, SignedVaultKey};
+use shared::seal_export;
 use wasm_bindgen::prelude::*;
 
 /// The popup sends the user id as the pairing response's number, the dashboard as text.
@@ -94,13 +95,12 @@ pub fn seal_browser_cookies(request: JsValue) -> Result<JsValue, JsError> {
     seal(read_request(request)?, &text)
 }
 
+/// The API's platform and the names of its session cookies, which only the browser needs.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PlatformView {
-    id: String,
-    name: String,
-    domains: Vec<String>,
-    origins: Vec<String>,
+    #[serde(flatten)]
+    info: PlatformInfo,
     session_cookie_names: Vec<String>,
 }
 
@@ -109,10 +109,7 @@ struct PlatformView {
 pub fn platform_info(id: &str) -> Result<JsValue, JsError> {
     let platform = Platform::lookup(id).map_err(js_error)?;
     to_js(&PlatformView {
-        origins: platform.chrome_origins(),
-        id: platform.id,
-        name: platform.name,
-        domains: platform.domains,
-        session_cookie_names: platform.session_cookie_names,
+        session_cookie_names: platform.session_cookie_names.clone(),
+        info: platform.into(),
     })
 }
