@@ -2,7 +2,7 @@
 //! `shared::seal_export`.
 
 use serde::{Deserialize, Serialize};
-use shared::api::{PlatformInfo, SignedVaultKey};
+use shared::api::SignedVaultKey;
 use shared::cookies::Platform;
 use shared::seal_export;
 use wasm_bindgen::prelude::*;
@@ -95,12 +95,16 @@ pub fn seal_browser_cookies(request: JsValue) -> Result<JsValue, JsError> {
     seal(read_request(request)?, &text)
 }
 
-/// The API's platform and the names of its session cookies, which only the browser needs.
+/// `shared::api::PlatformInfo` and the session cookies' names, which only the browser needs.
+/// Its fields written out again rather than the API type `#[serde(flatten)]`ed: flattening
+/// brings serde's map machinery into the WASM (about 1.5 KB) for one field.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PlatformView {
-    #[serde(flatten)]
-    info: PlatformInfo,
+    id: String,
+    name: String,
+    domains: Vec<String>,
+    origins: Vec<String>,
     session_cookie_names: Vec<String>,
 }
 
@@ -109,7 +113,10 @@ struct PlatformView {
 pub fn platform_info(id: &str) -> Result<JsValue, JsError> {
     let platform = Platform::lookup(id).map_err(js_error)?;
     to_js(&PlatformView {
-        session_cookie_names: platform.session_cookie_names.clone(),
-        info: platform.into(),
+        origins: platform.chrome_origins(),
+        id: platform.id,
+        name: platform.name,
+        domains: platform.domains,
+        session_cookie_names: platform.session_cookie_names,
     })
 }
