@@ -2,23 +2,12 @@
 //! the identity key pinned at pairing, read the export, keep the platform's session cookies
 //! and seal them. The extension and the dashboard page both call this through the WASM core.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::api::SignedVaultKey;
 use crate::cookies::{CookieError, CookieJar, JarMetadata, Platform, parse_export};
 use crate::identity::{self, IdentityKeyError};
 use crate::vault::{self, VaultError, VaultPublicKey};
-
-/// `GET /api/v1/vault/public-key` as the companion sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SignedVaultKey {
-    pub user_id: String,
-    pub key_id: String,
-    pub public_key: String,
-    pub signature: String,
-    /// The key the companion claims to sign with; compared, never trusted.
-    pub identity_key: String,
-}
 
 /// An envelope ready to upload and what may be shown about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

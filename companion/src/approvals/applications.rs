@@ -1,9 +1,9 @@
 //! Applications, whoever made them, and their timeline. Every change adds a timeline entry
 //! and emits `application.created` / `application.updated` with the whole application.
 
-use serde::{Deserialize, Serialize};
+use shared::api::{AgentRequest, Application, NewApplication, TimelineEntry};
 
-use super::{AgentRequest, emit, required_text, url};
+use super::{emit, required_text, url};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::applications::{self as rows, ApplicationRow, NewEvent, TimelineRow};
@@ -28,23 +28,6 @@ pub const STATUSES: [&str; 7] = [
 pub const CREATED_EVENT: &str = shared::events::APPLICATION_CREATED;
 pub const UPDATED_EVENT: &str = shared::events::APPLICATION_UPDATED;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Application {
-    pub id: i64,
-    pub company: String,
-    pub title: String,
-    pub job_url: String,
-    /// agent, magic_link, manual or email.
-    pub source: String,
-    /// applied, confirmed, assessment, interviewing, offer, rejected or withdrawn.
-    pub status: String,
-    pub agent_request_id: Option<i64>,
-    /// Unix milliseconds.
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
 impl From<ApplicationRow> for Application {
     fn from(row: ApplicationRow) -> Self {
         Application {
@@ -61,20 +44,6 @@ impl From<ApplicationRow> for Application {
     }
 }
 
-/// One entry of an application's timeline.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TimelineEntry {
-    pub id: i64,
-    /// `created` or `status`.
-    pub kind: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
-    pub note: Option<String>,
-    /// Unix milliseconds.
-    pub at: i64,
-}
-
 impl From<TimelineRow> for TimelineEntry {
     fn from(row: TimelineRow) -> Self {
         TimelineEntry {
@@ -86,20 +55,6 @@ impl From<TimelineRow> for TimelineEntry {
             at: row.at,
         }
     }
-}
-
-/// An application the user adds by hand (or mail parsing finds).
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct NewApplication {
-    pub company: String,
-    pub title: String,
-    pub job_url: String,
-    /// Defaults to applied.
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub note: Option<String>,
 }
 
 fn checked_status(status: &str) -> Result<&'static str> {

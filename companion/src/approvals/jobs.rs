@@ -3,10 +3,11 @@
 //! form (`plan_job`).
 
 use serde_json::{Value, json};
+use shared::api::AgentRequest;
 
 use super::{
-    APPLIED, APPROVED, AgentRequest, EXPIRED, NEEDS_YOU, PENDING, applications, apply,
-    link_application, moving, plan_job, rows,
+    APPLIED, APPROVED, EXPIRED, NEEDS_YOU, PENDING, applications, apply, link_application, moving,
+    plan_job, rows,
 };
 use crate::error::{Error, Result};
 use crate::jobs::{JobContext, JobError, Worker};

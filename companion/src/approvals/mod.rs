@@ -18,7 +18,8 @@ pub mod plan;
 mod plan_job;
 pub mod url;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use shared::api::{AgentRequest, Answer};
 use shared::cookies::Platform;
 
 use crate::error::{Error, Result};
@@ -27,13 +28,11 @@ use crate::store::agent_requests::{self as rows, AgentRequestRow, Change};
 use crate::store::jobs::{self as job_rows, NewJob};
 use crate::store::now_ms;
 
-pub use applications::{Application, NewApplication, TimelineEntry};
 use jobs::settle_approved;
 pub use jobs::{
     APPLY_JOB, EXPIRE_JOB, EXPIRY_CRON, EXPIRY_SCHEDULE, expire_pending, register, run_apply,
     schedule_expiry,
 };
-pub use plan::FormSummary;
 
 pub const PENDING: &str = "pending";
 pub const APPROVED: &str = "approved";
@@ -51,71 +50,6 @@ pub const STATES: [&str; 8] = [
 pub const CREATED_EVENT: &str = shared::events::AGENT_REQUEST_CREATED;
 pub const UPDATED_EVENT: &str = shared::events::AGENT_REQUEST_UPDATED;
 pub const MAGIC_LINK_OPENED_EVENT: &str = shared::events::AGENT_REQUEST_MAGIC_LINK_OPENED;
-
-/// One planned answer on the application form and where it came from. Answers planned from
-/// the posting's form (`form` on the request) carry the planner's type, confidence and
-/// required flag; answers added by hand carry only the first four fields.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Answer {
-    /// The form field: for planned answers the CSS selector that finds its control (every
-    /// member of a radio or checkbox group) with `querySelectorAll`; for answers added by
-    /// hand a key made from the label.
-    pub field: String,
-    /// What the form calls it.
-    pub label: String,
-    /// The value as text: what to type, the option's text to pick, `true`/`false` for a
-    /// checkbox, `resume_pdf` for the resume file input; empty when unknown.
-    pub value: String,
-    /// Where the value came from: `resume:<JSON Resume path>`, `answers:<answer-bank key>`,
-    /// `free_answer:<stored question>`, `resume_pdf`, `draft` (written by the model),
-    /// `unknown`, or `you` (typed or changed by the user).
-    pub source: String,
-    /// The planner's semantic type of the field (`email`, `work_authorization`, ...).
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub field_type: Option<shared::forms::FieldType>,
-    /// 0..=1: how far the value can be used as is (0 for unknown and unapproved drafts, 1
-    /// for what the user wrote or approved).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<f64>,
-    /// The form requires the field.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub required: bool,
-    /// A model's draft the user has not approved yet: never fill it, and the request cannot
-    /// be approved, until the user approves or edits it.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub draft: bool,
-}
-
-/// A request as the dashboard, the popup and the events carry it: everything a card shows.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentRequest {
-    pub id: i64,
-    pub posting_id: Option<i64>,
-    pub company: String,
-    pub title: String,
-    pub job_url: String,
-    /// 0 to 1.
-    pub confidence: f64,
-    /// Why the agent is this confident, one reason a line.
-    pub confidence_reasons: Vec<String>,
-    pub answers: Vec<Answer>,
-    /// The resume to send (a file name or reference); none means the profile's resume PDF.
-    pub resume: Option<String>,
-    /// pending, approved, applying, applied, needs_you, failed, declined or expired.
-    pub state: String,
-    /// Bumped by every change; send it back to edit, approve or decline.
-    pub version: i64,
-    pub application_id: Option<i64>,
-    /// Unix milliseconds.
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub decided_at: Option<i64>,
-    /// The posting's application form as planned; absent until the plan job has run (or
-    /// when it could not load the page: see the job's error).
-    pub form: Option<FormSummary>,
-}
 
 impl From<AgentRequestRow> for AgentRequest {
     fn from(row: AgentRequestRow) -> Self {

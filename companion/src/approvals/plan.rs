@@ -1,10 +1,11 @@
 //! The planned form on a request: the planner's fields as the request's answers, merged with
 //! what the user changed, and the card's confidence from the match score and the form.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use shared::api::{AgentRequest, Answer, FormSummary};
 use shared::forms::{Blocker, BlockerKind, FormPlan, PlannedField, Source};
 
-use super::{AgentRequest, Answer, MAX_ANSWER_VALUE, MAX_ANSWERS, MAX_TEXT, NEEDS_YOU, PENDING};
+use super::{MAX_ANSWER_VALUE, MAX_ANSWERS, MAX_TEXT, NEEDS_YOU, PENDING};
 use super::{UPDATED_EVENT, emit};
 use crate::error::{Error, Result};
 use crate::forms::clip;
@@ -20,29 +21,6 @@ pub const UNKNOWN: &str = "unknown";
 
 /// Labels named in a reason before "and N more".
 const NAMED: usize = 5;
-
-/// The posting's application form as planned, beside the answers.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FormSummary {
-    /// The application page that was loaded and planned.
-    pub url: String,
-    /// What stops an unattended apply (captcha, sign-in, ...) or makes it harder.
-    pub blockers: Vec<Blocker>,
-    /// A blocker needs a person: only the magic link (the user's own tab) can finish it.
-    pub blocked: bool,
-    /// 0..=1: how far the answers complete the form as the user would, recomputed after
-    /// every edit (unknown required fields and unapproved drafts lower it).
-    pub confidence: f64,
-    /// The match step's score; the card's confidence is this times the form's.
-    pub match_score: f64,
-    pub match_reasons: Vec<String>,
-    /// Why the free-text answers were not drafted (the model failed); the plan job retries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub draft_error: Option<String>,
-    /// Unix milliseconds.
-    pub planned_at: i64,
-}
 
 /// Every field of the plan as an answer, drafts (selector, text) filled in; honeypots and
 /// passwords are left out, so nothing ever fills them.

@@ -11,8 +11,9 @@
 //! and the in-tab assist (the user's own browser) plans it there.
 
 use serde_json::{Value, json};
+use shared::api::FormSummary;
 
-use super::{FormSummary, NEEDS_YOU, PENDING};
+use super::{NEEDS_YOU, PENDING};
 use crate::error::{Error, Result};
 use crate::forms::{self, drafts};
 use crate::jobs::{JobContext, JobError};

@@ -2,10 +2,10 @@
 //! user's watchlist by the `intake.poll_boards` job. Only postings the user does not have
 //! yet are added (the usual deduplication decides).
 
-use serde::Deserialize;
 use serde_json::{Value, json};
+use shared::api::{Source, Vendor};
 
-use super::{RawPosting, Source};
+use super::RawPosting;
 use crate::error::{Error, Result};
 use crate::jobs::{JobContext, JobError, Worker};
 use crate::state::AppState;
@@ -13,49 +13,22 @@ use crate::store::{self, now_ms};
 
 pub const POLL_BOARDS: &str = "intake.poll_boards";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Vendor {
-    Greenhouse,
-    Lever,
-    Ashby,
-}
-
-impl Vendor {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Vendor::Greenhouse => "greenhouse",
-            Vendor::Lever => "lever",
-            Vendor::Ashby => "ashby",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Vendor> {
-        match text {
-            "greenhouse" => Some(Vendor::Greenhouse),
-            "lever" => Some(Vendor::Lever),
-            "ashby" => Some(Vendor::Ashby),
-            _ => None,
-        }
-    }
-
-    /// The board's API URL under the configured base.
-    pub fn board_url(self, state: &AppState, board: &str) -> String {
-        let config = &state.config;
-        match self {
-            Vendor::Greenhouse => format!(
-                "{}/v1/boards/{board}/jobs?content=true",
-                config.greenhouse_api_url.trim_end_matches('/')
-            ),
-            Vendor::Lever => format!(
-                "{}/v0/postings/{board}?mode=json",
-                config.lever_api_url.trim_end_matches('/')
-            ),
-            Vendor::Ashby => format!(
-                "{}/posting-api/job-board/{board}?includeCompensation=true",
-                config.ashby_api_url.trim_end_matches('/')
-            ),
-        }
+/// The board's API URL under the configured base.
+fn board_url(state: &AppState, vendor: Vendor, board: &str) -> String {
+    let config = &state.config;
+    match vendor {
+        Vendor::Greenhouse => format!(
+            "{}/v1/boards/{board}/jobs?content=true",
+            config.greenhouse_api_url.trim_end_matches('/')
+        ),
+        Vendor::Lever => format!(
+            "{}/v0/postings/{board}?mode=json",
+            config.lever_api_url.trim_end_matches('/')
+        ),
+        Vendor::Ashby => format!(
+            "{}/posting-api/job-board/{board}?includeCompensation=true",
+            config.ashby_api_url.trim_end_matches('/')
+        ),
     }
 }
 
@@ -261,7 +234,7 @@ async fn poll_board(
 ) -> Result<PollCounts> {
     let fetched = state
         .fetcher
-        .get(&vendor.board_url(state, board), "application/json")
+        .get(&board_url(state, vendor, board), "application/json")
         .await?;
     let mut counts = PollCounts::default();
     for raw in parse_board(vendor, board, &fetched.body)? {

@@ -4,37 +4,14 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use shared::api::{ImportReport, ImportedRow, RejectedRow, Source};
 
-use super::{RawPosting, Source};
+use super::RawPosting;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// Rows past this are refused; a bigger file is split by the user.
 pub const MAX_ROWS: usize = 5_000;
-
-#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportReport {
-    pub imported: Vec<ImportedRow>,
-    pub duplicates: Vec<ImportedRow>,
-    pub rejected: Vec<RejectedRow>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportedRow {
-    /// The line the row starts on (the header is line 1).
-    pub line: u64,
-    pub posting_id: i64,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RejectedRow {
-    pub line: u64,
-    pub reason: String,
-}
 
 /// One CSV row as a posting, or why it is not one.
 pub fn row_to_posting(row: &HashMap<&str, &str>) -> Result<RawPosting, String> {

@@ -2,8 +2,9 @@
 //! [`RawPosting`].
 
 use serde_json::Value;
+use shared::api::Source;
 
-use super::{RawPosting, Source};
+use super::RawPosting;
 
 /// How deep `@graph` and list nesting is followed.
 const MAX_DEPTH: usize = 6;

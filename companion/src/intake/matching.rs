@@ -3,10 +3,9 @@
 //!
 //! The relevance score is keyword overlap for now; a later capability adds embeddings.
 
-use serde::Serialize;
 use serde_json::Value;
+use shared::api::{IntakeSettings, MatchOutcome};
 
-use super::settings::IntakeSettings;
 use crate::store::postings::NewPosting;
 
 /// Relevance when the resume gives nothing to compare with.
@@ -15,16 +14,6 @@ const UNKNOWN_RELEVANCE: f64 = 0.5;
 const UNKNOWN_SALARY_PENALTY: f64 = 0.1;
 /// Skills named in a reason before "and N more".
 const NAMED_SKILLS: usize = 5;
-
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MatchOutcome {
-    /// Every hard filter passed.
-    pub passed: bool,
-    /// Relevance in 0..=1.
-    pub score: f64,
-    pub reasons: Vec<String>,
-}
 
 pub fn evaluate(posting: &NewPosting, resume: &Value, settings: &IntakeSettings) -> MatchOutcome {
     let mut reasons = Vec::new();

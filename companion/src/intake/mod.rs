@@ -13,8 +13,8 @@ pub mod settings;
 pub mod text;
 pub mod watchlist;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use shared::api::{IntakeSettings, MatchOutcome, Source};
 
 use crate::approvals::NewAgentRequest;
 use crate::error::{Error, Result};
@@ -22,39 +22,11 @@ use crate::fetch::check_url;
 use crate::state::AppState;
 use crate::store::postings::{NewPosting, PostingRow};
 use crate::store::{self, now_ms};
-use matching::MatchOutcome;
-use settings::IntakeSettings;
 
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_COMPANY_CHARS: usize = 200;
 const MAX_LOCATION_CHARS: usize = 300;
 const MAX_DESCRIPTION_BYTES: usize = 200_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Source {
-    Extension,
-    Url,
-    Paste,
-    Csv,
-    Greenhouse,
-    Lever,
-    Ashby,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Extension => "extension",
-            Source::Url => "url",
-            Source::Paste => "paste",
-            Source::Csv => "csv",
-            Source::Greenhouse => "greenhouse",
-            Source::Lever => "lever",
-            Source::Ashby => "ashby",
-        }
-    }
-}
 
 /// A posting as it arrived: nothing checked, the description untrusted HTML.
 #[derive(Debug, Clone)]

@@ -2,9 +2,10 @@
 //! its title, Open Graph tags and meta description.
 
 use scraper::{Html, Selector};
+use shared::api::Source;
 use url::Url;
 
-use super::{RawPosting, Source, jsonld};
+use super::{RawPosting, jsonld};
 
 pub fn extract(html: &str, page_url: &Url) -> RawPosting {
     let document = Html::parse_document(html);

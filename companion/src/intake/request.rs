@@ -1,28 +1,12 @@
 //! A posting as a person or the extension sends it: a schema.org `JobPosting`, a few fields,
 //! a URL to fetch, or pasted text, read into a [`RawPosting`].
 
-use serde::Deserialize;
 use serde_json::Value;
+use shared::api::{PostingRequest, Source};
 
-use super::{RawPosting, Source, jsonld};
+use super::{RawPosting, jsonld};
 use crate::error::{Error, Result};
 use crate::state::AppState;
-
-/// What `POST /api/v1/postings` accepts besides a schema.org `JobPosting` JSON-LD object.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
-pub struct PostingRequest {
-    /// Alone: the page is fetched and read (JSON-LD, else title and meta tags).
-    pub url: Option<String>,
-    pub title: Option<String>,
-    pub company: Option<String>,
-    /// HTML or plain text; sanitised.
-    pub description: Option<String>,
-    pub location: Option<String>,
-    pub remote: bool,
-    /// A pasted description; title and company default to its first two lines.
-    pub text: Option<String>,
-}
 
 /// Reads whichever shape the body has (the API's and the dashboard's).
 pub async fn raw_posting(state: &AppState, body: Value, from_device: bool) -> Result<RawPosting> {

@@ -1,7 +1,9 @@
 //! The user's watchlist of job boards: watching one turns on the scheduled poll of all of
 //! them (`intake.poll_boards`), which can also be run at once.
 
-use super::boards::{self, Vendor};
+use shared::api::Vendor;
+
+use super::boards;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::{self, jobs::NewJob, now_ms, watchlist::WatchRow};

@@ -10,20 +10,12 @@ use async_openai::types::chat::{
     ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
     ChatCompletionRequestUserMessage, CreateChatCompletionRequestArgs,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use shared::api::ModelEndpoint;
 
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store;
-
-/// An OpenAI-compatible endpoint and model, as a user sets it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
-pub struct ModelEndpoint {
-    /// e.g. `http://127.0.0.1:11434/v1`; empty: none.
-    pub base_url: String,
-    pub model: String,
-}
 
 /// The part of the stored intake settings this module reads; the rest belongs to intake.
 #[derive(Deserialize)]

@@ -7,8 +7,9 @@
 //! rejected, and never out of rejected or withdrawn: a late confirmation must not undo an
 //! interview, nor a stray message revive a closed application.
 
-use super::messages::MailMessage;
-use crate::approvals::applications::{self, Application};
+use shared::api::{Application, MailMessage};
+
+use crate::approvals::applications;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 

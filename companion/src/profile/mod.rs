@@ -6,7 +6,7 @@ pub mod form;
 pub mod pdf;
 pub mod schema;
 
-use serde::{Deserialize, Serialize};
+use shared::api::{AnswersDocument, FreeAnswerInfo, ResumeDocument};
 use shared::profile::{AnswerBank, EXPORT_FORMAT, EXPORT_VERSION, FreeAnswer, ProfileExport};
 
 use crate::error::{Error, Result};
@@ -15,39 +15,6 @@ use crate::store::profile::{self as rows, Kind};
 use crate::store::{Store, now_ms};
 
 pub const PROFILE_UPDATED: &str = shared::events::PROFILE_UPDATED;
-
-/// The resume with the version a write must name.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ResumeDocument {
-    /// A JSON Resume document; `{}` until the first save.
-    #[schema(value_type = Object)]
-    pub resume: serde_json::Value,
-    /// 0 until the first save; a PUT must send the version it read.
-    pub version: i64,
-    /// Unix milliseconds; absent until the first save.
-    pub updated_at: Option<i64>,
-}
-
-/// The answer bank with the version a write must name.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AnswersDocument {
-    pub answers: AnswerBank,
-    pub version: i64,
-    pub updated_at: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FreeAnswerInfo {
-    pub id: i64,
-    pub question: String,
-    pub answer: String,
-    pub tags: Vec<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
 
 impl From<rows::FreeAnswerRow> for FreeAnswerInfo {
     fn from(row: rows::FreeAnswerRow) -> Self {

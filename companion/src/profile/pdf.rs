@@ -1,7 +1,7 @@
 //! The uploaded resume PDF: checked (size, `%PDF-` magic), hashed, stored as bytes.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use shared::api::ResumePdfInfo;
 
 use crate::error::{Error, Result};
 use crate::events::EventBus;
@@ -10,18 +10,6 @@ use crate::store::profile::{self as rows, NewFile, RESUME_PDF};
 
 pub const CONTENT_TYPE: &str = "application/pdf";
 const MAX_NAME_CHARS: usize = 120;
-
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ResumePdfInfo {
-    pub name: String,
-    pub content_type: String,
-    pub size: i64,
-    /// Lower-case hex SHA-256 of the bytes.
-    pub sha256: String,
-    /// Unix milliseconds.
-    pub created_at: i64,
-}
 
 impl From<rows::FileInfo> for ResumePdfInfo {
     fn from(file: rows::FileInfo) -> Self {

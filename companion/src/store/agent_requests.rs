@@ -27,7 +27,7 @@ pub struct AgentRequestRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub decided_at: Option<i64>,
-    /// JSON of the planned form (`approvals::FormSummary`); None until planned.
+    /// JSON of the planned form (`shared::api::FormSummary`); None until planned.
     pub form_plan: Option<String>,
 }
 

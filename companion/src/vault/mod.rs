@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
+use shared::api::{CredentialInfo, SignedVaultKey};
 use shared::cookies::{CookieJar, JarMetadata, Platform};
 use shared::events::{CREDENTIALS_REMOVED, CREDENTIALS_UPDATED, VAULT_ROTATED};
 use shared::vault::{self as sealing, VaultError, VaultPublicKey, VaultSecretKey};
@@ -18,32 +18,6 @@ use crate::events::EventBus;
 use crate::store::{self, Store};
 use identity::Identity;
 use master_key::MasterKey;
-
-/// A user's vault public key, vouched for by the companion's identity key.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SignedVaultKey {
-    pub user_id: String,
-    pub key_id: String,
-    /// base64url X25519 public key.
-    pub public_key: String,
-    /// base64url Ed25519 signature over `shared::identity::vault_key_statement`.
-    pub signature: String,
-    /// The companion's identity key, for comparison with the pinned one.
-    pub identity_key: String,
-}
-
-/// What the companion shows about a stored jar: never a value.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CredentialInfo {
-    pub platform: String,
-    pub platform_name: String,
-    pub key_id: String,
-    pub metadata: JarMetadata,
-    /// Unix milliseconds.
-    pub updated_at: i64,
-}
 
 #[derive(Clone)]
 pub struct Vault {

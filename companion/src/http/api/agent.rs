@@ -4,8 +4,7 @@ use std::collections::HashSet;
 
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
-use shared::api::Problem;
+use shared::api::{AgentSettings, AgentUpdate, LimitValues, PlatformLimitSetting, Problem};
 use shared::cookies::Platform;
 use shared::events::{AGENT_PAUSED, AGENT_RESUMED};
 
@@ -18,48 +17,6 @@ use crate::store::{jobs, now_ms};
 /// Highest limits accepted; above them a limit stops meaning anything.
 const MAX_CONCURRENT_CEILING: i64 = 100;
 const PER_HOUR_CEILING: i64 = 10_000;
-
-/// The agent's controls as the dashboard and the extension see them.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentSettings {
-    /// While paused, applies (jobs for a job site) stay queued; other jobs run.
-    pub paused: bool,
-    /// Unix ms of the pause, while paused.
-    pub paused_at: Option<i64>,
-    /// The companion's limits, used for platforms without an override.
-    pub defaults: LimitValues,
-    /// The caller's overrides per platform.
-    pub limits: Vec<PlatformLimitSetting>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LimitValues {
-    pub max_concurrent: i64,
-    pub per_hour: i64,
-}
-
-/// One platform's limits; a missing value keeps the default.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PlatformLimitSetting {
-    /// linkedin, indeed, glassdoor, workday or custom:<domain>
-    pub platform: String,
-    /// Applies running at once on this platform (0 stops them).
-    pub max_concurrent: Option<i64>,
-    /// Applies started per hour on this platform (0 stops them).
-    pub per_hour: Option<i64>,
-}
-
-/// What to change; absent fields stay as they are.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AgentUpdate {
-    pub paused: Option<bool>,
-    /// Replaces every override of the caller.
-    pub limits: Option<Vec<PlatformLimitSetting>>,
-}
 
 pub async fn settings(state: &AppState, user_id: i64) -> Result<AgentSettings> {
     let pause = agent::pause_state(&state.store, user_id).await?;

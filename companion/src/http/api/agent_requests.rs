@@ -2,59 +2,16 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use serde::Deserialize;
-use shared::api::Problem;
+use shared::api::{AgentRequest, AgentRequestsQuery, DecisionBody, EditBody, Problem, ProposeBody};
 
-use crate::approvals::{self, AgentRequest, Answer, Edit, NewAgentRequest};
+use crate::approvals::{self, Edit, NewAgentRequest};
 use crate::error::Result;
 use crate::http::auth::Principal;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Only requests in this state (pending, approved, applying, applied, needs_you, failed,
-    /// declined, expired).
-    pub state: Option<String>,
-}
-
-/// "Ask the agent to apply to this posting": a request the user proposes by hand.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ProposeBody {
-    /// An http(s) URL.
-    pub job_url: String,
-    pub company: String,
-    pub title: String,
-}
-
-/// The version the caller saw; a different current version is a 409. Leave it out to act
-/// on whatever the request is now.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DecisionBody {
-    #[serde(default)]
-    pub version: Option<i64>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EditBody {
-    /// The version being edited.
-    pub version: i64,
-    pub answers: Vec<Answer>,
-    /// None: the profile's resume PDF.
-    #[serde(default)]
-    pub resume: Option<String>,
-    /// Fields (an answer's `field`) whose model drafts the user approves as written. A draft
-    /// whose value the body changes becomes the user's own answer without this.
-    #[serde(default)]
-    pub approve_drafts: Vec<String>,
-}
-
 /// The caller's requests, newest first.
 #[utoipa::path(get, path = "/api/v1/agent-requests", tag = "agent-requests",
-    params(ListQuery),
+    params(AgentRequestsQuery),
     responses(
         (status = 200, description = "Requests", body = [AgentRequest]),
         (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
@@ -63,7 +20,7 @@ pub struct EditBody {
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<AgentRequestsQuery>,
 ) -> Result<Json<Vec<AgentRequest>>> {
     let filter = query.state.as_deref().filter(|s| !s.is_empty());
     Ok(Json(

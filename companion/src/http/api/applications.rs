@@ -3,33 +3,18 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use shared::api::Problem;
+use shared::api::{
+    Application, ApplicationsQuery, NewApplication, Problem, StatusBody, TimelineEntry,
+};
 
-use crate::approvals::applications::{self, Application, NewApplication, TimelineEntry};
+use crate::approvals::applications;
 use crate::error::Result;
 use crate::http::auth::Principal;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Only applications in this status.
-    pub status: Option<String>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusBody {
-    /// applied, confirmed, assessment, interviewing, offer, rejected or withdrawn.
-    pub status: String,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
 /// The caller's applications, most recently changed first.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
-    params(ListQuery),
+    params(ApplicationsQuery),
     responses(
         (status = 200, description = "Applications", body = [Application]),
         (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
@@ -38,7 +23,7 @@ pub struct StatusBody {
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<ApplicationsQuery>,
 ) -> Result<Json<Vec<Application>>> {
     let status = query.status.as_deref().filter(|s| !s.is_empty());
     Ok(Json(

@@ -7,29 +7,17 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::{Stream, StreamExt};
-use shared::api::{AgentEvent, Problem};
+use shared::api::{AgentEvent, Problem, StreamEvent};
 
 use crate::error::{Error, Result};
 use crate::http::auth::Principal;
 use crate::state::AppState;
 
-/// An event as sent: the row plus the sentence clients show, so a page without the WASM
-/// core reads the same text as the extension.
-#[derive(serde::Serialize)]
-struct WireEvent<'a> {
-    #[serde(flatten)]
-    event: &'a AgentEvent,
-    text: String,
-}
-
-fn to_sse(event: &AgentEvent) -> Event {
-    let wire = WireEvent {
-        event,
-        text: shared::events::describe(event),
-    };
+fn to_sse(event: AgentEvent) -> Event {
+    let id = event.id.to_string();
     Event::default()
-        .id(event.id.to_string())
-        .data(serde_json::to_string(&wire).unwrap_or_default())
+        .id(id)
+        .data(serde_json::to_string(&StreamEvent::from(event)).unwrap_or_default())
 }
 
 /// Stream the caller's events. With `Last-Event-ID`, everything after that id is replayed
@@ -65,7 +53,7 @@ pub async fn stream(
             state.shutdown.clone(),
         )
         .await?;
-    let stream = events.map(|event| Ok(to_sse(&event)));
+    let stream = events.map(|event| Ok(to_sse(event)));
     let keepalive = Duration::from_secs(state.config.sse_keepalive_secs.max(1));
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(keepalive).text("keep-alive")))
 }

@@ -7,12 +7,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use shared::api::Problem;
+use shared::api::{Problem, Received};
 
 use crate::error::{Error, Result};
 use crate::mail::credentials;
 use crate::mail::inbound::{self, Fields, Malformed};
-use crate::mail::messages::{Received, Source, accept};
+use crate::mail::messages::{Source, accept};
 use crate::state::AppState;
 
 fn malformed(error: Malformed) -> Error {

@@ -2,11 +2,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use shared::api::Problem;
+use shared::api::{IntakeSettings, Problem};
 
 use crate::error::Result;
 use crate::http::auth::Principal;
-use crate::intake::{self, settings::IntakeSettings};
+use crate::intake::{self, settings};
 use crate::state::AppState;
 use crate::store::{self, now_ms};
 
@@ -50,7 +50,7 @@ pub async fn save(
     user_id: i64,
     settings: IntakeSettings,
 ) -> Result<IntakeSettings> {
-    let settings = settings.validated()?;
+    let settings = settings::validated(settings)?;
     let value = serde_json::to_value(&settings)
         .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
     store::intake_settings::put(&state.store, user_id, &value, now_ms()).await?;

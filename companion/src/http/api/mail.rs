@@ -4,28 +4,13 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use shared::api::Problem;
+use shared::api::{MailMessage, MailQuery, Problem, Queued, Received};
 
 use crate::http::auth::Principal;
 
 use crate::error::Result;
-use crate::mail::messages::{self, MailMessage, Received, Source};
+use crate::mail::messages::{self, Source};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Only messages of this category.
-    pub category: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Queued {
-    /// The `mail.classify` job (see `/api/v1/jobs/{job_id}`).
-    pub job_id: i64,
-}
 
 /// Upload one raw message (an .eml file's bytes); it is classified by a job.
 #[utoipa::path(post, path = "/api/v1/mail", tag = "mail",
@@ -53,7 +38,7 @@ pub async fn upload(
 
 /// The caller's mail, newest first.
 #[utoipa::path(get, path = "/api/v1/mail", tag = "mail",
-    params(ListQuery),
+    params(MailQuery),
     responses(
         (status = 200, description = "Messages", body = [MailMessage]),
         (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
@@ -62,7 +47,7 @@ pub async fn upload(
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<MailQuery>,
 ) -> Result<Json<Vec<MailMessage>>> {
     let category = query.category.as_deref().filter(|c| !c.is_empty());
     Ok(Json(

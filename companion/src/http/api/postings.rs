@@ -5,43 +5,14 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use serde::Serialize;
 use serde_json::Value;
-use shared::api::Problem;
+use shared::api::{ImportReport, MatchOutcome, PostingInfo, Problem, SavedPosting, Source};
 
 use crate::error::{Error, Result};
 use crate::http::auth::Principal;
-use crate::intake::csv_import::{self, ImportReport};
-use crate::intake::matching::MatchOutcome;
-use crate::intake::{self, Source};
+use crate::intake::{self, csv_import};
 use crate::state::AppState;
 use crate::store::{self, postings::PostingRow};
-
-/// A stored posting and the match step's outcome.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PostingInfo {
-    pub id: i64,
-    pub source: Source,
-    pub url: Option<String>,
-    pub canonical_url: Option<String>,
-    pub company: String,
-    pub title: String,
-    pub location: Option<String>,
-    pub remote: bool,
-    pub salary_min: Option<i64>,
-    pub salary_max: Option<i64>,
-    pub salary_currency: Option<String>,
-    /// Allow-listed HTML: no scripts, handlers, styles or images.
-    pub description_html: String,
-    pub description_text: String,
-    /// Unix milliseconds.
-    pub posted_at: Option<i64>,
-    pub created_at: i64,
-    /// Absent until the match step ran.
-    #[serde(rename = "match")]
-    pub outcome: Option<MatchOutcome>,
-}
 
 impl From<PostingRow> for PostingInfo {
     fn from(row: PostingRow) -> Self {
@@ -76,15 +47,6 @@ impl From<PostingRow> for PostingInfo {
             outcome,
         }
     }
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SavedPosting {
-    /// True when the user already had this posting (same canonical URL, or same company
-    /// and title); `posting` is then the existing one.
-    pub duplicate: bool,
-    pub posting: PostingInfo,
 }
 
 /// Save a job posting. The body is a schema.org `JobPosting` (JSON-LD, also inside `@graph`

@@ -7,36 +7,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use shared::api::Problem;
+use shared::api::{
+    AnswersDocument, FreeAnswerInfo, Problem, PutAnswers, PutResume, ResumeDocument, ResumePdfInfo,
+    ResumePdfQuery,
+};
 use shared::profile::{AnswerBank, FreeAnswer, ProfileExport};
 
 use crate::error::{Error, Result};
 use crate::http::auth::Principal;
-use crate::profile::pdf::{self, ResumePdfInfo};
-use crate::profile::{self, AnswersDocument, FreeAnswerInfo, ResumeDocument};
+use crate::profile::{self, pdf};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PutResume {
-    /// A JSON Resume document.
-    #[schema(value_type = Object)]
-    pub resume: serde_json::Value,
-    /// The version last read (0 when none was saved yet).
-    #[schema(minimum = 0)]
-    pub version: i64,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PutAnswers {
-    /// Parsed here rather than by the extractor, so that shape errors name their field.
-    #[schema(value_type = AnswerBank)]
-    pub answers: serde_json::Value,
-    #[schema(minimum = 0)]
-    pub version: i64,
-}
 
 /// The caller's JSON Resume and its version.
 #[utoipa::path(get, path = "/api/v1/profile", tag = "profile",
@@ -221,15 +201,9 @@ fn require_content_type(headers: &HeaderMap, expected: &str, what: &str) -> Resu
     }
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct PdfQuery {
-    /// The file name to keep (default `resume.pdf`).
-    pub name: Option<String>,
-}
-
 /// Upload the resume PDF (the raw bytes), replacing the previous one.
 #[utoipa::path(put, path = "/api/v1/profile/resume-pdf", tag = "profile",
-    params(PdfQuery),
+    params(ResumePdfQuery),
     request_body(content = Vec<u8>, content_type = "application/pdf", description = "The PDF file itself"),
     responses(
         (status = 200, description = "Stored", body = ResumePdfInfo),
@@ -241,7 +215,7 @@ pub struct PdfQuery {
 pub async fn put_resume_pdf(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<PdfQuery>,
+    Query(query): Query<ResumePdfQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<ResumePdfInfo>> {

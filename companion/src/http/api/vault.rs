@@ -3,13 +3,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use shared::api::{PlatformInfo, Problem, SealedJarRequest};
+use shared::api::{CredentialInfo, PlatformInfo, Problem, SealedJarRequest, SignedVaultKey};
 use shared::cookies::{KNOWN_PLATFORMS, Platform};
 
 use crate::error::{Error, Result};
 use crate::http::auth::Principal;
 use crate::state::AppState;
-use crate::vault::{CredentialInfo, SignedVaultKey};
 
 /// The caller's vault public key, signed by the companion's identity key. Seal jars to it.
 #[utoipa::path(get, path = "/api/v1/vault/public-key", tag = "vault",
@@ -106,13 +105,9 @@ pub async fn platforms(_principal: Principal) -> Result<Json<Vec<PlatformInfo>>>
     KNOWN_PLATFORMS
         .iter()
         .map(|id| {
-            let platform = Platform::lookup(id).map_err(|e| Error::Internal(e.to_string()))?;
-            Ok(PlatformInfo {
-                origins: platform.chrome_origins(),
-                id: platform.id,
-                name: platform.name,
-                domains: platform.domains,
-            })
+            Platform::lookup(id)
+                .map(PlatformInfo::from)
+                .map_err(|e| Error::Internal(e.to_string()))
         })
         .collect::<Result<Vec<_>>>()
         .map(Json)

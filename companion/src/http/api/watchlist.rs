@@ -3,28 +3,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use shared::api::Problem;
+use shared::api::{PollQueued, Problem, Vendor, WatchInfo, WatchRequest};
 
 use crate::error::{Error, Result};
 use crate::http::auth::Principal;
-use crate::intake::boards::Vendor;
 use crate::intake::watchlist;
 use crate::state::AppState;
 use crate::store::{self, watchlist::WatchRow};
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WatchInfo {
-    pub id: i64,
-    pub vendor: Vendor,
-    /// The board token (Greenhouse) or company slug (Lever, Ashby).
-    pub board: String,
-    pub created_at: i64,
-    pub last_polled_at: Option<i64>,
-    /// Why the last poll of this board failed, if it did.
-    pub last_error: Option<String>,
-}
 
 impl From<WatchRow> for WatchInfo {
     fn from(row: WatchRow) -> Self {
@@ -37,20 +22,6 @@ impl From<WatchRow> for WatchInfo {
             last_error: row.last_error,
         }
     }
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WatchRequest {
-    pub vendor: Vendor,
-    pub board: String,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PollQueued {
-    /// Follow it at `/api/v1/jobs/{jobId}`.
-    pub job_id: i64,
 }
 
 /// The caller's watched boards.

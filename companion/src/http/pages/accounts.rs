@@ -6,14 +6,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
-use shared::api::UserInfo;
+use shared::api::{CredentialInfo, UserInfo};
 use shared::cookies::{KNOWN_PLATFORMS, Platform};
 
 use super::{DashboardUser, render};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::now_ms;
-use crate::vault::CredentialInfo;
 
 /// The only files served from the WASM folder.
 const WASM_FILES: [(&str, &str); 2] = [

@@ -6,11 +6,11 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use shared::api::UserInfo;
+use shared::api::{Application, NewApplication, UserInfo};
 
 use super::approvals::{NoticeQuery, back};
 use super::{DashboardUser, ago, render};
-use crate::approvals::applications::{self, Application, NewApplication, STATUSES};
+use crate::approvals::applications::{self, STATUSES};
 use crate::error::Result;
 use crate::state::AppState;
 

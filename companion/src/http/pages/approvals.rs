@@ -7,12 +7,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use shared::api::UserInfo;
+use shared::api::{AgentRequest, Answer, ProposeBody, UserInfo};
 
 use super::{DashboardUser, ago, render};
-use crate::approvals::{self, AgentRequest, Answer, STATES, plan};
+use crate::approvals::{self, STATES, plan};
 use crate::error::{Error, Result};
-use crate::http::api::agent_requests::{ProposeBody, by_hand};
+use crate::http::api::agent_requests::by_hand;
 use crate::state::AppState;
 
 /// A request as a card shows it.

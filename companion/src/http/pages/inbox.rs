@@ -10,7 +10,7 @@ use axum::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_FRAME_OPTIONS}
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use shared::api::UserInfo;
+use shared::api::{MailMessage, UserInfo};
 use shared::mail::Category;
 
 use super::{DashboardUser, ago, render, render_with};
@@ -18,7 +18,7 @@ use super::{DashboardUser, ago, render, render_with};
 use crate::error::{Error, Result};
 use crate::http::problem;
 use crate::mail::credentials::{self, FreshCredentials};
-use crate::mail::messages::{self, MailMessage, Source};
+use crate::mail::messages::{self, Source};
 use crate::state::AppState;
 use crate::store::mail as rows;
 use crate::store::mail_inbound;

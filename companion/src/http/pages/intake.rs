@@ -7,19 +7,17 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use shared::api::UserInfo;
+use shared::api::{
+    IntakeSettings, ModelEndpoint, PostingInfo, PostingRequest, UserInfo, Vendor, WatchInfo,
+};
 
 use super::{DashboardUser, ago, render};
 use crate::error::{Error, Result};
-use crate::http::api::postings::PostingInfo;
-use crate::http::api::watchlist::WatchInfo;
 use crate::http::problem;
-use crate::intake::boards::Vendor;
-use crate::intake::request::{PostingRequest, posting_from_request};
-use crate::intake::settings::{IntakeSettings, lines};
+use crate::intake::request::posting_from_request;
+use crate::intake::settings::lines;
 use crate::intake::watchlist::{enqueue_poll, watch};
 use crate::intake::{self, csv_import};
-use crate::llm::ModelEndpoint;
 use crate::state::AppState;
 use crate::store;
 

@@ -6,12 +6,12 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use shared::api::UserInfo;
+use shared::api::{AgentUpdate, PlatformLimitSetting, UserInfo};
 use shared::cookies::KNOWN_PLATFORMS;
 
 use super::{DashboardUser, ago, render};
 use crate::error::{Error, Result};
-use crate::http::api::agent::{self, AgentUpdate, PlatformLimitSetting};
+use crate::http::api::agent;
 use crate::http::api::jobs::{Transition, transition};
 use crate::state::AppState;
 use crate::store::jobs::{self, Job};

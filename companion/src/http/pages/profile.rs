@@ -8,14 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use shared::api::UserInfo;
+use shared::api::{FreeAnswerInfo, ResumePdfInfo, UserInfo};
 use shared::profile::{FieldError, FreeAnswer};
 
 use super::{DashboardUser, ago, render_with};
 use crate::error::{Error, Result};
 use crate::profile::form::{AnswersForm, AuthorizationRow, ResumeForm};
-use crate::profile::pdf::{self, ResumePdfInfo};
-use crate::profile::{self, FreeAnswerInfo};
+use crate::profile::{self, pdf};
 use crate::state::AppState;
 
 pub const RESUME_PDF_UPLOAD: &str = "/dashboard/profile/resume-pdf";

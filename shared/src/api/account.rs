@@ -1,4 +1,4 @@
-//! Wire types of the companion's HTTP API (`/api/v1`). JSON field names are camelCase.
+//! Pairing, who is calling, devices, and deleting the account.
 
 use serde::{Deserialize, Serialize};
 
@@ -79,66 +79,6 @@ pub struct PairingCodeResponse {
     pub code: String,
     /// Unix milliseconds.
     pub expires_at: i64,
-}
-
-/// One row of the per-user event log, as sent in each SSE `data:` line.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct AgentEvent {
-    pub id: i64,
-    #[serde(rename = "type")]
-    pub kind: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub payload: serde_json::Value,
-    /// Unix milliseconds.
-    pub created_at: i64,
-}
-
-/// RFC 9457 problem details: the body of every error response.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct Problem {
-    /// A stable URI naming the kind of problem, e.g. `urn:autoresume:problem:token-revoked`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-    /// For 422 on a document (resume, answer bank, import): every problem, by JSON path.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<crate::profile::FieldError>,
-}
-
-/// Problem type URIs the extension reacts to.
-pub mod problem_types {
-    pub const UNAUTHORIZED: &str = "urn:autoresume:problem:unauthorized";
-    pub const TOKEN_REVOKED: &str = "urn:autoresume:problem:token-revoked";
-    pub const PAIRING_CODE_INVALID: &str = "urn:autoresume:problem:pairing-code-invalid";
-}
-
-/// `PUT /api/v1/credentials/{platform}`: a cookie jar sealed in the browser. Anything else in
-/// the body (such as client-computed metadata) is ignored: the companion derives it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct SealedJarRequest {
-    /// An `arv1.` envelope from `shared::vault::seal_jar`.
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^arv1\.[A-Za-z0-9_-]+$"))]
-    pub envelope: String,
-}
-
-/// A platform whose sessions the vault can hold, with the host permissions the extension
-/// requests to read its cookies.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct PlatformInfo {
-    pub id: String,
-    pub name: String,
-    pub domains: Vec<String>,
-    pub origins: Vec<String>,
 }
 
 /// `DELETE /api/v1/account`: the user's name and password, typed again, confirm the deletion
