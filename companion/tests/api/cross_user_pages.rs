@@ -4,7 +4,7 @@
 
 use reqwest::Method;
 
-use crate::cross_user::{assert_alice_untouched, seed_alice};
+use crate::cross_user_seed::{assert_alice_untouched, seed_alice};
 use crate::helpers::TestApp;
 
 /// Dashboard paths with a placeholder, in the order the route table lists them.

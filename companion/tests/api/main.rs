@@ -10,6 +10,7 @@ mod cards_browser;
 mod config_file;
 mod cross_user;
 mod cross_user_pages;
+mod cross_user_seed;
 mod csrf_and_host;
 mod events;
 mod form_plans;
