@@ -162,8 +162,9 @@
   }
 
   // How an element shows, measured for the planner's visibility rule (shared/src/forms/sight.rs
-  // decides): laid out or not, the size clipping and the page's edges leave it, its opacity with
-  // its ancestors', aria-hidden or inert, and whether a click on it, scrolled to, reaches it.
+  // decides): laid out or not, the size overflow clipping and the page's edges leave it, its
+  // opacity with its ancestors', aria-hidden or inert, and whether a click on it, scrolled to,
+  // reaches it (which `clip` and `clip-path` stop as they cut it away).
   const SAMPLES = [[0.5, 0.5], [0.2, 0.2], [0.8, 0.2], [0.2, 0.8], [0.8, 0.8]];
   const MAX_STAND_INS = 6;
   const WIDGETS = '[role="combobox"], [aria-haspopup]:not([aria-haspopup="false"])';
@@ -171,35 +172,13 @@
   const style = (node) => getComputedStyle(node);
   const box = (r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
   const cut = (a, b) => ({ left: Math.max(a.left, b.left), top: Math.max(a.top, b.top), right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) });
-  const EVERYWHERE = { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity };
-  const viewport = () => ({ left: 0, top: 0, right: innerWidth, bottom: innerHeight });
   const makesFixedContainer = (s) => s.transform !== 'none' || s.perspective !== 'none' || s.filter !== 'none' || /paint|layout|strict|content/.test(s.contain);
-
-  /** What `clip` and `clip-path: inset()` leave of `node`; other shapes are left to the hit test. */
-  function clipOf(node, s) {
-    const r = box(node.getBoundingClientRect());
-    let out = EVERYWHERE;
-    const rect = /^rect\((.*)\)$/.exec(s.clip);
-    if (rect && /absolute|fixed/.test(s.position)) {
-      const [top, right, bottom, left] = rect[1].split(/[\s,]+/).map((v) => (v === 'auto' ? null : parseFloat(v)));
-      out = { left: r.left + (left ?? 0), top: r.top + (top ?? 0), right: right === null ? r.right : r.left + right, bottom: bottom === null ? r.bottom : r.top + bottom };
-    }
-    const inset = /^inset\(([^)]*?)(\sround\s[^)]*)?\)/.exec(s.clipPath);
-    if (inset) {
-      const [t, rt = t, b = t, l = rt] = inset[1].trim().split(/\s+/);
-      const len = (v, size) => (v.endsWith('%') ? (size * parseFloat(v)) / 100 : parseFloat(v) || 0);
-      const [w, h] = [r.right - r.left, r.bottom - r.top];
-      out = cut(out, { left: r.left + len(l, w), top: r.top + len(t, h), right: r.right - len(rt, w), bottom: r.bottom - len(b, h) });
-    }
-    return out;
-  }
 
   /** What `node`'s overflow lets its content show: a scroller all it holds, hidden or clip its padding box. */
   function overflowOf(node, s) {
-    if (/^(inline|contents)$/.test(s.display)) return EVERYWHERE;
     const r = node.getBoundingClientRect();
     const axis = (overflow, start, client, scroll, offset) => {
-      if (overflow === 'visible') return [-Infinity, Infinity];
+      if (overflow === 'visible' || /^(inline|contents)$/.test(s.display)) return [-Infinity, Infinity];
       return /auto|scroll/.test(overflow) ? [start - offset, start - offset + scroll] : [start, start + client];
     };
     const [left, right] = axis(s.overflowX, r.left + node.clientLeft, node.clientWidth, node.scrollWidth, node.scrollLeft);
@@ -215,20 +194,18 @@
     return { left: -scrollX, top: -scrollY, right: -scrollX + (scrolls('overflowX') ? page.scrollWidth : innerWidth), bottom: -scrollY + (scrolls('overflowY') ? page.scrollHeight : innerHeight) };
   }
 
-  /** The part of `el` that clipping ancestors (only those its box is laid out in) and the page leave. */
+  /** The part of `el` that overflowing ancestors (those its box is laid out in) and the page leave. */
   function shownRect(el) {
-    let s = style(el);
-    let rect = cut(box(el.getBoundingClientRect()), clipOf(el, s));
-    let position = s.position;
+    let rect = box(el.getBoundingClientRect());
+    let { position } = style(el);
     for (let node = parentOf(el); node && node !== document.body && node !== document.documentElement; node = parentOf(node)) {
-      s = style(node);
-      rect = cut(rect, clipOf(node, s));
+      const s = style(node);
       const contains = position === 'fixed' ? makesFixedContainer(s) : position !== 'absolute' || s.position !== 'static' || makesFixedContainer(s);
       if (!contains) continue;
       position = s.position;
       rect = cut(rect, overflowOf(node, s));
     }
-    return cut(rect, position === 'fixed' ? viewport() : pageArea());
+    return cut(rect, position === 'fixed' ? { left: 0, top: 0, right: innerWidth, bottom: innerHeight } : pageArea());
   }
 
   /** The fixed or sticky box `node` moves with: scrolling takes a field from under another one. */
@@ -300,10 +277,8 @@
     return [];
   }
 
-  const standInLooks = (members, candidates) => [...new Set(candidates)]
-    .filter((c) => c && !members.includes(c))
-    .slice(0, MAX_STAND_INS)
-    .map((c) => lookOf(c, [c, ...members]));
+  const standInLooks = (members, candidates) => [...new Set(candidates)].filter((c) => c && !members.includes(c))
+    .slice(0, MAX_STAND_INS).map((c) => lookOf(c, [c, ...members]));
 
   /** The largest ancestor that holds no other question's control: the field's own block. */
   function ownBlock(el) {

@@ -96,7 +96,8 @@ function withRequestAnswers(fields, request) {
  * field the planner found hidden, whatever the request's answers say.
  */
 function pageFields(plan, request) {
-  const fillable = plan.fields.filter((f) => !f.hidden && f.fieldType !== 'honeypot' && f.source.kind !== 'never_fill');
+  // Honeypots, passwords and hidden fields are all `never_fill`.
+  const fillable = plan.fields.filter((f) => f.source.kind !== 'never_fill');
   return withRequestAnswers(fillable, request)
     .map((f) => ({
       selector: f.selector,

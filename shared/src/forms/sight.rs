@@ -23,8 +23,8 @@ pub struct Look {
     /// Laid out (no `display: none` on it or an ancestor, no `hidden` attribute, no
     /// `content-visibility: hidden` ancestor) and `visibility: visible`.
     pub rendered: bool,
-    /// CSS px of its border box that ancestors' overflow, `clip` and `clip-path` and the edges of
-    /// the page (what scrolling can reach: not left of or above it) leave. Below the fold counts.
+    /// CSS px of its border box that ancestors' overflow and the edges of the page (what scrolling
+    /// can reach: nothing left of or above it) leave. Below the fold counts.
     pub width: f64,
     pub height: f64,
     /// Its own opacity times every ancestor's.
@@ -32,8 +32,8 @@ pub struct Look {
     /// Inside an `aria-hidden="true"` or `inert` subtree.
     pub aria_hidden: bool,
     /// Scrolled to, no point of it receives a click: another element lies over it (a fixed or
-    /// sticky bar does not count: scrolling moves the field from under it) or a clip-path cuts it
-    /// away.
+    /// sticky bar does not count: scrolling moves the field from under it) or `clip` or
+    /// `clip-path` cut it away.
     pub covered: bool,
 }
 

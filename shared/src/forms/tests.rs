@@ -314,36 +314,31 @@ fn a_hidden_control_counts_as_seen_through_what_stands_for_it_unless_it_takes_ty
         Some("resume_pdf"),
         "the upload button shows"
     );
-    let gender = one(
-        looking(
-            field(ControlKind::Select, "Gender", &["Male", "Female"]),
-            gone.clone(),
-            vec![
-                Look {
-                    covered: true,
-                    ..seen()
-                },
-                seen(),
-            ],
-        ),
-        &profile,
-    );
+    let gender_behind = |stand_ins: Vec<Look>| {
+        one(
+            looking(
+                field(ControlKind::Select, "Gender", &["Male", "Female"]),
+                gone.clone(),
+                stand_ins,
+            ),
+            &profile,
+        )
+    };
+    let covered = Look {
+        covered: true,
+        ..seen()
+    };
+    let gender = gender_behind(vec![covered, seen()]);
     assert_eq!(
         shown(&gender).as_deref(),
         Some("Female"),
         "its combobox shows"
     );
-    let unseen_stand_in = one(
-        looking(
-            field(ControlKind::Select, "Gender", &["Male", "Female"]),
-            gone.clone(),
-            vec![Look {
-                opacity: 0.0,
-                ..seen()
-            }],
-        ),
-        &profile,
-    );
+    let transparent = Look {
+        opacity: 0.0,
+        ..seen()
+    };
+    let unseen_stand_in = gender_behind(vec![transparent]);
     assert!(unseen_stand_in.hidden);
     let email = one(
         looking(field(ControlKind::Email, "Email", &[]), gone, vec![seen()]),
