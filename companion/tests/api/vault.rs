@@ -1,4 +1,5 @@
-use shared::cookies::{Platform, parse_export};
+use shared::api::PlatformInfo;
+use shared::cookies::{KNOWN_PLATFORMS, Platform, parse_export};
 use shared::vault::{VaultPublicKey, seal_jar};
 
 use crate::helpers::TestApp;
@@ -142,6 +143,40 @@ async fn a_sealed_jar_is_stored_listed_opened_and_removed() {
         kinds.contains(&"credentials.updated") && kinds.contains(&"credentials.removed"),
         "{kinds:?}"
     );
+}
+
+/// The extension asks for host permissions from this list: each built-in platform with the
+/// origin patterns of its domains, read with the shared wire type.
+#[tokio::test]
+async fn platforms_list_each_built_in_platform_with_its_origins() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let paired = app.pair(alice.id, "Chrome").await;
+    let listed: Vec<PlatformInfo> = app
+        .device_client(&paired.token)
+        .get(app.url("/api/v1/platforms"))
+        .send()
+        .await
+        .expect("platforms")
+        .json()
+        .await
+        .expect("platform infos");
+
+    let ids: Vec<&str> = listed.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, KNOWN_PLATFORMS);
+    for info in &listed {
+        let platform = Platform::lookup(&info.id).expect("known");
+        assert_eq!(info.name, platform.name);
+        assert_eq!(info.domains, platform.domains);
+        let wanted: Vec<String> = platform
+            .domains
+            .iter()
+            .map(|domain| format!("https://*.{domain}/*"))
+            .collect();
+        assert_eq!(info.origins, wanted, "{}", info.id);
+    }
+    let linkedin = &listed[0];
+    assert!(linkedin.origins.contains(&"https://*.linkedin.com/*".to_owned()));
 }
 
 #[tokio::test]
