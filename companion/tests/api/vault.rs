@@ -175,8 +175,7 @@ async fn platforms_list_each_built_in_platform_with_its_origins() {
             .collect();
         assert_eq!(info.origins, wanted, "{}", info.id);
     }
-    let linkedin = &listed[0];
-    assert!(linkedin.origins.contains(&"https://*.linkedin.com/*".to_owned()));
+    assert_eq!(listed[0].origins, ["https://*.linkedin.com/*"]);
 }
 
 #[tokio::test]
