@@ -52,6 +52,8 @@ pub struct WatchRequest {
     pub board: String,
 }
 
+// `Queued`'s shape (mail) again: one type would merge two schemas of the OpenAPI document,
+// each with its own description of the job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
