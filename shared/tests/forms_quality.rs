@@ -157,8 +157,9 @@ fn the_planner_meets_the_quality_goal_on_every_labelled_form() {
     for wrong in &total.wrong {
         println!("wrong: {wrong}");
     }
+    // Just under today's 99% (README), so a regression of a few fields fails.
     assert!(
-        total.right * 100 >= total.fields * 95,
+        total.right * 100 >= total.fields * 98,
         "{} of {} fields right: {:#?}",
         total.right,
         total.fields,
@@ -191,7 +192,9 @@ fn a_profile_with_only_a_name_and_an_email_invents_nothing() {
     }
 }
 
-/// The plans in tests/forms/plans are what this (native) build plans; the extension's WASM
+/// The plans in tests/forms/plans are what this (native) build plans: a record for the
+/// native = WASM check, written by the planner itself, so never a measure of quality (that is
+/// the hand-written labels above); the extension's WASM
 /// build is checked against the same files (extension-core/tests/forms.rs), so both plan
 /// every form alike. `UPDATE_FORM_PLANS=1 cargo test -p shared --test forms_quality` rewrites them.
 #[test]

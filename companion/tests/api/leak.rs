@@ -58,7 +58,10 @@ async fn a_planted_cookie_value_appears_nowhere_the_companion_writes() {
 
     let app = TestApp::spawn_with(|c| c.metrics_token = crate::metrics::TOKEN.into()).await;
     let alice = app.create_user("alice").await;
-    let paired = app.pair(alice.id, "Chrome").await;
+    // The positive control: a device name is meant to be stored, so the same search must find
+    // it, which proves the places searched are the ones the companion wrote.
+    let control = format!("device-{}", hex::encode(&raw[..8]));
+    let paired = app.pair(alice.id, &control).await;
     let client = app.device_client(&paired.token);
     let stream = client
         .get(app.url("/api/v1/events"))
@@ -151,6 +154,17 @@ async fn a_planted_cookie_value_appears_nowhere_the_companion_writes() {
             places.push((file.display().to_string(), bytes));
         }
     }
+    let log = String::from_utf8_lossy(&places[0].1);
+    assert!(
+        log.contains(r#"method=PUT route="/api/v1/credentials/{platform}""#),
+        "the log capture saw the cycle's requests"
+    );
+    assert!(
+        places
+            .iter()
+            .any(|(place, bytes)| place != "log" && contains(bytes, control.as_bytes())),
+        "the stored device name {control} is found where the companion wrote"
+    );
     for (place, bytes) in &places {
         for encoded in encodings(&secret, &raw) {
             assert!(

@@ -1,7 +1,44 @@
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use companion::App;
 use companion::config::Config;
 
 use crate::helpers::TestApp;
+
+/// Opens a value wrapped by the master key without the companion's code: a 12-byte nonce, then
+/// AES-256-GCM with `aad` bound. `None` when it does not open.
+pub fn open_wrapped(master_key: &[u8; 32], aad: &[u8], wrapped: &[u8]) -> Option<Vec<u8>> {
+    let (nonce, ciphertext) = wrapped.split_at_checked(12)?;
+    let cipher = Aes256Gcm::new_from_slice(master_key).ok()?;
+    cipher
+        .decrypt(
+            &Nonce::try_from(nonce).ok()?,
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        )
+        .ok()
+}
+
+/// The key the test companion created in its key file.
+pub fn master_key_of(app: &TestApp) -> [u8; 32] {
+    let text = std::fs::read_to_string(&app.state.config.master_key_file).expect("key file");
+    URL_SAFE_NO_PAD
+        .decode(text.trim())
+        .expect("base64url")
+        .try_into()
+        .expect("32 bytes")
+}
+
+/// Any other key: wrapped values must not open with it.
+pub fn another_key(key: &[u8; 32]) -> [u8; 32] {
+    let mut other = *key;
+    other[0] ^= 1;
+    other
+}
 
 async fn restart(
     app: &TestApp,
@@ -70,7 +107,28 @@ async fn the_identity_key_is_stored_wrapped_and_survives_restarts() {
         .fetch_one(app.state.store.pool())
         .await
         .expect("row");
-    assert_eq!(stored.len(), 12 + 32 + 16, "nonce, wrapped seed and tag");
+    let key = master_key_of(&app);
+    let aad = b"autoresume/identity-key/v1";
+    assert_eq!(
+        open_wrapped(&another_key(&key), aad, &stored),
+        None,
+        "another master key does not open it"
+    );
+    assert_eq!(
+        open_wrapped(&key, b"autoresume/vault-private-key/v1", &stored),
+        None,
+        "it is bound to its purpose"
+    );
+    let seed: [u8; 32] = open_wrapped(&key, aad, &stored)
+        .expect("the master key opens it")
+        .try_into()
+        .expect("a 32-byte seed");
+    let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+    assert_eq!(
+        URL_SAFE_NO_PAD.encode(public.as_bytes()),
+        app.state.identity.info().public_key,
+        "what opens is the identity the companion presents"
+    );
     let again = restart(&app, |_| {}).await.expect("restarts");
     assert_eq!(again.state().identity.info(), app.state.identity.info());
 }

@@ -3,6 +3,7 @@ use shared::cookies::{KNOWN_PLATFORMS, Platform, parse_export};
 use shared::vault::{VaultPublicKey, seal_jar};
 
 use crate::helpers::TestApp;
+use crate::master_key::{another_key, master_key_of, open_wrapped};
 
 pub const LI_AT: &str = "AQEDAR-test-session-value-0123456789";
 
@@ -206,9 +207,14 @@ async fn bad_envelopes_are_named_and_keep_the_previous_jar() {
     let cases: Vec<(&str, String, u16, &str)> = vec![
         ("linkedin", "not an envelope".into(), 400, "prefix"),
         ("linkedin", truncated(&good), 400, "malformed"),
-        ("linkedin", tampered(&good, 40), 400, ""),
+        (
+            "linkedin",
+            tampered(&good, good.len() - 10),
+            400,
+            "authentication",
+        ),
         ("indeed", good.clone(), 400, "platform"),
-        ("no-such-site", good.clone(), 404, ""),
+        ("no-such-site", good.clone(), 404, "not found"),
         // Sealed with alice's user id but to bob's key: alice has no such key.
         ("linkedin", for_bob, 409, "not current"),
     ];
@@ -328,16 +334,34 @@ async fn private_keys_are_stored_only_wrapped() {
         .current_public_key(alice.id)
         .await
         .expect("key");
-    let (public, wrapped): (Vec<u8>, Vec<u8>) =
-        sqlx::query_as("SELECT public_key, wrapped_secret FROM vault_keys")
+    let (key_id, public, wrapped): (String, Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT key_id, public_key, wrapped_secret FROM vault_keys")
             .fetch_one(app.state.store.pool())
             .await
             .expect("row");
-    assert_eq!(public.len(), 32);
+    let master = master_key_of(&app);
+    let aad = format!("autoresume/vault-private-key/v1\0{}\0{key_id}", alice.id);
     assert_eq!(
-        wrapped.len(),
-        12 + 32 + 16,
-        "nonce, AES-256-GCM ciphertext and tag"
+        open_wrapped(&another_key(&master), aad.as_bytes(), &wrapped),
+        None,
+        "another master key does not open it"
+    );
+    let bob = app.create_user("bob").await;
+    let for_bob = format!("autoresume/vault-private-key/v1\0{}\0{key_id}", bob.id);
+    assert_eq!(
+        open_wrapped(&master, for_bob.as_bytes(), &wrapped),
+        None,
+        "it is bound to its owner"
+    );
+    let secret: [u8; 32] = open_wrapped(&master, aad.as_bytes(), &wrapped)
+        .expect("the master key opens it")
+        .try_into()
+        .expect("a 32-byte secret key");
+    let secret = shared::vault::VaultSecretKey::from_bytes(&secret).expect("a secret key");
+    assert_eq!(
+        secret.public_key().bytes.as_slice(),
+        public.as_slice(),
+        "what opens is the secret half of the stored public key"
     );
 }
 

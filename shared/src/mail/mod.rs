@@ -28,4 +28,4 @@ mod tests_forward;
 #[cfg(test)]
 mod tests_own;
 #[cfg(test)]
-mod tests_unseen;
+mod tests_training;

@@ -35,21 +35,23 @@ fn evaluate(dir: &Path) -> Report {
     report
 }
 
+/// Just under today's figures (README), so a regression of a few messages fails: issue 7's
+/// targets (97% accuracy, 98% rejection recall, 90% company) would let one through.
 fn assert_target(report: &Report) {
     let c = &report.classifier;
-    assert!(c.accuracy >= 0.97, "category accuracy {}", c.accuracy);
+    assert!(c.accuracy >= 0.99, "category accuracy {}", c.accuracy);
     assert!(
-        c.rejection_recall >= 0.98,
+        c.rejection_recall >= 0.99,
         "rejection recall {}",
         c.rejection_recall
     );
     assert!(
-        report.company_accuracy() >= 0.90,
+        report.company_accuracy() >= 0.95,
         "company {}",
         report.company_accuracy()
     );
     assert!(
-        c.other_called_job <= 0.02,
+        c.other_called_job <= 0.01,
         "other called job {}",
         c.other_called_job
     );
