@@ -12,6 +12,7 @@ mod cross_user;
 mod cross_user_pages;
 mod cross_user_seed;
 mod csrf_and_host;
+mod csrf_walk;
 mod events;
 mod form_plans;
 mod helpers;
