@@ -117,6 +117,40 @@ async fn a_planted_cookie_value_appears_nowhere_the_companion_writes() {
         .expect("check after rotation");
     drop(reopened);
     let events = read_sse_until(stream, |text| text.contains("vault.rotated")).await;
+    // Every GET of the API, so a route added later is searched too (ids that are not
+    // alice's answer 404, which is searched as well).
+    let spec: serde_json::Value = client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("spec")
+        .json()
+        .await
+        .expect("json");
+    let mut answers = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        if item.get("get").is_none() || path == "/api/v1/events" {
+            continue;
+        }
+        let filled: Vec<&str> = path
+            .split('/')
+            .map(|segment| match segment {
+                "{platform}" => "linkedin",
+                s if s.starts_with('{') => "1",
+                s => s,
+            })
+            .collect();
+        let text = client
+            .get(app.url(&filled.join("/")))
+            .send()
+            .await
+            .expect("get")
+            .bytes()
+            .await
+            .expect("body");
+        answers.push((format!("GET {path}"), text.to_vec()));
+    }
+    assert!(answers.len() >= 10, "the API's GETs were read");
     let metrics = reqwest::Client::new()
         .get(app.url("/metrics"))
         .bearer_auth(crate::metrics::TOKEN)
@@ -136,6 +170,7 @@ async fn a_planted_cookie_value_appears_nowhere_the_companion_writes() {
         ("/metrics".into(), metrics.into_bytes()),
         ("credential list".into(), listed.into_bytes()),
     ];
+    places.extend(answers);
     let mut files = Vec::new();
     if database_url.starts_with("sqlite:") {
         for suffix in ["", "-wal", "-shm"] {
