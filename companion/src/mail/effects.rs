@@ -9,7 +9,7 @@
 
 use shared::api::{Application, MailMessage};
 
-use crate::approvals::applications;
+use crate::approvals::applications::{self, FromEmail};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -176,16 +176,16 @@ pub async fn apply(state: &AppState, user_id: i64, message: &MailMessage) -> Res
                         .role
                         .as_deref()
                         .unwrap_or("Role not named in the mail");
-                    let created = applications::from_email(
-                        state,
-                        user_id,
-                        company,
-                        title,
-                        target,
-                        &note(message),
+                    let key = match_key(company, title);
+                    let note = note(message);
+                    match applications::from_email(
+                        state, user_id, company, title, target, &note, &key,
                     )
-                    .await?;
-                    return Ok(Some(created.id));
+                    .await?
+                    {
+                        FromEmail::Created(created) => return Ok(Some(created.id)),
+                        FromEmail::Existing(existing) => existing,
+                    }
                 }
             }
         }
@@ -256,7 +256,13 @@ mod tests {
 
     #[test]
     fn names_made_of_filler_words_still_match_themselves() {
-        for name in ["Company_A", "The Company", "A.C.", "Co", "company-of-the-group"] {
+        for name in [
+            "Company_A",
+            "The Company",
+            "A.C.",
+            "Co",
+            "company-of-the-group",
+        ] {
             assert!(same_company(name, name), "{name}");
             assert!(same_company(name, &name.to_uppercase()), "{name}");
             assert!(same_company(name, &format!("  {name} ")), "{name}");

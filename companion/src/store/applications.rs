@@ -43,13 +43,17 @@ pub struct NewRow<'a> {
     pub source: &'a str,
     pub status: &'a str,
     pub agent_request_id: Option<i64>,
+    /// Unique per user when set: mail's normalised company and role.
+    pub match_key: Option<&'a str>,
 }
 
-pub async fn insert(store: &Store, row: &NewRow<'_>, now: i64) -> Result<ApplicationRow> {
+/// The new application, or None when the user has one under the same `match_key`.
+pub async fn insert(store: &Store, row: &NewRow<'_>, now: i64) -> Result<Option<ApplicationRow>> {
     let sql = format!(
         "INSERT INTO applications (user_id, company, title, job_url, canonical_url, source,
-             status, agent_request_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+             status, agent_request_id, created_at, updated_at, match_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
+         ON CONFLICT (user_id, match_key) DO NOTHING
          RETURNING {COLUMNS}"
     );
     Ok(sqlx::query_as(AssertSqlSafe(sql))
@@ -62,7 +66,21 @@ pub async fn insert(store: &Store, row: &NewRow<'_>, now: i64) -> Result<Applica
         .bind(row.status)
         .bind(row.agent_request_id)
         .bind(now)
-        .fetch_one(store.pool())
+        .bind(row.match_key)
+        .fetch_optional(store.pool())
+        .await?)
+}
+
+pub async fn find_by_match_key(
+    store: &Store,
+    user_id: i64,
+    match_key: &str,
+) -> Result<Option<ApplicationRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE user_id = $1 AND match_key = $2");
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(match_key)
+        .fetch_optional(store.pool())
         .await?)
 }
 
