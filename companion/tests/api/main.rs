@@ -28,6 +28,7 @@ mod leak;
 mod login;
 mod mail_effects;
 mod mail_inbound;
+mod mail_crash;
 mod mail_inbox;
 mod mail_once;
 mod master_key;
