@@ -106,7 +106,8 @@ async fn count(store: &Store, sql: &'static str, user_id: i64) -> i64 {
 
 /// Whether every stored message was classified and no classification is left to run.
 async fn settled(store: &Store, user_id: i64) -> bool {
-    let pending = "SELECT COUNT(*) FROM mail_messages WHERE user_id = $1 AND parse_state = 'pending'";
+    let pending =
+        "SELECT COUNT(*) FROM mail_messages WHERE user_id = $1 AND parse_state = 'pending'";
     let running = "SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND kind = 'mail.classify'
         AND state IN ('queued', 'running')";
     count(store, pending, user_id).await == 0 && count(store, running, user_id).await == 0
@@ -152,7 +153,7 @@ async fn sigkilled_imports_and_workers_leave_each_message_classified_once() {
             companion(&app, &worker, &log),
         ];
         // Kill points: the import somewhere in its run, each worker at its own moment.
-        tokio::time::sleep(Duration::from_millis(200 + rng.below(2_000))).await;
+        tokio::time::sleep(Duration::from_millis(300 + rng.below(2_500))).await;
         kill(importer);
         for worker in workers {
             tokio::time::sleep(Duration::from_millis(rng.below(800))).await;
@@ -204,7 +205,11 @@ async fn sigkilled_imports_and_workers_leave_each_message_classified_once() {
     let classified: Vec<i64> = of("mail.classified")
         .filter_map(|e| e.payload["id"].as_i64())
         .collect();
-    assert_eq!(classified.len(), MESSAGES, "one mail.classified per message");
+    assert_eq!(
+        classified.len(),
+        MESSAGES,
+        "one mail.classified per message"
+    );
     assert_eq!(repeated(classified), vec![], "messages classified twice");
     let created: Vec<i64> = of("application.created")
         .filter_map(|e| e.payload["id"].as_i64())
