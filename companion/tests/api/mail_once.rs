@@ -188,3 +188,54 @@ async fn the_sweep_queues_a_pending_message_left_without_its_job_once() {
     );
     assert_eq!(classified_events(&app, alice.id).await, vec![id]);
 }
+
+/// Makes the database refuse `mail.classify` jobs (or accept them again), like a process
+/// killed right after storing a message and before queueing its job.
+async fn refuse_classify_jobs(store: &companion::store::Store, refuse: bool) {
+    let statements: &[&'static str] = match (store.backend(), refuse) {
+        (companion::store::Backend::Sqlite, false) => &["DROP TRIGGER refuse_classify"],
+        (companion::store::Backend::Postgres, false) => &["DROP TRIGGER refuse_classify ON jobs"],
+        (companion::store::Backend::Sqlite, true) => {
+            &["CREATE TRIGGER refuse_classify BEFORE INSERT ON jobs
+             WHEN NEW.kind = 'mail.classify' BEGIN SELECT RAISE(ABORT, 'refused'); END"]
+        }
+        (companion::store::Backend::Postgres, true) => &[
+            "CREATE FUNCTION refuse_classify() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF NEW.kind = 'mail.classify' THEN RAISE EXCEPTION 'refused'; END IF;
+                 RETURN NEW;
+             END $$",
+            "CREATE TRIGGER refuse_classify BEFORE INSERT ON jobs
+             FOR EACH ROW EXECUTE FUNCTION refuse_classify()",
+        ],
+    };
+    for &statement in statements {
+        sqlx::query(statement)
+            .execute(store.pool())
+            .await
+            .expect("trigger");
+    }
+}
+
+#[tokio::test]
+async fn a_message_is_stored_only_with_its_classification_job() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let store = &app.state.store;
+    refuse_classify_jobs(store, true).await;
+    let raw = message(2, "Globex", "Platform Engineer", 1);
+    let refused = messages::receive(store, alice.id, Source::Import, &raw).await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(crate::mail_inbound::stored(&app, alice.id).await, 0);
+
+    refuse_classify_jobs(store, false).await;
+    let received = messages::receive(store, alice.id, Source::Import, &raw)
+        .await
+        .expect("stored this time");
+    assert!(
+        !received.duplicate,
+        "the rerun stores what the killed run did not"
+    );
+    let message = classified(&app, alice.id, received.id).await;
+    assert_eq!(message["category"], "interview", "{message}");
+}
