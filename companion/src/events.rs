@@ -58,20 +58,20 @@ impl EventBus {
         Ok(event)
     }
 
-    /// Writes an event on `conn` (the transaction that records what it reports) unless
-    /// the user has one under `dedupe_key` already; on PostgreSQL the notification goes out
-    /// when the transaction commits. Hand what it returns to [`Self::publish_written`]
-    /// after the commit.
-    pub async fn emit_once_on(
+    /// Writes an event on `conn` (the transaction that makes the change it reports), unless
+    /// the user has one under `dedupe_key` already (None then); on PostgreSQL the
+    /// notification goes out when the transaction commits. Hand what it returns to
+    /// [`Self::publish_written`] after the commit.
+    pub async fn emit_on(
         &self,
         conn: &mut sqlx::AnyConnection,
         user_id: i64,
         kind: &str,
-        dedupe_key: &str,
+        dedupe_key: Option<&str>,
         payload: &serde_json::Value,
     ) -> Result<Option<(i64, AgentEvent)>> {
         let Some(event) =
-            store::events::insert_once(&mut *conn, user_id, kind, dedupe_key, payload).await?
+            store::events::insert_on(&mut *conn, user_id, kind, dedupe_key, payload).await?
         else {
             return Ok(None);
         };

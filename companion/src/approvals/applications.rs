@@ -3,7 +3,7 @@
 
 use shared::api::{AgentRequest, Application, NewApplication, TimelineEntry};
 
-use super::{emit, required_text, url};
+use super::{emit_on, required_text, url};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::applications::{self as rows, ApplicationRow, NewEvent, TimelineRow};
@@ -114,8 +114,10 @@ async fn create_row(
         None => (String::new(), String::new()),
     };
     let now = now_ms();
+    // The row, its timeline entry and its event at once: a crash leaves all or none.
+    let mut tx = state.store.pool().begin().await?;
     let row = rows::insert(
-        &state.store,
+        &mut tx,
         &rows::NewRow {
             user_id,
             company: new.company,
@@ -131,10 +133,11 @@ async fn create_row(
     )
     .await?;
     let Some(row) = row else {
+        tx.rollback().await?;
         return Ok(None);
     };
     rows::add_event(
-        &state.store,
+        &mut tx,
         &NewEvent {
             application_id: row.id,
             user_id,
@@ -147,7 +150,9 @@ async fn create_row(
     )
     .await?;
     let application = Application::from(row);
-    emit(state, user_id, CREATED_EVENT, &application).await?;
+    let written = emit_on(state, &mut tx, user_id, CREATED_EVENT, &application).await?;
+    tx.commit().await?;
+    state.bus.publish_written(&written);
     Ok(Some(application))
 }
 
@@ -292,7 +297,8 @@ pub async fn set_status(
         return Err(Error::Conflict(format!("application {id} is already {to}")));
     }
     let now = now_ms();
-    let row = rows::set_status(&state.store, user_id, id, &current.status, to, now)
+    let mut tx = state.store.pool().begin().await?;
+    let row = rows::set_status(&mut tx, user_id, id, &current.status, to, now)
         .await?
         .ok_or_else(|| {
             Error::Conflict(format!(
@@ -300,7 +306,7 @@ pub async fn set_status(
             ))
         })?;
     rows::add_event(
-        &state.store,
+        &mut tx,
         &NewEvent {
             application_id: id,
             user_id,
@@ -313,6 +319,8 @@ pub async fn set_status(
     )
     .await?;
     let application = Application::from(row);
-    emit(state, user_id, UPDATED_EVENT, &application).await?;
+    let written = emit_on(state, &mut tx, user_id, UPDATED_EVENT, &application).await?;
+    tx.commit().await?;
+    state.bus.publish_written(&written);
     Ok(application)
 }

@@ -317,7 +317,7 @@ async fn record(
     let key = format!("{CLASSIFIED_EVENT}:{id}:{}", ctx.id());
     let written = state
         .bus
-        .emit_once_on(&mut tx, user_id, CLASSIFIED_EVENT, &key, &payload)
+        .emit_on(&mut tx, user_id, CLASSIFIED_EVENT, Some(&key), &payload)
         .await?;
     let Some(written) = written else {
         tx.rollback().await?;

@@ -1,6 +1,6 @@
 //! `applications` and their timeline `application_events`.
 
-use sqlx::AssertSqlSafe;
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::Store;
 use crate::error::Result;
@@ -47,8 +47,13 @@ pub struct NewRow<'a> {
     pub match_key: Option<&'a str>,
 }
 
-/// The new application, or None when the user has one under the same `match_key`.
-pub async fn insert(store: &Store, row: &NewRow<'_>, now: i64) -> Result<Option<ApplicationRow>> {
+/// The new application, or None when the user has one under the same `match_key`. On the
+/// transaction that also writes its timeline entry and event.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    row: &NewRow<'_>,
+    now: i64,
+) -> Result<Option<ApplicationRow>> {
     let sql = format!(
         "INSERT INTO applications (user_id, company, title, job_url, canonical_url, source,
              status, agent_request_id, created_at, updated_at, match_key)
@@ -67,7 +72,7 @@ pub async fn insert(store: &Store, row: &NewRow<'_>, now: i64) -> Result<Option<
         .bind(row.agent_request_id)
         .bind(now)
         .bind(row.match_key)
-        .fetch_optional(store.pool())
+        .fetch_optional(conn)
         .await?)
 }
 
@@ -135,7 +140,7 @@ pub async fn list(
 
 /// Moves an application from `from` to `to`; None when it is no longer in `from`.
 pub async fn set_status(
-    store: &Store,
+    conn: &mut AnyConnection,
     user_id: i64,
     id: i64,
     from: &str,
@@ -153,7 +158,7 @@ pub async fn set_status(
         .bind(id)
         .bind(user_id)
         .bind(from)
-        .fetch_optional(store.pool())
+        .fetch_optional(conn)
         .await?)
 }
 
@@ -166,7 +171,11 @@ pub struct NewEvent<'a> {
     pub note: Option<&'a str>,
 }
 
-pub async fn add_event(store: &Store, event: &NewEvent<'_>, now: i64) -> Result<TimelineRow> {
+pub async fn add_event(
+    conn: &mut AnyConnection,
+    event: &NewEvent<'_>,
+    now: i64,
+) -> Result<TimelineRow> {
     Ok(sqlx::query_as(
         "INSERT INTO application_events (application_id, user_id, kind, from_status, to_status,
              note, at)
@@ -180,7 +189,7 @@ pub async fn add_event(store: &Store, event: &NewEvent<'_>, now: i64) -> Result<
     .bind(event.to_status)
     .bind(event.note)
     .bind(now)
-    .fetch_one(store.pool())
+    .fetch_one(conn)
     .await?)
 }
 

@@ -45,12 +45,13 @@ pub async fn insert(
 }
 
 /// Writes an event on `conn` unless the user has one under `dedupe_key` already (None
-/// then): the event of an effect that a crashed job's next run does again.
-pub async fn insert_once(
+/// then): the event of an effect that a crashed job's next run does again. Events without
+/// a key never collide.
+pub async fn insert_on(
     conn: &mut sqlx::AnyConnection,
     user_id: i64,
     kind: &str,
-    dedupe_key: &str,
+    dedupe_key: Option<&str>,
     payload: &serde_json::Value,
 ) -> Result<Option<AgentEvent>> {
     let row: Option<EventRow> = sqlx::query_as(

@@ -214,7 +214,11 @@ async fn sigkilled_imports_and_workers_leave_each_message_classified_once() {
     let created: Vec<i64> = of("application.created")
         .filter_map(|e| e.payload["id"].as_i64())
         .collect();
-    assert_eq!(repeated(created), vec![], "applications announced twice");
+    assert_eq!(
+        repeated(created.clone()),
+        vec![],
+        "applications announced twice"
+    );
     let moves: Vec<(i64, String)> = of("application.updated")
         .map(|e| {
             let status = e.payload["status"].as_str().unwrap_or_default().to_owned();
@@ -235,6 +239,11 @@ async fn sigkilled_imports_and_workers_leave_each_message_classified_once() {
         vec![],
         "more than one application for a company and role"
     );
+    let mut announced = created;
+    announced.sort_unstable();
+    let mut ids: Vec<i64> = applications.iter().map(|a| a.id).collect();
+    ids.sort_unstable();
+    assert_eq!(announced, ids, "each application announced once");
     let companies: std::collections::HashSet<String> = applications
         .iter()
         .map(|a| normalised(&a.company))
