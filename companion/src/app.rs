@@ -73,6 +73,9 @@ pub fn job_kinds(worker: Worker, state: &AppState) -> Worker {
     mail::messages::register(worker, state)
 }
 
+/// Every capability's repair of work a crash left without its job; run where workers run.
+const SWEEPS: &[jobs::runner::Sweep] = &[|store| Box::pin(mail::messages::enqueue_unqueued(store))];
+
 /// `companion worker`: runs `workers` job workers (at least one) named `<name>-<n>`, and
 /// the scheduler, without the HTTP server, until `stop` resolves. A job running then is
 /// left to its lease and taken over by another worker.
@@ -84,7 +87,7 @@ pub async fn run_workers(
 ) -> Result<()> {
     let (shutdown, shutdown_rx) = watch::channel(false);
     let state = open_state(config, shutdown_rx).await?;
-    let background = jobs::runner::start(&state, workers.max(1), name, job_kinds).await?;
+    let background = jobs::runner::start(&state, workers.max(1), name, job_kinds, SWEEPS).await?;
     stop.await;
     let _ = shutdown.send(true);
     background.stopped().await;
@@ -137,7 +140,7 @@ impl App {
         let store = state.store.clone();
         let name = format!("serve-{}", std::process::id());
         let background =
-            jobs::runner::start(&state, state.config.workers, &name, job_kinds).await?;
+            jobs::runner::start(&state, state.config.workers, &name, job_kinds, SWEEPS).await?;
         if let Some(notifications) = notifications {
             tokio::spawn(
                 state

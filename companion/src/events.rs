@@ -53,16 +53,48 @@ impl EventBus {
         payload: serde_json::Value,
     ) -> Result<AgentEvent> {
         let event = store::events::insert(&self.store, user_id, kind, &payload).await?;
+        self.notify(self.store.pool(), user_id, event.id).await?;
+        self.publish_written(&[(user_id, event.clone())]);
+        Ok(event)
+    }
+
+    /// Writes an event on `conn` (the transaction that makes the change it reports), unless
+    /// the user has one under `dedupe_key` already (None then); on PostgreSQL the
+    /// notification goes out when the transaction commits. Hand what it returns to
+    /// [`Self::publish_written`] after the commit.
+    pub async fn emit_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        user_id: i64,
+        kind: &str,
+        dedupe_key: Option<&str>,
+        payload: &serde_json::Value,
+    ) -> Result<Option<(i64, AgentEvent)>> {
+        let Some(event) =
+            store::events::insert_on(&mut *conn, user_id, kind, dedupe_key, payload).await?
+        else {
+            return Ok(None);
+        };
+        self.notify(&mut *conn, user_id, event.id).await?;
+        Ok(Some((user_id, event)))
+    }
+
+    /// Tells the other companions on a PostgreSQL database about a written event.
+    async fn notify<'e>(
+        &self,
+        db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+        user_id: i64,
+        event_id: i64,
+    ) -> Result<()> {
         if self.store.backend() == Backend::Postgres {
             let (channel, prefix) = self.notice();
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(channel)
-                .bind(format!("{prefix}{user_id}:{}", event.id))
-                .execute(self.store.pool())
+                .bind(format!("{prefix}{user_id}:{event_id}"))
+                .execute(db)
                 .await?;
         }
-        self.publish_written(&[(user_id, event.clone())]);
-        Ok(event)
+        Ok(())
     }
 
     /// The channel and payload prefix of this process's notifications, for a statement

@@ -3,7 +3,7 @@
 
 use shared::api::{AgentRequest, Application, NewApplication, TimelineEntry};
 
-use super::{emit, required_text, url};
+use super::{emit_on, required_text, url};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::applications::{self as rows, ApplicationRow, NewEvent, TimelineRow};
@@ -89,9 +89,23 @@ struct Creation<'a> {
     status: &'a str,
     agent_request_id: Option<i64>,
     note: Option<&'a str>,
+    match_key: Option<&'a str>,
 }
 
-async fn create_row(state: &AppState, user_id: i64, new: Creation<'_>) -> Result<Application> {
+/// What [`from_email`] did.
+pub enum FromEmail {
+    Created(Application),
+    /// The user already had one under the same company and role (another worker made it
+    /// meanwhile, or an earlier run of the same job): nothing was written.
+    Existing(Application),
+}
+
+/// The new application, or None when one with the same `match_key` exists.
+async fn create_row(
+    state: &AppState,
+    user_id: i64,
+    new: Creation<'_>,
+) -> Result<Option<Application>> {
     let (job_url, canonical_url) = match new.job_url {
         Some(raw) => {
             let parsed = url::parse_job_url(raw)?;
@@ -100,8 +114,10 @@ async fn create_row(state: &AppState, user_id: i64, new: Creation<'_>) -> Result
         None => (String::new(), String::new()),
     };
     let now = now_ms();
+    // The row, its timeline entry and its event at once: a crash leaves all or none.
+    let mut tx = state.store.pool().begin().await?;
     let row = rows::insert(
-        &state.store,
+        &mut tx,
         &rows::NewRow {
             user_id,
             company: new.company,
@@ -111,12 +127,17 @@ async fn create_row(state: &AppState, user_id: i64, new: Creation<'_>) -> Result
             source: new.source,
             status: new.status,
             agent_request_id: new.agent_request_id,
+            match_key: new.match_key,
         },
         now,
     )
     .await?;
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
     rows::add_event(
-        &state.store,
+        &mut tx,
         &NewEvent {
             application_id: row.id,
             user_id,
@@ -129,8 +150,17 @@ async fn create_row(state: &AppState, user_id: i64, new: Creation<'_>) -> Result
     )
     .await?;
     let application = Application::from(row);
-    emit(state, user_id, CREATED_EVENT, &application).await?;
-    Ok(application)
+    let written = emit_on(state, &mut tx, user_id, CREATED_EVENT, &application).await?;
+    tx.commit().await?;
+    state.bus.publish_written(&written);
+    Ok(Some(application))
+}
+
+/// [`create_row`] for a row without a match key, which is always new.
+async fn create_new(state: &AppState, user_id: i64, new: Creation<'_>) -> Result<Application> {
+    create_row(state, user_id, new)
+        .await?
+        .ok_or_else(|| Error::Internal("an application without a match key conflicted".into()))
 }
 
 /// `POST /api/v1/applications`: an application made outside the agent.
@@ -139,7 +169,7 @@ pub async fn create(state: &AppState, user_id: i64, new: &NewApplication) -> Res
     let title = required_text("title", &new.title)?;
     let status = checked_status(new.status.as_deref().unwrap_or("applied"))?;
     let note = checked_note(new.note.as_deref())?;
-    create_row(
+    create_new(
         state,
         user_id,
         Creation {
@@ -150,6 +180,7 @@ pub async fn create(state: &AppState, user_id: i64, new: &NewApplication) -> Res
             status,
             agent_request_id: None,
             note: Some(note.as_deref().unwrap_or("Added by you")),
+            match_key: None,
         },
     )
     .await
@@ -171,7 +202,7 @@ pub(super) async fn for_request(
     } else {
         "Submitted by the agent"
     };
-    create_row(
+    create_new(
         state,
         user_id,
         Creation {
@@ -182,13 +213,15 @@ pub(super) async fn for_request(
             status: "applied",
             agent_request_id: Some(request.id),
             note: Some(note),
+            match_key: None,
         },
     )
     .await
 }
 
 /// An application that only the user's mail revealed (a rejection for a job applied to
-/// elsewhere): no posting URL is known.
+/// elsewhere): no posting URL is known. `match_key` names its company and role; the user's
+/// application under that key is returned instead when there is one.
 pub async fn from_email(
     state: &AppState,
     user_id: i64,
@@ -196,11 +229,12 @@ pub async fn from_email(
     title: &str,
     status: &str,
     note: &str,
-) -> Result<Application> {
+    match_key: &str,
+) -> Result<FromEmail> {
     let company = required_text("company", company)?;
     let title = required_text("title", title)?;
     let note = checked_note(Some(note))?;
-    create_row(
+    let created = create_row(
         state,
         user_id,
         Creation {
@@ -211,9 +245,17 @@ pub async fn from_email(
             status: checked_status(status)?,
             agent_request_id: None,
             note: note.as_deref(),
+            match_key: Some(match_key),
         },
     )
-    .await
+    .await?;
+    if let Some(created) = created {
+        return Ok(FromEmail::Created(created));
+    }
+    rows::find_by_match_key(&state.store, user_id, match_key)
+        .await?
+        .map(|row| FromEmail::Existing(row.into()))
+        .ok_or_else(|| Error::Conflict("an application from email vanished; retry".into()))
 }
 
 pub async fn get(state: &AppState, user_id: i64, id: i64) -> Result<Application> {
@@ -255,7 +297,8 @@ pub async fn set_status(
         return Err(Error::Conflict(format!("application {id} is already {to}")));
     }
     let now = now_ms();
-    let row = rows::set_status(&state.store, user_id, id, &current.status, to, now)
+    let mut tx = state.store.pool().begin().await?;
+    let row = rows::set_status(&mut tx, user_id, id, &current.status, to, now)
         .await?
         .ok_or_else(|| {
             Error::Conflict(format!(
@@ -263,7 +306,7 @@ pub async fn set_status(
             ))
         })?;
     rows::add_event(
-        &state.store,
+        &mut tx,
         &NewEvent {
             application_id: id,
             user_id,
@@ -276,6 +319,8 @@ pub async fn set_status(
     )
     .await?;
     let application = Application::from(row);
-    emit(state, user_id, UPDATED_EVENT, &application).await?;
+    let written = emit_on(state, &mut tx, user_id, UPDATED_EVENT, &application).await?;
+    tx.commit().await?;
+    state.bus.publish_written(&written);
     Ok(application)
 }

@@ -137,9 +137,28 @@ fn checked_resume(resume: Option<&str>) -> Result<Option<String>> {
 
 /// Emits a change with the whole card (request or application) as its payload.
 async fn emit(state: &AppState, user_id: i64, kind: &str, card: &impl Serialize) -> Result<()> {
-    let payload = serde_json::to_value(card).map_err(|e| Error::Internal(e.to_string()))?;
-    state.bus.emit(user_id, kind, payload).await?;
+    state.bus.emit(user_id, kind, card_payload(card)?).await?;
     Ok(())
+}
+
+/// [`emit`] on the transaction that makes the change; hand what it returns to
+/// `publish_written` once that has committed.
+async fn emit_on(
+    state: &AppState,
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    kind: &str,
+    card: &impl Serialize,
+) -> Result<Vec<(i64, shared::api::AgentEvent)>> {
+    let written = state
+        .bus
+        .emit_on(conn, user_id, kind, None, &card_payload(card)?)
+        .await?;
+    Ok(written.into_iter().collect())
+}
+
+fn card_payload(card: &impl Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(card).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// Creates a pending request, tells the user's dashboard and devices, and queues the planning

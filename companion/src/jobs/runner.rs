@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -21,10 +22,23 @@ pub struct Background {
 /// The job kinds a worker runs: the app registers every capability's kinds on it.
 pub type Kinds = fn(Worker, &AppState) -> Worker;
 
+/// A capability's repair of what a crash can leave behind (work stored without its job),
+/// run where workers run: when they start and every [`SWEEP_EVERY`]. It must be idempotent,
+/// since every such process runs it. Returns how much it repaired.
+pub type Sweep = fn(Store) -> BoxFuture<'static, Result<usize>>;
+
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
 /// Starts `workers` workers named `<name>-<tag>-<n>` running `kinds`, and the scheduler
-/// (when there is at least one worker). The random tag keeps names unique across restarts
-/// (a container's process id repeats), since workers renew leases by name.
-pub async fn start(state: &AppState, workers: u32, name: &str, kinds: Kinds) -> Result<Background> {
+/// and `sweeps` (when there is at least one worker). The random tag keeps names unique
+/// across restarts (a container's process id repeats), since workers renew leases by name.
+pub async fn start(
+    state: &AppState,
+    workers: u32,
+    name: &str,
+    kinds: Kinds,
+    sweeps: &'static [Sweep],
+) -> Result<Background> {
     let tag = crate::auth::tokens::random_bytes::<3>()?
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -49,8 +63,29 @@ pub async fn start(state: &AppState, workers: u32, name: &str, kinds: Kinds) -> 
             state.store.clone(),
             state.shutdown.clone(),
         )));
+        tasks.push(tokio::spawn(sweep(
+            state.store.clone(),
+            sweeps,
+            state.shutdown.clone(),
+        )));
     }
     Ok(Background { tasks })
+}
+
+async fn sweep(store: Store, sweeps: &'static [Sweep], mut shutdown: watch::Receiver<bool>) {
+    loop {
+        for sweep in sweeps {
+            match sweep(store.clone()).await {
+                Ok(0) => {}
+                Ok(repaired) => tracing::info!(repaired, "sweep: queued work left without a job"),
+                Err(error) => tracing::warn!(%error, "sweep failed; trying again later"),
+            }
+        }
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            () = tokio::time::sleep(SWEEP_EVERY) => {}
+        }
+    }
 }
 
 impl Background {

@@ -9,7 +9,7 @@
 
 use shared::api::{Application, MailMessage};
 
-use crate::approvals::applications;
+use crate::approvals::applications::{self, FromEmail};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -66,12 +66,29 @@ const FILLER: [&str; 16] = [
     "at",
 ];
 
+/// The words that name a company or role: lower case, split at anything not a letter or
+/// digit (so `_`, `-`, `.` and spaces all separate), filler dropped. A name made of filler
+/// alone ("Company_A", "The Company") keeps all its words: dropping them would leave
+/// nothing, and a name that matches nothing gets a new application from every message.
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    let all: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
+        .collect();
+    let named: Vec<String> = all
+        .iter()
         .filter(|w| !FILLER.contains(&w.as_str()))
-        .collect()
+        .cloned()
+        .collect();
+    if named.is_empty() { all } else { named }
+}
+
+/// The company and role as [`same_company`] and [`role_overlap`] see them: the key under
+/// which mail records an application, unique per user, so that messages about one company
+/// and role classified at once by two workers make one application.
+pub fn match_key(company: &str, role: &str) -> String {
+    format!("{}\n{}", words(company).join(" "), words(role).join(" "))
 }
 
 /// The same company: equal names once legal suffixes and punctuation are gone, or one
@@ -159,16 +176,16 @@ pub async fn apply(state: &AppState, user_id: i64, message: &MailMessage) -> Res
                         .role
                         .as_deref()
                         .unwrap_or("Role not named in the mail");
-                    let created = applications::from_email(
-                        state,
-                        user_id,
-                        company,
-                        title,
-                        target,
-                        &note(message),
+                    let key = match_key(company, title);
+                    let note = note(message);
+                    match applications::from_email(
+                        state, user_id, company, title, target, &note, &key,
                     )
-                    .await?;
-                    return Ok(Some(created.id));
+                    .await?
+                    {
+                        FromEmail::Created(created) => return Ok(Some(created.id)),
+                        FromEmail::Existing(existing) => existing,
+                    }
                 }
             }
         }
@@ -235,5 +252,36 @@ mod tests {
             "its only one"
         );
         assert_eq!(found("Hooli", None), None);
+    }
+
+    #[test]
+    fn names_made_of_filler_words_still_match_themselves() {
+        for name in [
+            "Company_A",
+            "The Company",
+            "A.C.",
+            "Co",
+            "company-of-the-group",
+        ] {
+            assert!(same_company(name, name), "{name}");
+            assert!(same_company(name, &name.to_uppercase()), "{name}");
+            assert!(same_company(name, &format!("  {name} ")), "{name}");
+        }
+        assert!(same_company("Company_A", "company a"));
+        assert!(!same_company("Company_A", "Company_B"));
+        assert!(!same_company("Company_A", "The Company"));
+        let apps = [application(1, "Company_A", "Backend Engineer", 10)];
+        assert_eq!(
+            best_match(&apps, "Company_A", Some("Backend Engineer")).map(|a| a.id),
+            Some(1)
+        );
+        assert_eq!(
+            match_key("Company_A", "Backend Engineer"),
+            match_key("company a", "backend-engineer")
+        );
+        assert_ne!(
+            match_key("Company_A", "Backend Engineer"),
+            match_key("Company_B", "Backend Engineer")
+        );
     }
 }

@@ -100,7 +100,11 @@ pub async fn receive(store: &Store, user_id: i64, source: Source, raw: &[u8]) ->
         dedupe_key: &key,
         raw,
     };
-    let Some(id) = rows::insert(store, &new, now_ms()).await? else {
+    // One transaction: a process killed in between leaves neither, never a message that
+    // no job will classify (a rerun would skip it as a duplicate).
+    let mut tx = store.pool().begin().await?;
+    let Some(id) = rows::insert(&mut tx, &new, now_ms()).await? else {
+        tx.rollback().await?;
         let id = rows::find_by_dedupe_key(store, user_id, &key)
             .await?
             .ok_or_else(|| Error::Internal("a duplicate message vanished".into()))?;
@@ -110,7 +114,16 @@ pub async fn receive(store: &Store, user_id: i64, source: Source, raw: &[u8]) ->
             detail: "already received (same Message-ID); not stored again".into(),
         });
     };
-    enqueue_classify(store, user_id, id).await?;
+    let payload = classify_payload(id);
+    let job_key = rows::classify_key(id);
+    jobs::enqueue_on(
+        &mut tx,
+        &new_classify_job(user_id, &payload, Some(&job_key)),
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    jobs::wake_workers(store).await?;
     Ok(Received {
         id,
         duplicate: false,
@@ -118,22 +131,54 @@ pub async fn receive(store: &Store, user_id: i64, source: Source, raw: &[u8]) ->
     })
 }
 
+fn classify_payload(id: i64) -> Value {
+    json!({ "messageId": id })
+}
+
+/// A message's classification job. The first one carries the message's key, so that the
+/// sweep queues none beside it; one the user asks for again carries none (it is a new
+/// classification, with its own `mail.classified`).
+fn new_classify_job<'a>(user_id: i64, payload: &'a Value, key: Option<&'a str>) -> NewJob<'a> {
+    NewJob {
+        user_id,
+        kind: CLASSIFY_JOB,
+        payload,
+        max_attempts: 5,
+        idempotency_key: key,
+        run_at: now_ms(),
+        platform: None,
+    }
+}
+
 /// Queues (again) the parsing and classification of a stored message; the job's id.
 pub async fn enqueue_classify(store: &Store, user_id: i64, id: i64) -> Result<i64> {
-    jobs::enqueue(
-        store,
-        &NewJob {
-            user_id,
-            kind: CLASSIFY_JOB,
-            payload: &json!({ "messageId": id }),
-            max_attempts: 5,
-            idempotency_key: None,
-            run_at: now_ms(),
-            platform: None,
-        },
-        now_ms(),
-    )
-    .await
+    let payload = classify_payload(id);
+    jobs::enqueue(store, &new_classify_job(user_id, &payload, None), now_ms()).await
+}
+
+/// Queues the classification of every message left pending without its job (stored by a
+/// companion older than the one-transaction store, or whose job row was deleted). Safe to
+/// run anywhere at any time: a message's job key makes it one job however many sweeps
+/// find it. Returns how many it queued.
+pub async fn enqueue_unqueued(store: Store) -> Result<usize> {
+    const BATCH: i64 = 500;
+    let mut queued = 0;
+    loop {
+        let found = rows::unqueued(&store, BATCH).await?;
+        let payloads: Vec<(i64, Value, String)> = found
+            .iter()
+            .map(|&(id, user_id)| (user_id, classify_payload(id), rows::classify_key(id)))
+            .collect();
+        let jobs: Vec<NewJob<'_>> = payloads
+            .iter()
+            .map(|(user_id, payload, key)| new_classify_job(*user_id, payload, Some(key)))
+            .collect();
+        jobs::enqueue_many(&store, &jobs, now_ms()).await?;
+        queued += found.len();
+        if (found.len() as i64) < BATCH {
+            return Ok(queued);
+        }
+    }
 }
 
 pub async fn get(state: &AppState, user_id: i64, id: i64) -> Result<MailMessage> {
@@ -199,16 +244,15 @@ async fn classify_job(
     let mail = match shared::mail::parse(&raw) {
         Ok(mail) => mail,
         Err(error) => {
-            rows::record_unparseable(&state.store, user_id, id, &error.to_string(), now_ms())
-                .await?;
-            let message = get(&state, user_id, id).await?;
-            emit(&state, user_id, &message).await?;
+            let error = error.to_string();
+            record(&state, &ctx, id, Record::Unparseable(&error)).await?;
             return Ok(json!({ "messageId": id, "parseState": rows::UNPARSEABLE }));
         }
     };
     let result = classifier.classify(&mail);
     // The effects run on the reading before it is stored, so that the message turns
     // `parsed` together with its link: nobody sees a parsed message the job is not done with.
+    // Run again after a crash, they find what the first run did and change nothing.
     let mut message = get(&state, user_id, id).await?;
     message.from_name = mail.from_name.clone();
     message.from_address = mail.from_address.clone();
@@ -220,26 +264,18 @@ async fn classify_job(
     message.rules = result.rules.clone();
     let application_id = effects::apply(&state, user_id, &message).await?;
     let rules = serde_json::to_string(&result.rules).map_err(|e| Error::Internal(e.to_string()))?;
-    rows::record_reading(
-        &state.store,
-        user_id,
-        id,
-        &Reading {
-            from_name: mail.from_name.as_deref(),
-            from_address: mail.from_address.as_deref(),
-            subject: mail.subject.as_deref(),
-            category: result.category.as_str(),
-            company: result.company.as_deref(),
-            role: result.role.as_deref(),
-            sentiment: result.sentiment,
-            rules: &rules,
-            application_id,
-        },
-        now_ms(),
-    )
-    .await?;
-    let message = get(&state, user_id, id).await?;
-    emit(&state, user_id, &message).await?;
+    let reading = Reading {
+        from_name: mail.from_name.as_deref(),
+        from_address: mail.from_address.as_deref(),
+        subject: mail.subject.as_deref(),
+        category: result.category.as_str(),
+        company: result.company.as_deref(),
+        role: result.role.as_deref(),
+        sentiment: result.sentiment,
+        rules: &rules,
+        application_id,
+    };
+    let message = record(&state, &ctx, id, Record::Reading(reading)).await?;
     Ok(json!({
         "messageId": id,
         "category": message.category,
@@ -247,10 +283,49 @@ async fn classify_job(
     }))
 }
 
-async fn emit(state: &AppState, user_id: i64, message: &MailMessage) -> Result<()> {
-    let payload = serde_json::to_value(message).map_err(|e| Error::Internal(e.to_string()))?;
-    state.bus.emit(user_id, CLASSIFIED_EVENT, payload).await?;
-    Ok(())
+/// What a classification job found.
+enum Record<'a> {
+    Unparseable(&'a str),
+    Reading(Reading<'a>),
+}
+
+/// Stores what the job found and writes `mail.classified`, in one transaction whose event
+/// is keyed by the message and the job: a run of the same job after a crash (or beside a
+/// worker that lost its lease) finds the event there, stores nothing and sends nothing
+/// again. Returns the message as stored.
+async fn record(
+    state: &AppState,
+    ctx: &JobContext,
+    id: i64,
+    found: Record<'_>,
+) -> Result<MailMessage> {
+    let user_id = ctx.user_id();
+    let mut tx = state.store.pool().begin().await?;
+    match &found {
+        Record::Unparseable(error) => {
+            rows::record_unparseable(&mut tx, user_id, id, error, now_ms()).await?;
+        }
+        Record::Reading(reading) => {
+            rows::record_reading(&mut tx, user_id, id, reading, now_ms()).await?;
+        }
+    }
+    let message: MailMessage = rows::get_on(&mut *tx, user_id, id)
+        .await?
+        .ok_or(Error::NotFound)?
+        .into();
+    let payload = serde_json::to_value(&message).map_err(|e| Error::Internal(e.to_string()))?;
+    let key = format!("{CLASSIFIED_EVENT}:{id}:{}", ctx.id());
+    let written = state
+        .bus
+        .emit_on(&mut tx, user_id, CLASSIFIED_EVENT, Some(&key), &payload)
+        .await?;
+    let Some(written) = written else {
+        tx.rollback().await?;
+        return get(state, user_id, id).await;
+    };
+    tx.commit().await?;
+    state.bus.publish_written(&[written]);
+    Ok(message)
 }
 
 /// Takes a message in from a verified provider post or a user's upload: refuses one over

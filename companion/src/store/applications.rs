@@ -1,6 +1,6 @@
 //! `applications` and their timeline `application_events`.
 
-use sqlx::AssertSqlSafe;
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::Store;
 use crate::error::Result;
@@ -43,13 +43,22 @@ pub struct NewRow<'a> {
     pub source: &'a str,
     pub status: &'a str,
     pub agent_request_id: Option<i64>,
+    /// Unique per user when set: mail's normalised company and role.
+    pub match_key: Option<&'a str>,
 }
 
-pub async fn insert(store: &Store, row: &NewRow<'_>, now: i64) -> Result<ApplicationRow> {
+/// The new application, or None when the user has one under the same `match_key`. On the
+/// transaction that also writes its timeline entry and event.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    row: &NewRow<'_>,
+    now: i64,
+) -> Result<Option<ApplicationRow>> {
     let sql = format!(
         "INSERT INTO applications (user_id, company, title, job_url, canonical_url, source,
-             status, agent_request_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+             status, agent_request_id, created_at, updated_at, match_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
+         ON CONFLICT (user_id, match_key) DO NOTHING
          RETURNING {COLUMNS}"
     );
     Ok(sqlx::query_as(AssertSqlSafe(sql))
@@ -62,7 +71,21 @@ pub async fn insert(store: &Store, row: &NewRow<'_>, now: i64) -> Result<Applica
         .bind(row.status)
         .bind(row.agent_request_id)
         .bind(now)
-        .fetch_one(store.pool())
+        .bind(row.match_key)
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn find_by_match_key(
+    store: &Store,
+    user_id: i64,
+    match_key: &str,
+) -> Result<Option<ApplicationRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE user_id = $1 AND match_key = $2");
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(match_key)
+        .fetch_optional(store.pool())
         .await?)
 }
 
@@ -117,7 +140,7 @@ pub async fn list(
 
 /// Moves an application from `from` to `to`; None when it is no longer in `from`.
 pub async fn set_status(
-    store: &Store,
+    conn: &mut AnyConnection,
     user_id: i64,
     id: i64,
     from: &str,
@@ -135,7 +158,7 @@ pub async fn set_status(
         .bind(id)
         .bind(user_id)
         .bind(from)
-        .fetch_optional(store.pool())
+        .fetch_optional(conn)
         .await?)
 }
 
@@ -148,7 +171,11 @@ pub struct NewEvent<'a> {
     pub note: Option<&'a str>,
 }
 
-pub async fn add_event(store: &Store, event: &NewEvent<'_>, now: i64) -> Result<TimelineRow> {
+pub async fn add_event(
+    conn: &mut AnyConnection,
+    event: &NewEvent<'_>,
+    now: i64,
+) -> Result<TimelineRow> {
     Ok(sqlx::query_as(
         "INSERT INTO application_events (application_id, user_id, kind, from_status, to_status,
              note, at)
@@ -162,7 +189,7 @@ pub async fn add_event(store: &Store, event: &NewEvent<'_>, now: i64) -> Result<
     .bind(event.to_status)
     .bind(event.note)
     .bind(now)
-    .fetch_one(store.pool())
+    .fetch_one(conn)
     .await?)
 }
 

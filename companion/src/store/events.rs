@@ -44,6 +44,32 @@ pub async fn insert(
     Ok(row.into())
 }
 
+/// Writes an event on `conn` unless the user has one under `dedupe_key` already (None
+/// then): the event of an effect that a crashed job's next run does again. Events without
+/// a key never collide.
+pub async fn insert_on(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    kind: &str,
+    dedupe_key: Option<&str>,
+    payload: &serde_json::Value,
+) -> Result<Option<AgentEvent>> {
+    let row: Option<EventRow> = sqlx::query_as(
+        "INSERT INTO agent_events (user_id, type, payload, created_at, dedupe_key)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (user_id, dedupe_key) DO NOTHING
+         RETURNING id, type, payload, created_at",
+    )
+    .bind(user_id)
+    .bind(kind)
+    .bind(payload.to_string())
+    .bind(now_ms())
+    .bind(dedupe_key)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
 /// One event to write, for [`insert_many`].
 pub struct NewEvent<'a> {
     pub user_id: i64,

@@ -1,7 +1,7 @@
 //! `mail_messages`: every message received, its raw bytes, and what parsing and the
 //! classifier made of it.
 
-use sqlx::AssertSqlSafe;
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Executor};
 
 use super::Store;
 use crate::error::Result;
@@ -9,6 +9,14 @@ use crate::error::Result;
 pub const PENDING: &str = "pending";
 pub const PARSED: &str = "parsed";
 pub const UNPARSEABLE: &str = "unparseable";
+
+/// The idempotency key of a message's first classification job: the same message is queued
+/// once however often the sweep finds it pending.
+pub fn classify_key(id: i64) -> String {
+    format!("{CLASSIFY_KEY_PREFIX}{id}")
+}
+
+const CLASSIFY_KEY_PREFIX: &str = "mail.classify:";
 
 /// A stored message without its raw bytes (lists never need them).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -46,8 +54,13 @@ pub struct NewMessage<'a> {
     pub raw: &'a [u8],
 }
 
-/// The new message's id, or None when the user already has it (same dedupe key).
-pub async fn insert(store: &Store, message: &NewMessage<'_>, now: i64) -> Result<Option<i64>> {
+/// The new message's id, or None when the user already has it (same dedupe key). On a
+/// transaction, so that its classification job is queued with it.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    message: &NewMessage<'_>,
+    now: i64,
+) -> Result<Option<i64>> {
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO mail_messages (user_id, source, message_id, dedupe_key, raw, received_at)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -60,7 +73,7 @@ pub async fn insert(store: &Store, message: &NewMessage<'_>, now: i64) -> Result
     .bind(message.dedupe_key)
     .bind(message.raw)
     .bind(now)
-    .fetch_optional(store.pool())
+    .fetch_optional(conn)
     .await?;
     Ok(inserted.map(|(id,)| id))
 }
@@ -81,12 +94,38 @@ pub async fn find_by_dedupe_key(
 }
 
 pub async fn get(store: &Store, user_id: i64, id: i64) -> Result<Option<MessageRow>> {
+    get_on(store.pool(), user_id, id).await
+}
+
+/// [`get`] on a connection or transaction.
+pub async fn get_on<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: i64,
+    id: i64,
+) -> Result<Option<MessageRow>> {
     let sql = format!("SELECT {COLUMNS} FROM mail_messages WHERE id = $1 AND user_id = $2");
     Ok(sqlx::query_as(AssertSqlSafe(sql))
         .bind(id)
         .bind(user_id)
-        .fetch_optional(store.pool())
+        .fetch_optional(db)
         .await?)
+}
+
+/// Pending messages (id, user) that have no job under their [`classify_key`]: their
+/// import or delivery stopped between storing and queueing (before both were one
+/// transaction), or the job was deleted. Oldest first.
+pub async fn unqueued(store: &Store, limit: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, m.user_id FROM mail_messages m
+         WHERE m.parse_state = 'pending' AND NOT EXISTS (
+             SELECT 1 FROM jobs j
+             WHERE j.user_id = m.user_id AND j.idempotency_key = $1 || CAST(m.id AS TEXT))
+         ORDER BY m.id LIMIT $2",
+    )
+    .bind(CLASSIFY_KEY_PREFIX)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?)
 }
 
 pub async fn raw(store: &Store, user_id: i64, id: i64) -> Result<Option<Vec<u8>>> {
@@ -136,7 +175,7 @@ pub struct Reading<'a> {
 }
 
 pub async fn record_reading(
-    store: &Store,
+    conn: &mut AnyConnection,
     user_id: i64,
     id: i64,
     reading: &Reading<'_>,
@@ -160,13 +199,13 @@ pub async fn record_reading(
     .bind(reading.rules)
     .bind(reading.application_id)
     .bind(now)
-    .execute(store.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }
 
 pub async fn record_unparseable(
-    store: &Store,
+    conn: &mut AnyConnection,
     user_id: i64,
     id: i64,
     error: &str,
@@ -182,7 +221,7 @@ pub async fn record_unparseable(
     .bind(user_id)
     .bind(error)
     .bind(now)
-    .execute(store.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }

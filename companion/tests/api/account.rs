@@ -147,6 +147,7 @@ async fn every_credential_like_column_is_classified() {
         "idempotency_key",
         "platform",
         "dedupe_key",
+        "match_key",
     ];
     for table in account::user_tables(&app.state.store)
         .await

@@ -22,6 +22,8 @@ fn to_sse(event: AgentEvent) -> Event {
 
 /// Stream the caller's events. With `Last-Event-ID`, everything after that id is replayed
 /// first; without it, the last 20. Then live events follow, with keep-alive comments.
+/// Event ids are the deduplication key: an id already seen is the same event again (after a
+/// reconnect); an effect whose job ran again after a crash is not written twice.
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "Replay events after this id")),
     responses(

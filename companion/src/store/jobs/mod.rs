@@ -112,6 +112,15 @@ pub async fn enqueue(store: &Store, job: &NewJob<'_>, now: i64) -> Result<i64> {
         .ok_or_else(|| crate::error::Error::Internal("enqueue returned no id".into()))
 }
 
+/// Adds a job on `conn` (a transaction, so that the job exists exactly when what it works
+/// on does); the caller wakes the workers with [`wake_workers`] after committing.
+pub async fn enqueue_on(conn: &mut sqlx::AnyConnection, job: &NewJob<'_>, now: i64) -> Result<i64> {
+    let ids = insert_chunk(conn, std::slice::from_ref(job), now).await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| crate::error::Error::Internal("enqueue returned no id".into()))
+}
+
 /// Adds jobs in one transaction (what a feed poll finds at once) and wakes idle workers;
 /// the ids come in the order of `jobs`, existing ones for idempotency keys already used.
 pub async fn enqueue_many(store: &Store, jobs: &[NewJob<'_>], now: i64) -> Result<Vec<i64>> {
