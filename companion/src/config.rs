@@ -74,7 +74,8 @@ pub struct Config {
     /// Days after which a request nobody approved expires. `COMPANION_REQUEST_EXPIRY_DAYS`.
     pub request_expiry_days: u32,
     /// `host:port` entries the fetcher may reach although they resolve to a private or
-    /// loopback address (a self-hosted board, a test server). Empty by default.
+    /// loopback address (a self-hosted board, a test server); a bare host means ports 80 and
+    /// 443 only. Empty by default.
     /// `COMPANION_FETCH_ALLOW_HOSTS` (comma-separated).
     #[serde(deserialize_with = "list_or_csv")]
     pub fetch_allow_hosts: Vec<String>,
