@@ -109,19 +109,27 @@ async fn private_hostname() -> Option<(String, IpAddr)> {
     Some((name, ip))
 }
 
+/// A one-line HTTP server on `ip`: `/hop` redirects to `redirect_to`, anything else answers
+/// "reached" (the layer rule keeps axum out of this module).
 async fn serve(ip: IpAddr, redirect_to: Option<String>) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind((ip, 0)).await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let router = axum::Router::new()
-        .route("/", axum::routing::get(|| async { "reached" }))
-        .route(
-            "/hop",
-            axum::routing::get(move || async move {
-                let to = redirect_to.unwrap_or_default();
-                (axum::http::StatusCode::FOUND, [("location", to)])
-            }),
-        );
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut head = [0u8; 1024];
+            let read = stream.read(&mut head).await.unwrap_or(0);
+            let hop = head[..read].starts_with(b"GET /hop ");
+            let response = match (&redirect_to, hop) {
+                (Some(to), true) => format!(
+                    "HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                ),
+                _ => "HTTP/1.1 200 OK\r\ncontent-length: 7\r\nconnection: close\r\n\r\nreached"
+                    .to_owned(),
+            };
+            let _ = stream.write_all(response.as_bytes()).await;
+        }
+    });
     port
 }
 

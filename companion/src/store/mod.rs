@@ -15,6 +15,7 @@ pub mod intake_settings;
 pub mod jobs;
 pub mod mail;
 pub mod mail_inbound;
+pub mod model_keys;
 pub mod pairing;
 pub mod postings;
 pub mod profile;

@@ -31,6 +31,7 @@ mod mail_inbound;
 mod mail_inbox;
 mod master_key;
 mod metrics;
+mod model_keys;
 mod pairing;
 mod pipeline;
 mod profile;
