@@ -118,6 +118,21 @@ async fn the_operator_key_goes_to_the_operator_endpoint_only_and_a_users_key_to_
         )
         .await;
     assert_eq!(status, 400, "{problem}");
+    for refused in [
+        "http://169.254.169.254/v1",
+        "file:///etc/passwd",
+        "http://[::1]:11434/v1",
+    ] {
+        let (status, problem) = alice
+            .call(
+                &app,
+                Method::PUT,
+                "/api/v1/settings/intake",
+                Some(json!({"model": {"baseUrl": refused, "apiKey": ALICE_KEY}})),
+            )
+            .await;
+        assert_eq!(status, 400, "{refused}: {problem}");
+    }
     put_model(
         &app,
         &alice,

@@ -62,7 +62,7 @@ pub async fn save(
     user_id: i64,
     settings: IntakeSettings,
 ) -> Result<IntakeSettings> {
-    let mut settings = settings::validated(settings)?;
+    let mut settings = settings::validated(settings, &state.config.fetch_allow_hosts)?;
     let key = settings.model.api_key.take().map(Zeroizing::new);
     llm::keys::check(&settings.model.base_url, key.as_deref().map(String::as_str))?;
     settings.model.api_key_set = false;
