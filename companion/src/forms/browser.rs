@@ -21,8 +21,6 @@ use crate::error::{Error, Result};
 
 mod sandbox;
 
-pub use sandbox::BROWSER_USER;
-
 const PAGE_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn browser_error(what: &str) -> impl Fn(chromiumoxide::error::CdpError) -> Error + '_ {

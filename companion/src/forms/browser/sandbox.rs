@@ -14,7 +14,7 @@ use chromiumoxide::error::CdpError;
 use crate::error::{Error, Result};
 
 /// The system user a root companion runs Chromium as.
-pub const BROWSER_USER: &str = "autoresume-browser";
+const BROWSER_USER: &str = "autoresume-browser";
 
 /// What one run of Chromium needs: the program to start, its profile folder and the
 /// variables its environment gets. The folder is deleted when this is dropped.
