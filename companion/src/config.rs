@@ -74,7 +74,8 @@ pub struct Config {
     /// Days after which a request nobody approved expires. `COMPANION_REQUEST_EXPIRY_DAYS`.
     pub request_expiry_days: u32,
     /// `host:port` entries the fetcher may reach although they resolve to a private or
-    /// loopback address (a self-hosted board, a test server). Empty by default.
+    /// loopback address (a self-hosted board, a test server); a bare host means ports 80 and
+    /// 443 only. Empty by default.
     /// `COMPANION_FETCH_ALLOW_HOSTS` (comma-separated).
     #[serde(deserialize_with = "list_or_csv")]
     pub fetch_allow_hosts: Vec<String>,
@@ -92,8 +93,13 @@ pub struct Config {
     /// as shared/src/mail/rules.toml). Empty: the built-in rules only.
     /// `COMPANION_MAIL_RULES_PATH`.
     pub mail_rules_path: String,
-    /// API key sent to the model endpoint of a user's intake settings (drafts of free-text
-    /// answers); empty for a local model that wants none. Never shown to users or put in a
+    /// The companion's own OpenAI-compatible endpoint, used for users who set none of their
+    /// own; empty: those users have no model. `COMPANION_MODEL_BASE_URL`.
+    pub model_base_url: String,
+    /// The model asked at `model_base_url` when a user names none. `COMPANION_MODEL_NAME`.
+    pub model_name: String,
+    /// API key sent to `model_base_url` and nowhere else (a user's own endpoint gets the key
+    /// they set); empty for a local model that wants none. Never shown to users or put in a
     /// prompt. `COMPANION_MODEL_API_KEY`.
     pub model_api_key: String,
     /// Seconds before a model call gives up. `COMPANION_MODEL_TIMEOUT_SECS`.
@@ -171,6 +177,8 @@ impl Default for Config {
             lever_api_url: "https://api.lever.co".into(),
             ashby_api_url: "https://api.ashbyhq.com".into(),
             mail_rules_path: String::new(),
+            model_base_url: String::new(),
+            model_name: String::new(),
             model_api_key: String::new(),
             model_timeout_secs: 60,
             mail_max_bytes: 25 * 1024 * 1024,
@@ -199,7 +207,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 34] = [
+const ENV_KEYS: [&str; 36] = [
     "bind",
     "data_dir",
     "database_url",
@@ -229,6 +237,8 @@ const ENV_KEYS: [&str; 34] = [
     "lever_api_url",
     "ashby_api_url",
     "mail_rules_path",
+    "model_base_url",
+    "model_name",
     "model_api_key",
     "model_timeout_secs",
     "mail_max_bytes",
@@ -311,6 +321,15 @@ impl Config {
             return Err(Error::Config(
                 "model_timeout_secs must be at least 1".into(),
             ));
+        }
+        if !self.model_base_url.is_empty()
+            && !url::Url::parse(&self.model_base_url)
+                .is_ok_and(|url| matches!(url.scheme(), "http" | "https"))
+        {
+            return Err(Error::Config(format!(
+                "model_base_url {:?} is not an http(s) URL",
+                self.model_base_url
+            )));
         }
         for base in [
             &self.greenhouse_api_url,

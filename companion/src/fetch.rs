@@ -40,7 +40,8 @@ impl From<FetchError> for Error {
 #[derive(Debug, Clone, Default)]
 pub struct FetchPolicy {
     /// `host:port` entries let through despite a private address (a local test server or a
-    /// self-hosted board); nothing else is.
+    /// self-hosted board); nothing else is. A bare `host` means its http and https default
+    /// ports, never any port.
     pub allow_hosts: Vec<String>,
     pub timeout: Duration,
     pub max_bytes: usize,
@@ -54,31 +55,37 @@ pub struct Fetched {
     pub body: Vec<u8>,
 }
 
+/// Two clients, because a resolver sees a host name but not the port: `strict` refuses every
+/// private address; `allowed` lets the allow-list's host names resolve to one, and dials only
+/// URLs whose host and port are on the list (checked per hop in [`Fetcher::get`]).
 #[derive(Clone)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    strict: reqwest::Client,
+    allowed: reqwest::Client,
     policy: FetchPolicy,
 }
 
 impl Fetcher {
     pub fn new(policy: FetchPolicy) -> crate::error::Result<Fetcher> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(policy.timeout)
-            .connect_timeout(policy.timeout)
-            .no_proxy()
-            .user_agent(concat!("AutoResume-companion/", env!("CARGO_PKG_VERSION")))
-            .dns_resolver(Arc::new(CheckedResolver {
-                allowed_names: policy
-                    .allow_hosts
-                    .iter()
-                    .filter_map(|entry| entry.rsplit_once(':'))
-                    .map(|(host, _)| host.to_ascii_lowercase())
-                    .collect(),
-            }))
-            .build()
-            .map_err(|e| Error::Internal(format!("http client: {e}")))?;
-        Ok(Fetcher { client, policy })
+        let names = policy
+            .allow_hosts
+            .iter()
+            .map(|entry| AllowEntry::parse(entry).host)
+            .collect();
+        Ok(Fetcher {
+            strict: client(&policy, Vec::new())?,
+            allowed: client(&policy, names)?,
+            policy,
+        })
+    }
+
+    /// The client that may dial `url`: the permissive one only for an allow-listed host:port.
+    fn client_for(&self, url: &Url) -> &reqwest::Client {
+        if on_allow_list(url, &self.policy.allow_hosts) {
+            &self.allowed
+        } else {
+            &self.strict
+        }
     }
 
     /// GETs `url`, following up to five redirects, each checked like the first URL.
@@ -86,7 +93,7 @@ impl Fetcher {
         let mut url = check_url(url, &self.policy.allow_hosts)?;
         for _ in 0..=MAX_REDIRECTS {
             let response = self
-                .client
+                .client_for(&url)
                 .get(url.clone())
                 .header(reqwest::header::ACCEPT, accept)
                 .send()
@@ -160,6 +167,21 @@ impl Fetcher {
     }
 }
 
+fn client(
+    policy: &FetchPolicy,
+    allowed_names: Vec<String>,
+) -> crate::error::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(policy.timeout)
+        .connect_timeout(policy.timeout)
+        .no_proxy()
+        .user_agent(concat!("AutoResume-companion/", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(Arc::new(CheckedResolver { allowed_names }))
+        .build()
+        .map_err(|e| Error::Internal(format!("http client: {e}")))
+}
+
 /// Keeps the refusal from the resolver a 4xx rather than a generic upstream failure.
 fn describe(url: &Url, error: &reqwest::Error) -> FetchError {
     let mut source: Option<&dyn std::error::Error> = Some(error);
@@ -181,7 +203,8 @@ struct RefusedAddress(String);
 
 /// Resolves a host name and refuses it when any of its addresses is not public.
 struct CheckedResolver {
-    /// Host names of the allow-list; the resolver does not see the port.
+    /// Host names of the allow-list; the resolver does not see the port, so only the client
+    /// that dials allow-listed host:port pairs has any.
     allowed_names: Vec<String>,
 }
 
@@ -192,11 +215,8 @@ impl Resolve for CheckedResolver {
         Box::pin(async move {
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if !allowed && let Some(bad) = addrs.iter().find(|a| is_forbidden(a.ip())) {
-                return Err(Box::new(RefusedAddress(format!(
-                    "{host} resolves to {}, a private or reserved address",
-                    bad.ip()
-                )))
+            if !allowed && addrs.iter().any(|a| is_forbidden(a.ip())) {
+                return Err(Box::new(RefusedAddress(resolves_privately(&host)))
                     as Box<dyn std::error::Error + Send + Sync>);
             }
             let addrs: Addrs = Box::new(addrs.into_iter());
@@ -252,11 +272,59 @@ pub fn check_url(raw: &str, allow_hosts: &[String]) -> Result<Url, FetchError> {
     Ok(url)
 }
 
+/// The refusal of a name: which internal address it resolved to is not the caller's business.
+fn resolves_privately(host: &str) -> String {
+    format!("{host} resolves to a private or reserved address and is not fetched")
+}
+
+/// One `fetch_allow_hosts` entry.
+struct AllowEntry {
+    /// Lowercase, an IPv6 address in brackets (as [`Url::host_str`] gives it).
+    host: String,
+    /// None for a bare host: the scheme's default port only.
+    port: Option<u16>,
+}
+
+impl AllowEntry {
+    fn parse(entry: &str) -> AllowEntry {
+        let entry = entry.trim().to_ascii_lowercase();
+        let split = match entry.rfind(':') {
+            // A colon inside brackets belongs to an IPv6 address.
+            Some(colon) if !entry[colon..].contains(']') => entry[colon + 1..]
+                .parse()
+                .ok()
+                .map(|port| (entry[..colon].to_owned(), port)),
+            _ => None,
+        };
+        match split {
+            Some((host, port)) => AllowEntry {
+                host,
+                port: Some(port),
+            },
+            None => AllowEntry {
+                host: entry,
+                port: None,
+            },
+        }
+    }
+
+    fn admits(&self, url: &Url) -> bool {
+        let host_matches = url
+            .host_str()
+            .is_some_and(|host| host.eq_ignore_ascii_case(&self.host));
+        // `Url::port` is None exactly when the URL uses its scheme's default port.
+        host_matches
+            && match self.port {
+                Some(port) => url.port_or_known_default() == Some(port),
+                None => url.port().is_none(),
+            }
+    }
+}
+
 fn on_allow_list(url: &Url, allow_hosts: &[String]) -> bool {
-    url.host_str().is_some_and(|host| {
-        let entry = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
-        allow_hosts.iter().any(|a| a.eq_ignore_ascii_case(&entry))
-    })
+    allow_hosts
+        .iter()
+        .any(|entry| AllowEntry::parse(entry).admits(url))
 }
 
 /// The addresses a URL passed by [`check_url`] resolves to, refused when one of them is not
@@ -277,13 +345,8 @@ pub async fn checked_addrs(
         .await
         .map_err(|_| FetchError::Upstream(format!("{host} could not be resolved")))?
         .collect();
-    if !on_allow_list(url, allow_hosts)
-        && let Some(bad) = addrs.iter().find(|a| is_forbidden(a.ip()))
-    {
-        return Err(FetchError::Refused(format!(
-            "{host} resolves to {}, a private or reserved address",
-            bad.ip()
-        )));
+    if !on_allow_list(url, allow_hosts) && addrs.iter().any(|a| is_forbidden(a.ip())) {
+        return Err(FetchError::Refused(resolves_privately(&host)));
     }
     Ok(addrs)
 }
@@ -334,128 +397,4 @@ fn is_forbidden_v6(ip: Ipv6Addr) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn refused(url: &str) -> bool {
-        refused_with(url, &[])
-    }
-
-    #[test]
-    fn other_schemes_are_refused() {
-        for url in [
-            "javascript:alert(1)",
-            "file:///etc/passwd",
-            "ftp://example.com/",
-            "data:text/html,hi",
-            "gopher://example.com/",
-            "not a url",
-            "",
-        ] {
-            assert!(refused(url), "{url}");
-        }
-    }
-
-    #[test]
-    fn literal_private_addresses_are_refused_in_every_spelling() {
-        for url in [
-            "http://127.0.0.1/",
-            "http://127.1/",
-            "http://0x7f.1/",
-            "http://0177.0.0.1/",
-            "http://2130706433/",
-            "http://0x7f000001/",
-            "http://0/",
-            "http://0.0.0.0:8080/",
-            "http://10.1.2.3/",
-            "http://172.16.0.1/",
-            "http://192.168.1.1/",
-            "http://169.254.169.254/latest/meta-data/",
-            "http://100.64.0.1/",
-            "http://100.127.255.254/",
-            "http://224.0.0.1/",
-            "http://255.255.255.255/",
-            "http://[::1]/",
-            "http://[::]/",
-            "http://[::ffff:127.0.0.1]/",
-            "http://[::ffff:169.254.169.254]/",
-            "http://[::127.0.0.1]/",
-            "http://[fd00:ec2::254]/",
-            "http://[fc00::1]/",
-            "http://[fe80::1]/",
-            "http://[ff02::1]/",
-            "http://[64:ff9b::7f00:1]/",
-            "http://[2002:7f00:1::]/",
-            "https://localhost/",
-            "https://api.localhost:8443/",
-            "http://LOCALHOST./",
-            "http://metadata.google.internal/computeMetadata/v1/",
-            "http://user:pass@example.com/",
-        ] {
-            assert!(refused(url), "{url}");
-        }
-    }
-
-    #[test]
-    fn public_addresses_and_names_pass() {
-        for url in [
-            "https://example.com/jobs/1",
-            "http://93.184.216.34/",
-            "http://100.128.0.1/",
-            "http://172.32.0.1/",
-            "https://[2606:4700::1111]/",
-            "https://boards-api.greenhouse.io/v1/boards/x/jobs",
-        ] {
-            assert!(check_url(url, &[]).is_ok(), "{url}");
-        }
-    }
-
-    #[test]
-    fn the_allow_list_lets_exactly_its_host_and_port_through() {
-        let allow = ["127.0.0.1:8080".to_owned(), "localhost:80".to_owned()];
-        assert!(check_url("http://127.0.0.1:8080/", &allow).is_ok());
-        assert!(check_url("http://localhost/", &allow).is_ok());
-        assert!(refused_with("http://127.0.0.1:8081/", &allow));
-        assert!(refused_with("http://127.0.0.2:8080/", &allow));
-        assert!(refused_with("javascript:alert(1)", &allow));
-        assert!(refused_with("file:///etc/passwd", &allow));
-    }
-
-    fn refused_with(url: &str, allow: &[String]) -> bool {
-        matches!(check_url(url, allow), Err(FetchError::Refused(_)))
-    }
-
-    #[tokio::test]
-    async fn names_resolving_to_loopback_are_refused_at_connect() {
-        let fetcher = Fetcher::new(FetchPolicy {
-            allow_hosts: Vec::new(),
-            timeout: Duration::from_secs(5),
-            max_bytes: 1024,
-        })
-        .expect("fetcher");
-        // check_url refuses `localhost` by name; the resolver must refuse it by address.
-        let name: Name = "localhost".parse().expect("name");
-        let resolved = CheckedResolver {
-            allowed_names: Vec::new(),
-        }
-        .resolve(name)
-        .await;
-        assert!(resolved.is_err());
-        // Through the client the refusal stays a refusal (a 4xx), not an upstream failure.
-        let url = Url::parse("http://localhost:9/").expect("url");
-        let error = fetcher
-            .client
-            .get(url.clone())
-            .send()
-            .await
-            .expect_err("refused");
-        assert!(
-            matches!(describe(&url, &error), FetchError::Refused(_)),
-            "{error:?}"
-        );
-        assert!(matches!(
-            fetcher.get("http://127.0.0.1:9/", "*/*").await,
-            Err(FetchError::Refused(_))
-        ));
-    }
-}
+mod tests;

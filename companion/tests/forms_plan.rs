@@ -29,6 +29,10 @@ fn profile_files(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 fn plan(page: &Path, extra: &[&str]) -> Run {
+    plan_with(page, extra, &[])
+}
+
+fn plan_with(page: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Run {
     let dir = tempfile::tempdir().expect("temp dir");
     let (resume, answers) = profile_files(dir.path());
     let output = Command::new(env!("CARGO_BIN_EXE_companion"))
@@ -41,6 +45,7 @@ fn plan(page: &Path, extra: &[&str]) -> Run {
         .arg("--resume-pdf")
         .args(extra)
         .env("COMPANION_DATA_DIR", dir.path())
+        .envs(env.iter().copied())
         // No companion.toml there: the defaults apply.
         .current_dir(dir.path())
         .output()
@@ -110,4 +115,69 @@ fn a_missing_page_is_a_clear_error() {
         "{}",
         run.stderr
     );
+}
+
+/// A stand-in for Chromium that prints `says` and how it was started, then closes its
+/// stderr and idles until the companion, seeing the end of that output, kills it (exiting at
+/// once would race the reading of its words). Its folder is open to the browser user, who
+/// runs it when the tests run as root.
+fn fake_chromium(dir: &Path, says: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("chromium");
+    let script = format!(
+        "#!/bin/sh\necho \"{says} uid=$(id -u) key=[$COMPANION_MASTER_KEY] args: $*\" >&2\nexec 2>&-\nexec tail -f /dev/null\n"
+    );
+    std::fs::write(&path, script).expect("fake chromium");
+    for (path, mode) in [(dir, 0o755), (path.as_path(), 0o755)] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+    path
+}
+
+#[test]
+fn chromium_runs_with_its_sandbox_never_as_root_and_without_the_companions_secrets() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let chromium = fake_chromium(dir.path(), "fake chromium:");
+    let page = repo().join("shared/tests/forms/pages/vendor_workable_like.html");
+    let key = "q2QGnd3nAWEbvjVKaB0uNu5y7bH0jTRBdTzZbTKb1Uo";
+    let run = plan_with(
+        &page,
+        &[],
+        &[
+            ("CHROMIUM_BIN", &chromium),
+            ("COMPANION_MASTER_KEY", Path::new(key)),
+        ],
+    );
+    assert!(!run.ok);
+    let said = run
+        .stderr
+        .split("fake chromium: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("Chromium's words are not in the error: {}", run.stderr));
+    assert!(!said.starts_with("uid=0 "), "Chromium ran as root: {said}");
+    assert!(
+        said.contains("key=[]"),
+        "Chromium got the master key: {said}"
+    );
+    assert!(!said.contains("no-sandbox"), "{said}");
+    assert!(said.contains("--user-data-dir="), "{said}");
+}
+
+#[test]
+fn a_sandbox_that_cannot_start_fails_the_plan_saying_why_and_how_to_fix_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let chromium = fake_chromium(
+        dir.path(),
+        "[1:1:FATAL:zygote_host_impl_linux.cc(128)] No usable sandbox!",
+    );
+    let page = repo().join("shared/tests/forms/pages/vendor_workable_like.html");
+    let run = plan_with(&page, &[], &[("CHROMIUM_BIN", &chromium)]);
+    assert!(!run.ok);
+    for words in [
+        "its sandbox could not start",
+        "never planned without it",
+        "user namespaces",
+    ] {
+        assert!(run.stderr.contains(words), "{words}: {}", run.stderr);
+    }
 }

@@ -79,6 +79,19 @@ ensure_chromium() {
   ok "chromium ${cv%%-*} + chromedriver ${dv%%-*}"
 }
 
+# The unprivileged system user a companion running as root starts Chromium as: Chromium's
+# sandbox does not start as root, and the companion never runs it without (the name is
+# companion/src/forms/browser/sandbox.rs's BROWSER_USER).
+ensure_browser_user() {
+  local user=autoresume-browser
+  if ! getent passwd "$user" >/dev/null; then
+    step "creating the system user $user (headless Chromium runs as it when the companion is root)…"
+    as_root useradd --system --user-group --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin "$user"
+  fi
+  ok "system user $user"
+}
+
 ensure_firefox() {
   local v
   v="$(deb_version firefox-esr)"

@@ -4,6 +4,7 @@
 //! proxy that is not there, so nothing the page names (an image on a private address, a
 //! refresh to the metadata service) is ever requested. Live pages are fetched beforehand by
 //! the SSRF-checked fetcher (`crate::fetch`), the one place that decides what may be reached.
+//! Chromium also keeps its sandbox, however it is started (`sandbox`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -18,10 +19,7 @@ use shared::forms::FormSnapshot;
 use super::SNAPSHOT_SCRIPT;
 use crate::error::{Error, Result};
 
-/// Chromium's path; `CHROMIUM_BIN` overrides it.
-fn executable() -> String {
-    std::env::var("CHROMIUM_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into())
-}
+mod sandbox;
 
 const PAGE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -61,11 +59,11 @@ pub async fn snapshot_html(html: &str, url: &str) -> Result<FormSnapshot> {
 }
 
 async fn in_browser(load: Load<'_>) -> Result<FormSnapshot> {
-    let profile = tempfile_dir()?;
+    let launch = sandbox::prepare()?;
     let config = BrowserConfig::builder()
-        .chrome_executable(executable())
-        .no_sandbox()
-        .user_data_dir(profile.path())
+        .chrome_executable(&launch.executable)
+        .user_data_dir(&launch.profile)
+        .envs(launch.env.iter().cloned())
         .window_size(1280, 900)
         // chromiumoxide adds the dashes: "--flag" here would reach Chromium as "----flag".
         .args([
@@ -82,18 +80,18 @@ async fn in_browser(load: Load<'_>) -> Result<FormSnapshot> {
         .arg(("proxy-bypass-list", "<-loopback>"))
         .build()
         .map_err(|e| Error::Internal(format!("headless Chromium: {e}")))?;
-    let (mut browser, mut handler) = Browser::launch(config).await.map_err(browser_error(
-        "could not start it (install chromium, or set CHROMIUM_BIN)",
-    ))?;
+    let (mut browser, mut handler) = Browser::launch(config)
+        .await
+        .map_err(|e| sandbox::launch_failed(&e, &launch))?;
     let driver = tokio::spawn(async move { while handler.next().await.is_some() {} });
-    let taken = tokio::time::timeout(PAGE_TIMEOUT, take(&browser, load)).await;
+    let taken = tokio::time::timeout(PAGE_TIMEOUT, take(&browser, load, launch.as_user)).await;
     let _ = browser.close().await;
     let _ = browser.wait().await;
     driver.abort();
     taken.map_err(|_| Error::Internal("headless Chromium: the page did not load in 30 s".into()))?
 }
 
-async fn take(browser: &Browser, load: Load<'_>) -> Result<FormSnapshot> {
+async fn take(browser: &Browser, load: Load<'_>, as_user: Option<&str>) -> Result<FormSnapshot> {
     let tab = browser
         .new_page("about:blank")
         .await
@@ -103,9 +101,12 @@ async fn take(browser: &Browser, load: Load<'_>) -> Result<FormSnapshot> {
         .map_err(browser_error("turning page scripts off"))?;
     match load {
         Load::File(url) => {
-            tab.goto(url)
-                .await
-                .map_err(browser_error("loading the page"))?;
+            tab.goto(url).await.map_err(|e| {
+                let hint = as_user
+                    .map(|user| format!(" (Chromium runs as {user}: the file and its folders must be readable by that user)"))
+                    .unwrap_or_default();
+                Error::Internal(format!("headless Chromium: loading the page: {e}{hint}"))
+            })?;
         }
         Load::Html(html) => {
             let frame = tab
@@ -131,30 +132,4 @@ async fn take(browser: &Browser, load: Load<'_>) -> Result<FormSnapshot> {
         .map_err(|e| Error::Internal(format!("headless Chromium: the snapshot: {e}")))?;
     serde_json::from_value(value)
         .map_err(|e| Error::Internal(format!("the snapshot script's answer: {e}")))
-}
-
-/// Chromium's profile for one run, deleted afterwards.
-fn tempfile_dir() -> Result<TempDir> {
-    let path = std::env::temp_dir().join(format!(
-        "companion-chromium-{}-{}",
-        std::process::id(),
-        uuid::Uuid::now_v7()
-    ));
-    std::fs::create_dir_all(&path)
-        .map_err(|e| Error::Internal(format!("Chromium profile folder: {e}")))?;
-    Ok(TempDir(path))
-}
-
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

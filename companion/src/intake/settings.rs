@@ -7,8 +7,9 @@ use crate::error::{Error, Result};
 const MAX_ENTRIES: usize = 200;
 const MAX_ENTRY_CHARS: usize = 200;
 
-/// Trims entries, drops empty ones and refuses what cannot be meant.
-pub fn validated(mut settings: IntakeSettings) -> Result<IntakeSettings> {
+/// Trims entries, drops empty ones and refuses what cannot be meant, a model endpoint the
+/// fetch rules refuse among them (its host name is checked again when it is called).
+pub fn validated(mut settings: IntakeSettings, allow_hosts: &[String]) -> Result<IntakeSettings> {
     for (name, list) in [
         ("locations", &mut settings.locations),
         ("titleInclude", &mut settings.title_include),
@@ -29,13 +30,8 @@ pub fn validated(mut settings: IntakeSettings) -> Result<IntakeSettings> {
     }
     let base_url = settings.model.base_url.trim().to_owned();
     if !base_url.is_empty() {
-        let parsed = url::Url::parse(&base_url)
+        crate::fetch::check_url(&base_url, allow_hosts)
             .map_err(|e| Error::BadRequest(format!("model.baseUrl: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::BadRequest(
-                "model.baseUrl must be http or https".into(),
-            ));
-        }
     }
     settings.model.base_url = base_url;
     settings.model.model = settings.model.model.trim().to_owned();

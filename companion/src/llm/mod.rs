@@ -1,6 +1,11 @@
 //! The one client for any OpenAI-compatible chat-completions endpoint (async-openai), used
-//! by every capability that asks a model. It decides which endpoint a user's calls go to (the
-//! model set in their intake settings) and dials it only where the fetch rules allow.
+//! by every capability that asks a model. It alone decides which endpoint and key a user's
+//! calls use: the endpoint the user set in their intake settings with the key they set for it
+//! (or none), else the operator's `model_base_url` with the operator's `model_api_key`, else
+//! no model. The operator's key never goes to a URL a user chose. Endpoints are dialled only
+//! where the fetch rules allow.
+
+pub mod keys;
 
 use std::time::Duration;
 
@@ -12,6 +17,7 @@ use async_openai::types::chat::{
 };
 use serde::Deserialize;
 use shared::api::ModelEndpoint;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -30,26 +36,23 @@ pub struct Model {
     model: String,
 }
 
+/// Where one user's calls go, and with which key.
+struct Route {
+    base_url: String,
+    model: String,
+    key: Zeroizing<String>,
+}
+
 impl Model {
-    /// The model the user set, or None when they set none.
+    /// The model the user's calls go to (see the module's note), or None when there is none.
     pub async fn for_user(state: &AppState, user_id: i64) -> Result<Option<Model>> {
-        let endpoint = match store::intake_settings::get(&state.store, user_id).await? {
-            Some(stored) => {
-                serde_json::from_str::<StoredSettings>(&stored)
-                    .map_err(|e| Error::Internal(format!("stored intake settings: {e}")))?
-                    .model
-            }
-            None => ModelEndpoint::default(),
-        };
-        if endpoint.base_url.is_empty() || endpoint.model.is_empty() {
+        let Some(route) = route(state, user_id).await? else {
             return Ok(None);
-        }
-        let client = client(state, &endpoint.base_url)
-            .await
-            .map_err(Error::BadRequest)?;
+        };
+        let client = client(state, &route).await.map_err(Error::BadRequest)?;
         Ok(Some(Model {
             client,
-            model: endpoint.model,
+            model: route.model,
         }))
     }
 
@@ -81,11 +84,47 @@ impl Model {
     }
 }
 
-/// A client for the endpoint, dialling only addresses the fetch rules allow (checked here and
-/// pinned, so a later DNS answer cannot differ) and following no redirects.
-async fn client(state: &AppState, base_url: &str) -> Result<Client<OpenAIConfig>, String> {
+async fn route(state: &AppState, user_id: i64) -> Result<Option<Route>> {
+    let own = match store::intake_settings::get(&state.store, user_id).await? {
+        Some(stored) => {
+            serde_json::from_str::<StoredSettings>(&stored)
+                .map_err(|e| Error::Internal(format!("stored intake settings: {e}")))?
+                .model
+        }
+        None => ModelEndpoint::default(),
+    };
     let config = &state.config;
-    let url = crate::fetch::check_url(base_url, &config.fetch_allow_hosts)
+    let route = if !own.base_url.is_empty() {
+        let key = keys::get(state, user_id, &own.base_url)
+            .await?
+            .map(|key| Zeroizing::new(String::from_utf8_lossy(&key).into_owned()))
+            .unwrap_or_default();
+        Route {
+            base_url: own.base_url,
+            model: own.model,
+            key,
+        }
+    } else if !config.model_base_url.is_empty() {
+        Route {
+            base_url: config.model_base_url.clone(),
+            model: if own.model.is_empty() {
+                config.model_name.clone()
+            } else {
+                own.model
+            },
+            key: Zeroizing::new(config.model_api_key.clone()),
+        }
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(route).filter(|r| !r.model.is_empty()))
+}
+
+/// A client for the route's endpoint, dialling only addresses the fetch rules allow (checked
+/// here and pinned, so a later DNS answer cannot differ) and following no redirects.
+async fn client(state: &AppState, route: &Route) -> Result<Client<OpenAIConfig>, String> {
+    let config = &state.config;
+    let url = crate::fetch::check_url(&route.base_url, &config.fetch_allow_hosts)
         .map_err(|e| format!("the model endpoint: {e}"))?;
     let addrs = crate::fetch::checked_addrs(&url, &config.fetch_allow_hosts)
         .await
@@ -104,6 +143,6 @@ async fn client(state: &AppState, base_url: &str) -> Result<Client<OpenAIConfig>
         .map_err(|e| format!("the model's http client: {e}"))?;
     let openai = OpenAIConfig::new()
         .with_api_base(url.as_str().trim_end_matches('/'))
-        .with_api_key(config.model_api_key.as_str());
+        .with_api_key(route.key.as_str());
     Ok(Client::with_config(openai).with_http_client(http))
 }

@@ -15,6 +15,7 @@ pub mod intake_settings;
 pub mod jobs;
 pub mod mail;
 pub mod mail_inbound;
+pub mod model_keys;
 pub mod pairing;
 pub mod postings;
 pub mod profile;
@@ -67,7 +68,7 @@ impl Store {
             ));
         };
         if backend == Backend::Sqlite {
-            create_sqlite_parent(url)?;
+            create_sqlite_file(url)?;
         }
         let options = AnyConnectOptions::from_str(url)
             .map_err(|e| Error::Config(format!("database_url: {e}")))?;
@@ -128,20 +129,37 @@ impl Store {
     }
 }
 
-fn create_sqlite_parent(url: &str) -> Result<()> {
+/// Creates the database's folder (0700) and file (0600) when they do not exist yet: the
+/// database holds wrapped keys, sealed cookie jars and mail, for no other local user to read.
+/// SQLite gives its -wal and -shm files the database file's mode. Existing ones are left as
+/// the operator set them.
+fn create_sqlite_file(url: &str) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::Config(format!("cannot create {}: {e}", parent.display())))?;
+    let path = std::path::Path::new(path);
+    let cannot = |what: &std::path::Path, e: std::io::Error| {
+        Error::Config(format!("cannot create {}: {e}", what.display()))
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)
+            .map_err(|e| cannot(parent, e))?;
     }
-    Ok(())
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(cannot(path, e)),
+        _ => Ok(()),
+    }
 }
 
 /// Unix milliseconds now.

@@ -30,3 +30,32 @@ fn the_example_config_is_complete_and_matches_the_defaults() {
         "every value in companion.example.toml is the default"
     );
 }
+
+/// The data folder and the SQLite database hold wrapped keys, jars and mail: a fresh start
+/// makes them readable by the companion's user alone, and SQLite's side files follow.
+#[tokio::test]
+async fn a_fresh_data_folder_and_database_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().expect("temp dir");
+    let data = parent.path().join("fresh/data");
+    let app = crate::helpers::TestApp::spawn_with(|config| {
+        config.data_dir = data.clone();
+        // The default: SQLite in the data folder, whichever database the suite runs on.
+        config.database_url = String::new();
+    })
+    .await;
+    app.create_user("alice").await;
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(&data), 0o700, "the data folder");
+    let database = data.join("companion.db");
+    assert_eq!(mode(&database), 0o600, "the database");
+    let wal = data.join("companion.db-wal");
+    assert!(wal.exists(), "SQLite runs in WAL mode");
+    assert_eq!(mode(&wal), 0o600, "the WAL");
+}

@@ -40,6 +40,8 @@ pub struct Site {
     corpus: Option<PathBuf>,
     beacons: Arc<AtomicUsize>,
     prompts: Arc<Mutex<Vec<Value>>>,
+    /// The `Authorization` header of every model call (empty when none was sent).
+    pub authorizations: Arc<Mutex<Vec<String>>>,
     model_fails: Arc<AtomicBool>,
     late_page_ready: Arc<AtomicBool>,
 }
@@ -55,6 +57,11 @@ async fn form(State(site): State<Site>, Path(name): Path<String>) -> impl IntoRe
     }
 }
 
+/// A form with one free-text question no stored answer covers: a draft for the model.
+const ESSAY: &str = r#"<!doctype html><html><body><form>
+<label for="bug">Describe a hard bug you fixed.</label><textarea id="bug" name="bug" required></textarea>
+</form></body></html>"#;
+
 /// A page naming this site's own beacon every way a page can make a browser fetch.
 fn trap(addr: SocketAddr) -> String {
     format!(
@@ -68,7 +75,19 @@ fn trap(addr: SocketAddr) -> String {
     )
 }
 
-async fn model(State(site): State<Site>, Json(body): Json<Value>) -> impl IntoResponse {
+async fn model(
+    State(site): State<Site>,
+    headers: axum::http::HeaderMap,
+    Json(body): Json<Value>,
+) -> impl IntoResponse {
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    site.authorizations
+        .lock()
+        .expect("authorizations")
+        .push(authorization.to_owned());
     site.prompts.lock().expect("prompts").push(body);
     if site.model_fails.load(Ordering::SeqCst) {
         return (
@@ -93,7 +112,7 @@ async fn model(State(site): State<Site>, Json(body): Json<Value>) -> impl IntoRe
     .into_response()
 }
 
-async fn start(corpus: Option<PathBuf>) -> (SocketAddr, Site) {
+pub async fn start(corpus: Option<PathBuf>) -> (SocketAddr, Site) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -106,6 +125,7 @@ async fn start(corpus: Option<PathBuf>) -> (SocketAddr, Site) {
     let router = Router::new()
         .route("/forms/{name}", get(form))
         .route("/trap", get(move || async move { Html(trap(addr)) }))
+        .route("/essay", get(|| async { Html(ESSAY) }))
         .route(
             "/beacon",
             get(move || async move {
@@ -147,7 +167,7 @@ pub struct Alice {
 }
 
 impl Alice {
-    async fn call(
+    pub async fn call(
         &self,
         app: &TestApp,
         method: Method,
@@ -163,7 +183,7 @@ impl Alice {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    async fn propose(&self, app: &TestApp, url: &str) -> i64 {
+    pub async fn propose(&self, app: &TestApp, url: &str) -> i64 {
         let (status, request) = self
             .call(
                 app,
@@ -181,7 +201,7 @@ impl Alice {
         self.call(app, Method::POST, &path, Some(json!({}))).await
     }
 
-    async fn request(&self, app: &TestApp, id: i64) -> Value {
+    pub async fn request(&self, app: &TestApp, id: i64) -> Value {
         let (status, request) = self
             .call(
                 app,
@@ -197,7 +217,7 @@ impl Alice {
 
 /// The test profile of the planner's own tests, plus a stored answer about salary that must
 /// not reach the model.
-async fn alice_with_profile(app: &TestApp) -> Alice {
+pub async fn alice_with_profile(app: &TestApp) -> Alice {
     let user = app.create_user("alice").await;
     let token = app.pair(user.id, "Chrome").await.token;
     let alice = Alice {

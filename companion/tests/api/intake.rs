@@ -409,7 +409,7 @@ async fn settings_are_validated_and_drive_the_match_step() {
         "companyBlocklist": [" Globex ", ""],
         "salaryFloor": 100000,
         "titleExclude": ["manager"],
-        "model": {"baseUrl": "http://127.0.0.1:11434/v1", "model": "llama3"}
+        "model": {"baseUrl": "https://models.example/v1", "model": "llama3"}
     }))
     .await
     .expect("put");

@@ -34,6 +34,7 @@ mod mail_inbox;
 mod mail_once;
 mod master_key;
 mod metrics;
+mod model_keys;
 mod pairing;
 mod pipeline;
 mod profile;

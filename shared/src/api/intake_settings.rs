@@ -21,8 +21,8 @@ pub struct IntakeSettings {
     pub title_exclude: Vec<String>,
     /// Companies never applied to (case-insensitive, exact name).
     pub company_blocklist: Vec<String>,
-    /// An OpenAI-compatible endpoint for later steps (embeddings, answers). The API key is
-    /// not kept here: it comes from the companion's configuration.
+    /// The user's own OpenAI-compatible endpoint (drafts of free-text answers today), with
+    /// their own API key; empty: the companion's model, if its operator configured one.
     pub model: ModelEndpoint,
 }
 
@@ -41,12 +41,34 @@ impl Default for IntakeSettings {
     }
 }
 
-/// An OpenAI-compatible endpoint and model, as a user sets it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// An OpenAI-compatible endpoint and model, as a user sets it. The companion's own API key
+/// never goes to an endpoint a user names: theirs gets the key they set here, or none.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct ModelEndpoint {
-    /// e.g. `http://127.0.0.1:11434/v1`; empty: none.
+    /// e.g. `http://127.0.0.1:11434/v1`; empty: the companion's model.
     pub base_url: String,
+    /// The model's name; empty with an empty `baseUrl`: the companion's default.
     pub model: String,
+    /// Write-only: the API key for `baseUrl`, stored wrapped and never returned. Absent or
+    /// null keeps the stored key (while `baseUrl` stays the same); `""` forgets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(write_only))]
+    pub api_key: Option<String>,
+    /// Read-only: whether a key is stored for this `baseUrl` (ignored when sent).
+    #[cfg_attr(feature = "openapi", schema(read_only))]
+    pub api_key_set: bool,
+}
+
+impl std::fmt::Debug for ModelEndpoint {
+    // The key is a secret: a logged value must not carry it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelEndpoint")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("api_key", &self.api_key.as_ref().map(|_| "****"))
+            .field("api_key_set", &self.api_key_set)
+            .finish()
+    }
 }

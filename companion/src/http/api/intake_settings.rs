@@ -1,12 +1,15 @@
-//! `/api/v1/settings/intake`: the match step's filters and the model endpoint.
+//! `/api/v1/settings/intake`: the match step's filters and the model endpoint, with the
+//! user's own key for it (write-only: answers say only whether one is set).
 
 use axum::Json;
 use axum::extract::State;
 use shared::api::{IntakeSettings, Problem};
+use zeroize::Zeroizing;
 
 use crate::error::Result;
 use crate::http::auth::Principal;
 use crate::intake::{self, settings};
+use crate::llm;
 use crate::state::AppState;
 use crate::store::{self, now_ms};
 
@@ -20,9 +23,17 @@ pub async fn get(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Json<IntakeSettings>> {
-    Ok(Json(
-        intake::load_settings(&state, principal.user_id()).await?,
-    ))
+    Ok(Json(load(&state, principal.user_id()).await?))
+}
+
+/// The stored settings and whether a key is set for their endpoint; the dashboard shows
+/// them through here too.
+pub async fn load(state: &AppState, user_id: i64) -> Result<IntakeSettings> {
+    let mut settings = intake::load_settings(state, user_id).await?;
+    settings.model.api_key = None;
+    settings.model.api_key_set =
+        llm::keys::is_set(state, user_id, &settings.model.base_url).await?;
+    Ok(settings)
 }
 
 /// Replace the caller's intake settings; they apply to postings saved from now on.
@@ -44,15 +55,27 @@ pub async fn put(
     Ok(Json(settings))
 }
 
-/// Validates and stores; the dashboard form saves through here too.
+/// Validates and stores; the dashboard form saves through here too. The key goes to
+/// `llm::keys` alone, never into the settings document.
 pub async fn save(
     state: &AppState,
     user_id: i64,
     settings: IntakeSettings,
 ) -> Result<IntakeSettings> {
-    let settings = settings::validated(settings)?;
+    let mut settings = settings::validated(settings, &state.config.fetch_allow_hosts)?;
+    let key = settings.model.api_key.take().map(Zeroizing::new);
+    llm::keys::check(&settings.model.base_url, key.as_deref().map(String::as_str))?;
+    settings.model.api_key_set = false;
     let value = serde_json::to_value(&settings)
         .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
     store::intake_settings::put(&state.store, user_id, &value, now_ms()).await?;
-    Ok(settings)
+    let base_url = settings.model.base_url.clone();
+    llm::keys::update(
+        state,
+        user_id,
+        &base_url,
+        key.as_deref().map(String::as_str),
+    )
+    .await?;
+    load(state, user_id).await
 }

@@ -193,6 +193,8 @@ struct SettingsPage {
     csrf_token: String,
     nav: &'static str,
     settings: SettingsView,
+    /// Whether users without an endpoint of their own get the operator's.
+    operator_model: bool,
     watchlist: Vec<WatchView>,
     notice: String,
     error: String,
@@ -209,6 +211,7 @@ struct SettingsView {
     company_blocklist: String,
     model_base_url: String,
     model_name: String,
+    model_key_set: bool,
 }
 
 impl From<IntakeSettings> for SettingsView {
@@ -223,6 +226,7 @@ impl From<IntakeSettings> for SettingsView {
             company_blocklist: s.company_blocklist.join("\n"),
             model_base_url: s.model.base_url,
             model_name: s.model.model,
+            model_key_set: s.model.api_key_set,
         }
     }
 }
@@ -253,10 +257,11 @@ async fn settings_page(
     notice: &str,
     error: String,
 ) -> Result<SettingsPage> {
-    let settings = intake::load_settings(state, me.user.id).await?;
+    let settings = crate::http::api::intake_settings::load(state, me.user.id).await?;
     let watchlist = store::watchlist::list(&state.store, me.user.id).await?;
     Ok(SettingsPage {
         settings: settings.into(),
+        operator_model: !state.config.model_base_url.is_empty(),
         watchlist: watchlist
             .into_iter()
             .map(|w| WatchInfo::from(w).into())
@@ -291,6 +296,10 @@ pub struct SettingsForm {
     model_base_url: String,
     #[serde(default)]
     model_name: String,
+    /// Empty: keep the stored key.
+    #[serde(default)]
+    model_api_key: String,
+    model_api_key_clear: Option<String>,
 }
 
 pub async fn save_settings(
@@ -321,6 +330,12 @@ pub async fn save_settings(
                 model: ModelEndpoint {
                     base_url: form.model_base_url,
                     model: form.model_name,
+                    api_key: if form.model_api_key_clear.is_some() {
+                        Some(String::new())
+                    } else {
+                        Some(form.model_api_key).filter(|k| !k.trim().is_empty())
+                    },
+                    api_key_set: false,
                 },
             };
             crate::http::api::intake_settings::save(&state, me.user.id, settings).await
