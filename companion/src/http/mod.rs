@@ -3,7 +3,7 @@
 mod api;
 mod assets;
 pub mod auth;
-mod bodies;
+pub mod bodies;
 pub mod guard;
 mod pages;
 pub mod problem;

@@ -29,6 +29,7 @@ mod login;
 mod mail_effects;
 mod mail_inbound;
 mod mail_inbox;
+mod mail_limits;
 mod master_key;
 mod metrics;
 mod pairing;
