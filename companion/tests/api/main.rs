@@ -30,6 +30,7 @@ mod mail_effects;
 mod mail_inbound;
 mod mail_inbox;
 mod mail_limits;
+mod mail_memory;
 mod master_key;
 mod metrics;
 mod pairing;
