@@ -20,11 +20,13 @@ pub const AT_ONCE: usize = 4;
 #[derive(Clone)]
 pub struct LargeBodies(Arc<Semaphore>);
 
-impl LargeBodies {
-    pub fn new() -> LargeBodies {
+impl Default for LargeBodies {
+    fn default() -> LargeBodies {
         LargeBodies(Arc::new(Semaphore::new(AT_ONCE)))
     }
+}
 
+impl LargeBodies {
     /// A permit held while the body is read and stored; 503 when all are taken. Not waited
     /// for: a slow sender holding its permit must not queue the others behind it.
     pub fn admit(&self) -> Result<OwnedSemaphorePermit> {

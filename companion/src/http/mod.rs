@@ -337,7 +337,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/jobs.js", get(assets::jobs_script))
         .fallback(not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
-        .layer(Extension(bodies::LargeBodies::new()))
+        .layer(Extension(bodies::LargeBodies::default()))
         .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
         .layer(middleware::from_fn(guard::refuse_query_tokens))
         .layer(middleware::from_fn_with_state(
