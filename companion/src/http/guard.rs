@@ -228,10 +228,11 @@ pub async fn limit_body(State(state): State<AppState>, request: Request, next: N
     let response = next.run(Request::from_parts(parts, body)).await;
     // An extractor that hit the limit while the body streamed in answers in plain text; the
     // caller gets what a declared length over the limit gets.
-    let bare = !response
+    // Pages that render their own 413 (HTML) and our problem bodies are left alone.
+    let bare = response
         .headers()
         .get(CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && bare {
         return super::too_large(&state.config, &path).into_response();
     }
