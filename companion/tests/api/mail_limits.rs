@@ -247,3 +247,55 @@ async fn a_message_over_the_limit_gets_one_answer_however_it_arrives() {
     }
     assert_eq!(stored(&app, alice).await, 0);
 }
+
+/// The Inbox page's upload says the same, on its page, whether the message was just over or
+/// the form streamed past the route's limit.
+#[tokio::test]
+async fn the_inbox_upload_gives_the_same_answer() {
+    const LIMIT: usize = 4096;
+    let app = TestApp::spawn_with(|config| config.mail_max_bytes = LIMIT).await;
+    let (alice, _) = inbound_user(&app, "alice").await;
+    let browser = app.login("alice").await;
+    let upload_url = app.url(&format!(
+        "/dashboard/inbox/upload?csrf_token={}",
+        browser.csrf
+    ));
+    let mut message = b"From: a@example.com\r\nSubject: big\r\n\r\n".to_vec();
+    message.resize(LIMIT + 1, b'x');
+    let far_over = vec![b'x'; 2 * 1024 * 1024];
+    // A streamed part has no length, so the form goes chunked and the limit is hit reading it.
+    let streamed = reqwest::Body::wrap_stream(futures_util::stream::iter(
+        far_over
+            .chunks(64 * 1024)
+            .map(|chunk| Ok::<_, std::io::Error>(chunk.to_vec()))
+            .collect::<Vec<_>>(),
+    ));
+    for (how, part) in [
+        ("just over", reqwest::multipart::Part::bytes(message)),
+        (
+            "streamed past the limit",
+            reqwest::multipart::Part::stream(streamed),
+        ),
+    ] {
+        let form = reqwest::multipart::Form::new().part("file", part.file_name("big.eml"));
+        let page = browser
+            .write(reqwest::Method::POST, &upload_url)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(page.status(), 413, "{how}");
+        assert!(
+            page.headers()["content-type"]
+                .to_str()
+                .is_ok_and(|t| t.starts_with("text/html")),
+            "{how}: the Inbox page, not a problem document"
+        );
+        let html = page.text().await.expect("html");
+        assert!(
+            html.contains(&format!("the message is larger than {LIMIT} bytes")),
+            "{how}: {html}"
+        );
+    }
+    assert_eq!(stored(&app, alice).await, 0);
+}
