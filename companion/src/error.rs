@@ -42,6 +42,9 @@ pub enum Error {
         detail: String,
         errors: Vec<shared::profile::FieldError>,
     },
+    /// Too much work of this kind is in flight (large bodies being read); try again shortly.
+    #[error("{0}")]
+    Busy(String),
     #[error("too many attempts; wait a minute and try again")]
     TooManyRequests,
     #[error(
@@ -79,6 +82,7 @@ impl Error {
         !matches!(
             self,
             Error::Upstream(_)
+                | Error::Busy(_)
                 | Error::Config(_)
                 | Error::Database(_)
                 | Error::Migrate(_)

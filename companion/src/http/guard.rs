@@ -4,15 +4,14 @@
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, ORIGIN};
-use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use shared::api::Problem;
 
 use super::auth::{bearer_token, device, session, session_cookie};
 use crate::auth::tokens::{self, DEVICE_TOKEN_PREFIX};
 use crate::error::Error;
-use crate::http::problem::problem_response;
+use crate::http::problem::{problem_response, status_problem};
 use crate::state::AppState;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -211,7 +210,7 @@ fn too_large(limit: usize) -> Response {
     Error::TooLarge(format!("the body is larger than {limit} bytes")).into_response()
 }
 
-/// Caps request bodies at `max_body_bytes`, or at the resume PDF limit on its upload
+/// Caps request bodies at `max_body_bytes`, or at the resume PDF or mail limit on their
 /// routes: a declared length over the cap is refused at once, a streamed body is cut off.
 pub async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let limit = super::body_limit(&state.config, request.uri().path());
@@ -221,11 +220,23 @@ pub async fn limit_body(State(state): State<AppState>, request: Request, next: N
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX)) {
-        return too_large(limit);
+        return super::too_large(&state.config, request.uri().path()).into_response();
     }
+    let path = request.uri().path().to_owned();
     let (parts, body) = request.into_parts();
     let body = Body::new(http_body_util::Limited::new(body, limit));
-    next.run(Request::from_parts(parts, body)).await
+    let response = next.run(Request::from_parts(parts, body)).await;
+    // An extractor that hit the limit while the body streamed in answers in plain text; the
+    // caller gets what a declared length over the limit gets.
+    // Pages that render their own 413 (HTML) and our problem bodies are left alone.
+    let bare = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && bare {
+        return super::too_large(&state.config, &path).into_response();
+    }
+    response
 }
 
 /// Extractor rejections, 404s, 405s and body-limit errors come as plain text from axum and
@@ -255,13 +266,7 @@ pub async fn problem_bodies(request: Request, next: Next) -> Response {
     } else {
         text.trim().to_owned()
     };
-    let mut rewritten = problem_response(&Problem {
-        kind: format!("urn:autoresume:problem:http-{}", status.as_u16()),
-        title: status.canonical_reason().unwrap_or("Error").to_owned(),
-        status: status.as_u16(),
-        detail,
-        errors: Vec::new(),
-    });
+    let mut rewritten = problem_response(&status_problem(status, detail));
     // Keep headers such as Allow on a 405.
     for (name, value) in parts.headers.iter() {
         if name != CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {

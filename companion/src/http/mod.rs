@@ -3,6 +3,7 @@
 mod api;
 mod assets;
 pub mod auth;
+pub mod bodies;
 pub mod guard;
 mod pages;
 pub mod problem;
@@ -17,7 +18,7 @@ use axum::http::header::{
     X_FRAME_OPTIONS,
 };
 use axum::routing::{get, post};
-use axum::{Json, middleware};
+use axum::{Extension, Json, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -116,26 +117,49 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// What a route's body holds, as far as its size is concerned.
+enum Holds {
+    Other,
+    ResumePdf,
+    Mail,
+}
+
+fn holds(path: &str) -> Holds {
+    if matches!(
+        path,
+        "/api/v1/profile/resume-pdf" | pages::profile::RESUME_PDF_UPLOAD
+    ) {
+        Holds::ResumePdf
+    } else if path == "/api/v1/mail"
+        || path == pages::inbox::UPLOAD
+        || path.starts_with("/api/v1/inbound/")
+    {
+        Holds::Mail
+    } else {
+        Holds::Other
+    }
+}
+
 /// The largest body a route takes: resume PDF uploads and whole mail messages may be
 /// larger than the rest (with room for the multipart form or JSON around them).
 pub fn body_limit(config: &crate::config::Config, path: &str) -> usize {
-    let takes_resume_pdf = matches!(
-        path,
-        "/api/v1/profile/resume-pdf" | pages::profile::RESUME_PDF_UPLOAD
-    );
-    let takes_mail = path == "/api/v1/mail"
-        || path == pages::inbox::UPLOAD
-        || path.starts_with("/api/v1/inbound/");
-    if takes_resume_pdf {
-        config
-            .max_body_bytes
-            .max(config.resume_pdf_max_bytes.saturating_add(64 * 1024))
-    } else if takes_mail {
-        config
-            .max_body_bytes
-            .max(config.mail_max_bytes.saturating_add(64 * 1024))
-    } else {
-        config.max_body_bytes
+    let envelope = |content: usize| config.max_body_bytes.max(content.saturating_add(64 * 1024));
+    match holds(path) {
+        Holds::ResumePdf => envelope(config.resume_pdf_max_bytes),
+        Holds::Mail => envelope(config.mail_max_bytes),
+        Holds::Other => config.max_body_bytes,
+    }
+}
+
+/// The refusal of a body over [`body_limit`]: on mail routes the same as a message over
+/// `mail_max_bytes`, so that a caller sees one answer however far over it is.
+pub fn too_large(config: &crate::config::Config, path: &str) -> Error {
+    match holds(path) {
+        Holds::Mail => crate::mail::too_large(config.mail_max_bytes),
+        Holds::ResumePdf | Holds::Other => Error::TooLarge(format!(
+            "the body is larger than {} bytes",
+            body_limit(config, path)
+        )),
     }
 }
 
@@ -312,16 +336,8 @@ pub fn router(state: AppState) -> Router {
         .route("/static/live.js", get(assets::live_script))
         .route("/static/jobs.js", get(assets::jobs_script))
         .fallback(not_found)
-        .method_not_allowed_fallback(|| async {
-            let status = axum::http::StatusCode::METHOD_NOT_ALLOWED;
-            problem::problem_response(&shared::api::Problem {
-                kind: "urn:autoresume:problem:bad-request".into(),
-                title: status.canonical_reason().unwrap_or("Error").into(),
-                status: status.as_u16(),
-                detail: "method not allowed on this route".into(),
-                errors: Vec::new(),
-            })
-        })
+        .method_not_allowed_fallback(problem::method_not_allowed)
+        .layer(Extension(bodies::LargeBodies::default()))
         .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
         .layer(middleware::from_fn(guard::refuse_query_tokens))
         .layer(middleware::from_fn_with_state(

@@ -22,39 +22,52 @@ pub fn status(error: &Error) -> StatusCode {
         Error::Unprocessable(_) | Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         Error::Upstream(_) => StatusCode::BAD_GATEWAY,
+        Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
         Error::Config(_) | Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
             StatusCode::INTERNAL_SERVER_ERROR
         }
     }
 }
 
+/// The problem type of a status, for errors the framework produces (a 405, a body cut off
+/// by its limit) and for ours alike, so a client sees one type per kind of refusal.
+fn status_slug(status: StatusCode) -> Option<&'static str> {
+    Some(match status {
+        StatusCode::BAD_REQUEST => "bad-request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
+        StatusCode::TOO_MANY_REQUESTS => "rate-limited",
+        StatusCode::BAD_GATEWAY => "upstream",
+        StatusCode::SERVICE_UNAVAILABLE => "busy",
+        _ => return None,
+    })
+}
+
 fn slug(error: &Error) -> &'static str {
     match error {
-        Error::BadRequest(_)
-        | Error::Unprocessable(_)
-        | Error::TooLarge(_)
-        | Error::UnsupportedMediaType(_)
-        | Error::NotVerified(_)
-        | Error::Upstream(_) => "bad-request",
-        Error::Unauthorized => "unauthorized",
         Error::TokenRevoked => "token-revoked",
         Error::PairingCodeInvalid => "pairing-code-invalid",
-        Error::Forbidden(_) => "forbidden",
-        Error::NotFound => "not-found",
-        Error::Conflict(_) => "conflict",
+        // A provider's webhook failed its check: not a user who should log in again.
+        Error::NotVerified(_) => "not-verified",
         Error::Invalid { .. } => "invalid",
         Error::StaleVersion { .. } => "stale-version",
-        Error::TooManyRequests => "rate-limited",
         Error::HostNotAllowed => "host-not-allowed",
         Error::Config(_) | Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
             "internal"
         }
+        other => status_slug(status(other)).unwrap_or("bad-request"),
     }
 }
 
 pub fn problem(error: &Error) -> Problem {
     let status = status(error);
-    let detail = if status.is_server_error() {
+    let detail = if status.is_server_error() && !matches!(error, Error::Busy(_)) {
         "the companion hit an internal error; its log has the details".to_owned()
     } else {
         error.to_string()
@@ -63,7 +76,7 @@ pub fn problem(error: &Error) -> Problem {
         Error::Unauthorized => problem_types::UNAUTHORIZED.to_owned(),
         Error::TokenRevoked => problem_types::TOKEN_REVOKED.to_owned(),
         Error::PairingCodeInvalid => problem_types::PAIRING_CODE_INVALID.to_owned(),
-        other => format!("urn:autoresume:problem:{}", slug(other)),
+        other => kind(slug(other)),
     };
     Problem {
         kind,
@@ -75,6 +88,31 @@ pub fn problem(error: &Error) -> Problem {
             _ => Vec::new(),
         },
     }
+}
+
+fn kind(slug: &str) -> String {
+    format!("urn:autoresume:problem:{slug}")
+}
+
+/// A problem for a bare status (framework errors: 405, extractor rejections, limits), typed
+/// like our own errors of that status.
+pub fn status_problem(status: StatusCode, detail: String) -> Problem {
+    let slug = status_slug(status).map_or_else(|| format!("http-{}", status.as_u16()), Into::into);
+    Problem {
+        kind: kind(&slug),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail,
+        errors: Vec::new(),
+    }
+}
+
+/// The answer to a method a route does not have.
+pub async fn method_not_allowed() -> Response {
+    problem_response(&status_problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed on this route".into(),
+    ))
 }
 
 /// Writes a problem body; used by [`Error`] and by middleware that rewrites bare framework errors.
@@ -89,9 +127,21 @@ pub fn problem_response(problem: &Problem) -> Response {
         .into_response()
 }
 
+/// How long a caller turned away with 503 should wait; mail providers retry on their own.
+const RETRY_AFTER_SECS: &str = "5";
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = status(&self);
+        if let Error::Busy(_) = self {
+            tracing::warn!(error = %self, "request turned away");
+            let mut response = problem_response(&problem(&self));
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from_static(RETRY_AFTER_SECS),
+            );
+            return response;
+        }
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
@@ -140,6 +190,7 @@ mod tests {
             Error::UnsupportedMediaType(String::new()),
             Error::NotVerified(String::new()),
             Error::Upstream(String::new()),
+            Error::Busy(String::new()),
             Error::TooManyRequests,
             Error::HostNotAllowed,
             Error::Config(String::new()),

@@ -19,6 +19,12 @@ pub type Fields = Vec<(String, Vec<u8>)>;
 #[error("{0}")]
 pub struct Malformed(pub String);
 
+/// Takes a field out, so a raw message is moved rather than copied.
+fn take(fields: &mut Fields, name: &str) -> Option<Vec<u8>> {
+    let at = fields.iter().position(|(n, _)| n == name)?;
+    Some(fields.swap_remove(at).1)
+}
+
 fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a [u8]> {
     fields
         .iter()
@@ -103,10 +109,11 @@ fn header_block(block: &str) -> Vec<(String, String)> {
 
 /// SendGrid Inbound Parse: the raw `email` field ("post raw MIME"), else the parsed
 /// fields (`headers`, `text`, `html` in the charsets `charsets` names).
-pub fn sendgrid(fields: &Fields) -> Result<Vec<u8>, Malformed> {
-    if let Some(raw) = field(fields, "email") {
-        return Ok(raw.to_vec());
+pub fn sendgrid(mut fields: Fields) -> Result<Vec<u8>, Malformed> {
+    if let Some(raw) = take(&mut fields, "email") {
+        return Ok(raw);
     }
+    let fields = &fields;
     let headers = field_text(fields, "headers").ok_or_else(|| {
         Malformed("neither an `email` nor a `headers` field: not an Inbound Parse post".into())
     })?;
@@ -173,10 +180,11 @@ impl MailgunSignature {
 
 /// A Mailgun route post: `body-mime` on `mime` routes, else the parsed fields
 /// (`message-headers` as JSON pairs, `body-plain`, `body-html`, all UTF-8).
-pub fn mailgun(fields: &Fields) -> Result<Vec<u8>, Malformed> {
-    if let Some(raw) = field(fields, "body-mime") {
-        return Ok(raw.to_vec());
+pub fn mailgun(mut fields: Fields) -> Result<Vec<u8>, Malformed> {
+    if let Some(raw) = take(&mut fields, "body-mime") {
+        return Ok(raw);
     }
+    let fields = &fields;
     let headers: Vec<(String, String)> = field(fields, "message-headers")
         .and_then(|h| serde_json::from_slice(h).ok())
         .ok_or_else(|| {
@@ -205,14 +213,18 @@ fn address(full: &serde_json::Value) -> Option<String> {
 
 /// Postmark inbound JSON: `RawEmail` when the server includes it, else the message put
 /// back together from `FromFull`, `To`, `Cc`, `Subject`, `Date`, `Headers` and the bodies.
-pub fn postmark(body: &[u8]) -> Result<Vec<u8>, Malformed> {
-    let json: serde_json::Value = serde_json::from_slice(body)
+pub fn postmark(body: Vec<u8>) -> Result<Vec<u8>, Malformed> {
+    let mut json: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| Malformed(format!("not Postmark inbound JSON: {e}")))?;
+    // The post is parsed once; only what was taken from it is held from here on.
+    drop(body);
     if !json.is_object() {
         return Err(Malformed("not Postmark inbound JSON: not an object".into()));
     }
-    if let Some(raw) = json["RawEmail"].as_str().filter(|r| !r.is_empty()) {
-        return Ok(raw.as_bytes().to_vec());
+    if let serde_json::Value::String(raw) = json["RawEmail"].take()
+        && !raw.is_empty()
+    {
+        return Ok(raw.into_bytes());
     }
     let mut headers = Vec::new();
     let from = address(&json["FromFull"]).or_else(|| json["From"].as_str().map(str::to_owned));
@@ -295,13 +307,13 @@ mod tests {
             ("text".into(), b"Caf\xe9 interview on Monday".to_vec()),
             ("charsets".into(), br#"{"text":"iso-8859-1"}"#.to_vec()),
         ];
-        let raw = sendgrid(&fields).expect("composed");
+        let raw = sendgrid(fields).expect("composed");
         let mail = shared::mail::parse(&raw).expect("parsed");
         assert_eq!(mail.subject.as_deref(), Some("Your application"));
         assert_eq!(mail.from_address.as_deref(), Some("jobs@acme.example"));
         assert!(mail.body.contains("Café interview"), "{}", mail.body);
         assert_eq!(
-            sendgrid(&vec![("to".into(), b"x".to_vec())]),
+            sendgrid(vec![("to".into(), b"x".to_vec())]),
             Err(Malformed(
                 "neither an `email` nor a `headers` field: not an Inbound Parse post".into()
             ))
@@ -314,13 +326,14 @@ mod tests {
             br#"{"FromFull": {"Email": "talent@globex.example", "Name": "Globex Talent"},
                  "To": "me@example.com", "Subject": "Interview invitation",
                  "Headers": [{"Name": "Message-ID", "Value": "<abc@globex>"}],
-                 "TextBody": "We would like to invite you to an interview."}"#,
+                 "TextBody": "We would like to invite you to an interview."}"#
+                .to_vec(),
         )
         .expect("composed");
         let mail = shared::mail::parse(&raw).expect("parsed");
         assert_eq!(mail.from_name.as_deref(), Some("Globex Talent"));
         assert_eq!(mail.message_id.as_deref(), Some("abc@globex"));
-        assert!(postmark(b"[1, 2]").is_err());
-        assert!(postmark(b"{}").is_err());
+        assert!(postmark(b"[1, 2]".to_vec()).is_err());
+        assert!(postmark(b"{}".to_vec()).is_err());
     }
 }

@@ -338,9 +338,7 @@ pub async fn accept(
 ) -> Result<Received> {
     let limit = state.config.mail_max_bytes;
     if raw.len() > limit {
-        return Err(Error::TooLarge(format!(
-            "the message is larger than {limit} bytes"
-        )));
+        return Err(super::too_large(limit));
     }
     // A provider's post was verified, so even broken MIME is kept; a user's upload that is
     // not a message at all is better refused while they can still pick the right file.

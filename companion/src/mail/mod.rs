@@ -12,6 +12,12 @@ use shared::mail::Classifier;
 use crate::config::Config;
 use crate::error::{Error, Result};
 
+/// The refusal of a message over `mail_max_bytes`: one type and detail whether the limit
+/// was hit by the declared length, while the body streamed in, or by the message in it.
+pub fn too_large(limit: usize) -> Error {
+    Error::TooLarge(format!("the message is larger than {limit} bytes"))
+}
+
 /// The built-in rules, extended by the file `mail_rules_path` names (if any).
 pub fn classifier(config: &Config) -> Result<Classifier> {
     let extra = if config.mail_rules_path.is_empty() {

@@ -38,7 +38,11 @@ async fn malformed_json_wrong_type_and_oversized_bodies() {
         .body("code")
         .send()
         .await;
-    assert_problem(wrong_type.expect("request"), 415).await;
+    let wrong_type = assert_problem(wrong_type.expect("request"), 415).await;
+    assert_eq!(
+        wrong_type["type"],
+        "urn:autoresume:problem:unsupported-media-type"
+    );
 
     let unknown_field = client
         .post(&pair)
@@ -57,7 +61,32 @@ async fn malformed_json_wrong_type_and_oversized_bodies() {
         .body(huge)
         .send()
         .await;
-    assert_problem(oversized.expect("request"), 413).await;
+    let oversized = assert_problem(oversized.expect("request"), 413).await;
+    assert_eq!(
+        oversized["type"],
+        "urn:autoresume:problem:payload-too-large"
+    );
+    assert_eq!(oversized["detail"], "the body is larger than 4096 bytes");
+}
+
+/// A client that sends JSON to the raw-message upload means another route.
+#[tokio::test]
+async fn a_json_body_is_not_a_message_to_upload() {
+    let app = TestApp::spawn().await;
+    let alice = app.create_user("alice").await;
+    let token = app.pair(alice.id, "Chrome").await.token;
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/mail"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"raw": "From: a@example.com"}))
+        .send()
+        .await
+        .expect("request");
+    let problem = assert_problem(response, 415).await;
+    assert_eq!(
+        problem["type"],
+        "urn:autoresume:problem:unsupported-media-type"
+    );
 }
 
 #[tokio::test]
@@ -73,7 +102,7 @@ async fn unknown_routes_and_methods() {
         404,
     )
     .await;
-    assert_problem(
+    let wrong_method = assert_problem(
         client
             .put(app.url("/api/v1/pair"))
             .send()
@@ -82,6 +111,10 @@ async fn unknown_routes_and_methods() {
         405,
     )
     .await;
+    assert_eq!(
+        wrong_method["type"],
+        "urn:autoresume:problem:method-not-allowed"
+    );
 }
 
 #[tokio::test]

@@ -31,6 +31,8 @@ mod mail_crash;
 mod mail_effects;
 mod mail_inbound;
 mod mail_inbox;
+mod mail_limits;
+mod mail_memory;
 mod mail_once;
 mod master_key;
 mod metrics;

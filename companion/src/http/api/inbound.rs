@@ -1,15 +1,17 @@
 //! `/api/v1/inbound/{secret}/…`: the mail providers' webhooks. No session: the secret in
 //! the URL picks the user. Verify, store raw, answer 200; the `mail.classify` job reads
-//! the message later. Anything refused is refused before a byte is stored.
+//! the message later. Anything refused is refused before a byte is stored, and an unknown
+//! secret (or Postmark's basic auth) before a byte of the body is read.
 
-use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::{Extension, Json};
 use shared::api::{Problem, Received};
 
 use crate::error::{Error, Result};
+use crate::http::bodies::{self, LargeBodies};
 use crate::mail::credentials;
 use crate::mail::inbound::{self, Fields, Malformed};
 use crate::mail::messages::{Source, accept};
@@ -41,45 +43,70 @@ fn percent_decode(input: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The fields of a `multipart/form-data` or `application/x-www-form-urlencoded` body.
-pub async fn form_fields(headers: &HeaderMap, body: Bytes) -> Result<Fields> {
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if content_type.starts_with("application/x-www-form-urlencoded") {
-        return Ok(body
-            .split(|&b| b == b'&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (name, value) = match pair.iter().position(|&b| b == b'=') {
-                    Some(at) => (&pair[..at], &pair[at + 1..]),
-                    None => (pair, &[][..]),
-                };
-                (
-                    String::from_utf8_lossy(&percent_decode(name)).into_owned(),
-                    percent_decode(value),
-                )
-            })
-            .collect());
+/// How a form post is encoded, known from its headers before a byte of it is read.
+enum Form {
+    UrlEncoded,
+    Multipart { boundary: String },
+}
+
+impl Form {
+    fn of(headers: &HeaderMap) -> Result<Form> {
+        let content_type = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if content_type.starts_with("application/x-www-form-urlencoded") {
+            return Ok(Form::UrlEncoded);
+        }
+        if !content_type.starts_with("multipart/form-data") {
+            return Err(Error::UnsupportedMediaType(
+                "send multipart/form-data or application/x-www-form-urlencoded".into(),
+            ));
+        }
+        let boundary = multer::parse_boundary(content_type)
+            .map_err(|e| Error::BadRequest(format!("malformed multipart: {e}")))?;
+        Ok(Form::Multipart { boundary })
     }
-    if !content_type.starts_with("multipart/form-data") {
-        return Err(Error::UnsupportedMediaType(
-            "send multipart/form-data or application/x-www-form-urlencoded".into(),
-        ));
+
+    /// The form's fields. A multipart post is parsed as it streams in, so only its fields
+    /// are held, each once.
+    async fn fields(self, state: &AppState, body: Body) -> Result<Fields> {
+        let boundary = match self {
+            Form::UrlEncoded => {
+                let body = bodies::read(body, &state.config).await?;
+                return Ok(body
+                    .split(|&b| b == b'&')
+                    .filter(|pair| !pair.is_empty())
+                    .map(|pair| {
+                        let (name, value) = match pair.iter().position(|&b| b == b'=') {
+                            Some(at) => (&pair[..at], &pair[at + 1..]),
+                            None => (pair, &[][..]),
+                        };
+                        (
+                            String::from_utf8_lossy(&percent_decode(name)).into_owned(),
+                            percent_decode(value),
+                        )
+                    })
+                    .collect());
+            }
+            Form::Multipart { boundary } => boundary,
+        };
+        let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
+        let broken = |e: multer::Error| {
+            if bodies::over_limit(&e) {
+                crate::mail::too_large(state.config.mail_max_bytes)
+            } else {
+                Error::BadRequest(format!("malformed multipart: {e}"))
+            }
+        };
+        let mut fields = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(broken)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(broken)?;
+            fields.push((name, Vec::from(bytes)));
+        }
+        Ok(fields)
     }
-    let boundary = multer::parse_boundary(content_type)
-        .map_err(|e| Error::BadRequest(format!("malformed multipart: {e}")))?;
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut multipart = multer::Multipart::new(stream, boundary);
-    let mut fields = Vec::new();
-    let broken = |e: multer::Error| Error::BadRequest(format!("malformed multipart: {e}"));
-    while let Some(field) = multipart.next_field().await.map_err(broken)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(broken)?;
-        fields.push((name, bytes.to_vec()));
-    }
-    Ok(fields)
 }
 
 /// SendGrid Inbound Parse, in either mode ("post raw MIME" or parsed).
@@ -92,16 +119,20 @@ pub async fn form_fields(headers: &HeaderMap, body: Bytes) -> Result<Fields> {
         (status = 401, description = "Unknown inbound secret", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than mail_max_bytes", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a form post", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many large messages arriving at once; retry after Retry-After seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn sendgrid(
     State(state): State<AppState>,
+    Extension(large): Extension<LargeBodies>,
     Path(secret): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<Received>> {
     let owner = credentials::owner(&state, &secret).await?;
-    let fields = form_fields(&headers, body).await?;
-    let raw = inbound::sendgrid(&fields).map_err(malformed)?;
+    let form = Form::of(&headers)?;
+    let _reading = large.admit()?;
+    let fields = form.fields(&state, body).await?;
+    let raw = inbound::sendgrid(fields).map_err(malformed)?;
     Ok(Json(
         accept(&state, owner.user_id, Source::Sendgrid, &raw).await?,
     ))
@@ -109,14 +140,17 @@ pub async fn sendgrid(
 
 async fn mailgun_post(
     state: &AppState,
+    large: &LargeBodies,
     secret: &str,
     headers: &HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<Received>> {
     let owner = credentials::owner(state, secret).await?;
-    let fields = form_fields(headers, body).await?;
+    let form = Form::of(headers)?;
+    let _reading = large.admit()?;
+    let fields = form.fields(state, body).await?;
     credentials::verify_mailgun(state, &owner, &fields).await?;
-    let raw = inbound::mailgun(&fields).map_err(malformed)?;
+    let raw = inbound::mailgun(fields).map_err(malformed)?;
     Ok(Json(
         accept(state, owner.user_id, Source::Mailgun, &raw).await?,
     ))
@@ -132,14 +166,16 @@ async fn mailgun_post(
         (status = 401, description = "Unknown secret, bad signature, expired timestamp or replayed token", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than mail_max_bytes", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a form post", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many large messages arriving at once; retry after Retry-After seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn mailgun(
     State(state): State<AppState>,
+    Extension(large): Extension<LargeBodies>,
     Path(secret): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<Received>> {
-    mailgun_post(&state, &secret, &headers, body).await
+    mailgun_post(&state, &large, &secret, &headers, body).await
 }
 
 /// A Mailgun route forwarding to a URL ending in `mime`: the raw message in `body-mime`.
@@ -152,14 +188,16 @@ pub async fn mailgun(
         (status = 401, description = "Unknown secret, bad signature, expired timestamp or replayed token", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than mail_max_bytes", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a form post", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many large messages arriving at once; retry after Retry-After seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn mailgun_mime(
     State(state): State<AppState>,
+    Extension(large): Extension<LargeBodies>,
     Path(secret): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<Received>> {
-    mailgun_post(&state, &secret, &headers, body).await
+    mailgun_post(&state, &large, &secret, &headers, body).await
 }
 
 /// Postmark's inbound webhook: JSON, with basic auth in the URL you give Postmark.
@@ -171,17 +209,21 @@ pub async fn mailgun_mime(
         (status = 400, description = "Not Postmark inbound JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown secret or wrong basic auth", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than mail_max_bytes", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many large messages arriving at once; retry after Retry-After seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn postmark(
     State(state): State<AppState>,
+    Extension(large): Extension<LargeBodies>,
     Path(secret): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<Received>> {
     let owner = credentials::owner(&state, &secret).await?;
     let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
     credentials::check_postmark(&owner, authorization)?;
-    let raw = inbound::postmark(&body).map_err(malformed)?;
+    let _reading = large.admit()?;
+    let body = bodies::read(body, &state.config).await?;
+    let raw = inbound::postmark(body).map_err(malformed)?;
     Ok(Json(
         accept(&state, owner.user_id, Source::Postmark, &raw).await?,
     ))

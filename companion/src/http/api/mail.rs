@@ -1,14 +1,16 @@
 //! `/api/v1/mail`: upload a raw message, list and read the caller's mail, classify again.
 
-use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::{Extension, Json};
 use shared::api::{MailMessage, MailQuery, Problem, Queued, Received};
 
 use crate::http::auth::Principal;
+use crate::http::bodies::{self, LargeBodies};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::mail::messages::{self, Source};
 use crate::state::AppState;
 
@@ -21,19 +23,51 @@ use crate::state::AppState;
         (status = 400, description = "Empty, or not a message (no header lines)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token or session", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than mail_max_bytes", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a raw message (a JSON or form body, say)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many large messages arriving at once; retry after Retry-After seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn upload(
     State(state): State<AppState>,
+    Extension(large): Extension<LargeBodies>,
     principal: Principal,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<(StatusCode, Json<Received>)> {
-    let received = messages::accept(&state, principal.user_id(), Source::Upload, &body).await?;
+    refuse_non_messages(&headers)?;
+    let _reading = large.admit()?;
+    let raw = bodies::read(body, &state.config).await?;
+    let received = messages::accept(&state, principal.user_id(), Source::Upload, &raw).await?;
     let status = if received.duplicate {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
     Ok((status, Json(received)))
+}
+
+/// The media types a raw message arrives as (or none: `curl --data-binary`).
+const MESSAGE_TYPES: [&str; 3] = ["message/rfc822", "application/octet-stream", "text/plain"];
+
+/// A JSON or form body is a client that means another route, not a message to store.
+fn refuse_non_messages(headers: &HeaderMap) -> Result<()> {
+    let Some(content_type) = headers.get(CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let essence = content_type
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if MESSAGE_TYPES.contains(&essence.as_str()) {
+        Ok(())
+    } else {
+        Err(Error::UnsupportedMediaType(
+            "send the raw message as message/rfc822 (an .eml file's bytes)".into(),
+        ))
+    }
 }
 
 /// The caller's mail, newest first.

@@ -4,11 +4,11 @@
 //! sandboxed frame served with its own CSP that loads nothing from anywhere.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_FRAME_OPTIONS};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use serde::Deserialize;
 use shared::api::{MailMessage, UserInfo};
 use shared::mail::Category;
@@ -16,6 +16,7 @@ use shared::mail::Category;
 use super::{DashboardUser, ago, render, render_with};
 
 use crate::error::{Error, Result};
+use crate::http::bodies::LargeBodies;
 use crate::http::problem;
 use crate::mail::credentials::{self, FreshCredentials};
 use crate::mail::messages::{self, Source};
@@ -204,11 +205,15 @@ pub async fn mailgun_key(
     }
 }
 
-async fn uploaded(mut multipart: Multipart) -> Result<Vec<u8>> {
-    let unreadable = crate::http::problem::unreadable_multipart;
+async fn uploaded(state: &AppState, mut multipart: Multipart) -> Result<Vec<u8>> {
+    // Cut off by the route's limit: the refusal of a message over `mail_max_bytes`.
+    let unreadable = |error| match problem::unreadable_multipart(error) {
+        Error::TooLarge(_) => crate::mail::too_large(state.config.mail_max_bytes),
+        other => other,
+    };
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some("file") {
-            return Ok(field.bytes().await.map_err(unreadable)?.to_vec());
+            return Ok(Vec::from(field.bytes().await.map_err(unreadable)?));
         }
     }
     Err(Error::BadRequest("choose an .eml file".into()))
@@ -216,12 +221,16 @@ async fn uploaded(mut multipart: Multipart) -> Result<Vec<u8>> {
 
 pub async fn upload(
     State(state): State<AppState>,
+    Extension(large): Extension<LargeBodies>,
     me: DashboardUser,
     multipart: Multipart,
 ) -> Result<Response> {
-    let result = match uploaded(multipart).await {
-        Ok(raw) => messages::accept(&state, me.user.id, Source::Upload, &raw).await,
-        Err(error) => Err(error),
+    let result = match large.admit() {
+        Ok(_reading) => match uploaded(&state, multipart).await {
+            Ok(raw) => messages::accept(&state, me.user.id, Source::Upload, &raw).await,
+            Err(error) => Err(error),
+        },
+        Err(busy) => Err(busy),
     };
     match result {
         Ok(received) if received.duplicate => {
@@ -239,7 +248,9 @@ pub async fn upload(
         Ok(received) => {
             Ok(Redirect::to(&format!("/dashboard/inbox/{}", received.id)).into_response())
         }
-        Err(error) if problem::status(&error).is_client_error() => {
+        Err(error)
+            if problem::status(&error).is_client_error() || matches!(error, Error::Busy(_)) =>
+        {
             let status = problem::status(&error);
             inbox(
                 &state,
