@@ -39,8 +39,7 @@ RUN scripts/setup --for run \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/companion companion \
- && mkdir -p /data \
- && chown companion:companion /data
+ && install -d -m 0700 -o companion -g companion /data
 
 USER 10001:10001
 WORKDIR /home/companion
