@@ -209,14 +209,7 @@ async fn health_readiness_metrics_and_openapi() {
         metrics.contains("companion_http_requests_total"),
         "{metrics}"
     );
-    let spec: serde_json::Value = client
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .expect("spec")
-        .json()
-        .await
-        .expect("json");
+    let spec = app.openapi().await;
     let paths: Vec<&str> = spec["paths"]
         .as_object()
         .expect("paths")

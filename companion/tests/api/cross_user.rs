@@ -57,12 +57,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
     let bob = app.pair(bob_user.id, "Bob's Firefox").await;
     let bob_browser = app.login("bob").await;
 
-    let spec: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json"))
-        .await
-        .expect("spec")
-        .json()
-        .await
-        .expect("json");
+    let spec = app.openapi().await;
     let mut operations = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("path item").keys() {

@@ -35,21 +35,7 @@ async fn user_b_cannot_reach_user_a_through_dashboard_routes_with_ids() {
     // No workers: A's own queued jobs would otherwise add rows while B's requests run.
     let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let alice = seed_alice(&app).await;
-    let tables = companion::store::account::user_tables(&app.state.store)
-        .await
-        .expect("tables");
-    let count_rows = || async {
-        let mut counts = Vec::new();
-        for table in &tables {
-            let count =
-                companion::store::account::count_rows(&app.state.store, table, alice.user.id)
-                    .await
-                    .expect("count");
-            counts.push((table.clone(), count));
-        }
-        counts
-    };
-    let before = count_rows().await;
+    let before = app.row_counts(alice.user.id).await;
     app.create_user("bob").await;
     let bob = app.login("bob").await;
 
@@ -113,6 +99,10 @@ async fn user_b_cannot_reach_user_a_through_dashboard_routes_with_ids() {
         }
     }
 
-    assert_eq!(count_rows().await, before, "B's requests changed A's rows");
+    assert_eq!(
+        app.row_counts(alice.user.id).await,
+        before,
+        "B's requests changed A's rows"
+    );
     assert_alice_untouched(&app, &alice).await;
 }

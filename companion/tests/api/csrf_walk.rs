@@ -57,28 +57,9 @@ async fn every_cookie_write_without_the_csrf_token_is_refused() {
     // No workers: queued jobs would otherwise add rows while the requests run.
     let app = TestApp::spawn_with(|c| c.workers = 0).await;
     let alice = seed_alice(&app).await;
-    let tables = companion::store::account::user_tables(&app.state.store)
-        .await
-        .expect("tables");
-    let count_rows = || async {
-        let mut counts = Vec::new();
-        for table in &tables {
-            let count =
-                companion::store::account::count_rows(&app.state.store, table, alice.user.id)
-                    .await
-                    .expect("count");
-            counts.push((table.clone(), count));
-        }
-        counts
-    };
     let browser = app.login("alice").await;
-    let before = count_rows().await;
-    let spec: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json"))
-        .await
-        .expect("spec")
-        .json()
-        .await
-        .expect("json");
+    let before = app.row_counts(alice.user.id).await;
+    let spec = app.openapi().await;
 
     let mut writes = openapi_writes(&spec);
     let api_count = writes.len();
@@ -133,5 +114,9 @@ async fn every_cookie_write_without_the_csrf_token_is_refused() {
         walked += 1;
     }
     assert!(walked >= 40, "{walked} writes walked");
-    assert_eq!(count_rows().await, before, "a refused write changed rows");
+    assert_eq!(
+        app.row_counts(alice.user.id).await,
+        before,
+        "a refused write changed rows"
+    );
 }

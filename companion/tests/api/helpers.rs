@@ -86,6 +86,34 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The served OpenAPI document: tests that walk every operation read it, so a route
+    /// added later is walked too.
+    pub async fn openapi(&self) -> serde_json::Value {
+        reqwest::get(self.url("/api/v1/openapi.json"))
+            .await
+            .expect("spec")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// How many rows each per-user table holds for `user_id`: equal before and after means
+    /// nothing of that user's changed.
+    pub async fn row_counts(&self, user_id: i64) -> Vec<(String, i64)> {
+        let store = &self.state.store;
+        let mut counts = Vec::new();
+        for table in companion::store::account::user_tables(store)
+            .await
+            .expect("tables")
+        {
+            let count = companion::store::account::count_rows(store, &table, user_id)
+                .await
+                .expect("count");
+            counts.push((table, count));
+        }
+        counts
+    }
+
     /// Stops the server and waits until it has; open streams must end for this to return.
     /// Returns the data folder, which lives until the caller drops it.
     pub async fn shutdown(mut self) -> Option<tempfile::TempDir> {

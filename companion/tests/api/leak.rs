@@ -119,14 +119,7 @@ async fn a_planted_cookie_value_appears_nowhere_the_companion_writes() {
     let events = read_sse_until(stream, |text| text.contains("vault.rotated")).await;
     // Every GET of the API, so a route added later is searched too (ids that are not
     // alice's answer 404, which is searched as well).
-    let spec: serde_json::Value = client
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .expect("spec")
-        .json()
-        .await
-        .expect("json");
+    let spec = app.openapi().await;
     let mut answers = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         if item.get("get").is_none() || path == "/api/v1/events" {
