@@ -69,7 +69,7 @@
       try {
         target = document.querySelector(outcome.selector);
       } catch {
-        // A selector the page's markup no longer parses: nothing to scroll to.
+        // A selector this browser cannot parse throws: then there is nothing to scroll to.
       }
       target?.scrollIntoView({ block: 'center', behavior: 'smooth' });
       target?.focus({ preventScroll: true });
