@@ -1,10 +1,12 @@
 // The in-tab assist, service-worker side: snapshot the tab's form, plan it with the WASM
 // planner from the profile the companion keeps (fetched here with the token, which never
-// reaches the page), then let extension/assist.js fill the planned answers and show its panel.
+// reaches the page), then let extension/form-fill.js fill the planned answers and
+// extension/assist.js show its panel.
 import * as api from './api.js';
 import { ext } from './ext.js';
 
 const SNAPSHOT_FILE = 'form-snapshot.js';
+const FILL_FILE = 'form-fill.js';
 const ASSIST_FILE = 'assist.js';
 // A page that builds its form after `load` (single-page ATS sites) gets this long to show it.
 const FORM_WAIT_MS = 10000;
@@ -132,7 +134,7 @@ export async function assistTab(core, saved, tabId, { request = null, waitForFor
   const needsPdf = !blockers.length && fields.some((f) => f.value?.kind === 'file');
   const resume = needsPdf && pdf ? { name: pdf.name, base64: base64(pdf.bytes) } : null;
   const fillStarted = performance.now();
-  await inject(tabId, { files: [ASSIST_FILE] });
+  await inject(tabId, { files: [FILL_FILE, ASSIST_FILE] });
   const outcomes = await inject(tabId, {
     func: (job) => globalThis.autoresumeAssist.fill(job),
     args: [{ fields, resume, blockers }],

@@ -13,7 +13,7 @@ const FIXTURES = join(root, 'tests', 'e2e', 'fixtures');
 export const REACT_FORM_DIR = join(root, 'tests', 'output', 'react-form');
 export const RESUME_NAME = 'ada-lovelace.pdf';
 // The smallest file the companion accepts as a PDF.
-const RESUME_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+export const RESUME_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
 // Saved pages stay the static DOM they were saved as (their scripts would only fail to reach
 // their servers) and load nothing from elsewhere; no form of theirs can post anywhere.
@@ -123,6 +123,26 @@ export async function pairedPopup(context, extensionId, companion, user) {
   await popup.locator('#status-text', { hasText: 'Connected' }).waitFor();
   return popup;
 }
+
+/**
+ * The React form's state (#state, what it would submit) once the test profile is filled in:
+ * the combobox, radios, checkbox and file taken, the question without an answer and the
+ * hidden honeypot left empty, nothing submitted.
+ */
+export const REACT_FILLED = Object.freeze({
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.org',
+  phone: '+1 415 555 0100',
+  linkedin: 'https://www.linkedin.com/in/adalovelace',
+  country: { value: 'united-states', label: 'United States' },
+  sponsorship: 'no',
+  authorized: true,
+  whyUs: '',
+  resume: { name: RESUME_NAME, size: RESUME_PDF.length, type: 'application/pdf' },
+  website: '',
+  submitted: 0,
+});
 
 /** Every control's state, to compare before and after a fill. */
 export function controlStates() {
