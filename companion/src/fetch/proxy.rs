@@ -137,7 +137,10 @@ impl EgressProxy {
             ("force-webrtc-ip-handling-policy", policy),
             // Chromium's own resolver answers nothing (prefetching included): names travel to
             // the proxy, which resolves and checks them.
-            ("host-resolver-rules", "MAP * ~NOTFOUND".to_owned()),
+            (
+                "host-resolver-rules",
+                "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".to_owned(),
+            ),
         ]
     }
 }
