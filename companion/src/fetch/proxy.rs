@@ -185,7 +185,7 @@ async fn serve(mut client: TcpStream, shared: &Shared) {
     else {
         return answer(&mut client, "400 Bad Request", "no host").await;
     };
-    let upstream = match dial(shared, &request.url, host, port).await {
+    let mut upstream = match dial(shared, &request.url, host, port).await {
         Ok(upstream) => upstream,
         Err(FetchError::Refused(reason)) => {
             shared.refuse(host, port, &reason);
@@ -195,7 +195,6 @@ async fn serve(mut client: TcpStream, shared: &Shared) {
             return answer(&mut client, "502 Bad Gateway", &reason).await;
         }
     };
-    let mut upstream = upstream;
     let started = if request.tunnel {
         client
             .write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n")
