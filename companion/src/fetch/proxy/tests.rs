@@ -101,7 +101,7 @@ async fn loopback_is_reached_only_at_an_allow_listed_host_and_port() {
         .send()
         .await
         .expect("an answer");
-    assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN);
+    assert_eq!(response.status().as_u16(), 403);
     assert!(!other.reached());
     assert!(refused(&open, "127.0.0.1", other.port));
     assert!(!refused(&open, "127.0.0.1", target.port));
@@ -129,7 +129,7 @@ async fn names_of_this_machine_are_refused_on_the_web_ports() {
             .send()
             .await
             .expect("an answer");
-        assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN, "{name}");
+        assert_eq!(response.status().as_u16(), 403, "{name}");
     }
 }
 
@@ -208,7 +208,7 @@ async fn the_metadata_service_and_private_answers_are_never_dialled() {
         .send()
         .await
         .expect("an answer");
-    assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN);
+    assert_eq!(response.status().as_u16(), 403);
     let (status, _) = tunnel(&proxy, "169.254.169.254:443").await;
     assert!(status.starts_with("HTTP/1.1 403"), "{status}");
     // One private answer among public ones is enough to refuse the name.
@@ -254,7 +254,7 @@ async fn a_public_name_is_resolved_once_and_dialled_at_the_address_checked() {
         .send()
         .await
         .expect("an answer");
-    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.text().await.expect("body"),
         "GET /apply?id=7 HTTP/1.1"
