@@ -248,15 +248,8 @@ pub fn check_url(raw: &str, allow_hosts: &[String]) -> Result<Url, FetchError> {
         Some(Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
         Some(Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
         Some(Host::Domain(domain)) => {
-            let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-            if !allowed
-                && (domain == "localhost"
-                    || domain.ends_with(".localhost")
-                    || domain == "metadata.google.internal")
-            {
-                return Err(FetchError::Refused(format!(
-                    "{domain} is a local name and is not fetched"
-                )));
+            if !allowed && is_local_name(domain) {
+                return Err(local_name(domain));
             }
             None
         }
@@ -275,6 +268,47 @@ pub fn check_url(raw: &str, allow_hosts: &[String]) -> Result<Url, FetchError> {
 /// The refusal of a name: which internal address it resolved to is not the caller's business.
 fn resolves_privately(host: &str) -> String {
     format!("{host} resolves to a private or reserved address and is not fetched")
+}
+
+/// Names that mean this machine or a cloud metadata service, whatever DNS says.
+fn is_local_name(domain: &str) -> bool {
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    domain == "localhost" || domain.ends_with(".localhost") || domain == "metadata.google.internal"
+}
+
+fn local_name(domain: &str) -> FetchError {
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    FetchError::Refused(format!("{domain} is a local name and is not fetched"))
+}
+
+/// The ports the egress proxy dials without an allow-list entry, and those a bare entry opens.
+const WEB_PORTS: [u16; 2] = [80, 443];
+
+/// Whether the egress proxy (`proxy`) may dial `ip`, one address `host` resolved to, for a
+/// connection to `host:port` (`host` spelt as [`Url::host_str`] gives it): an allow-listed
+/// host and port always; otherwise only the web ports of a public address under a name that
+/// is not local. The reason of a refusal never names `ip`.
+pub fn dial_allowed(
+    host: &str,
+    port: u16,
+    ip: IpAddr,
+    allow_hosts: &[String],
+) -> Result<(), FetchError> {
+    if allow_listed(host, port, &WEB_PORTS, allow_hosts) {
+        return Ok(());
+    }
+    if !WEB_PORTS.contains(&port) {
+        return Err(FetchError::Refused(format!(
+            "port {port} of {host} is not allowed (only 80 and 443, or an allow-listed host:port)"
+        )));
+    }
+    if is_local_name(host) {
+        return Err(local_name(host));
+    }
+    if is_forbidden(ip) {
+        return Err(FetchError::Refused(resolves_privately(host)));
+    }
+    Ok(())
 }
 
 /// One `fetch_allow_hosts` entry.
@@ -308,23 +342,30 @@ impl AllowEntry {
         }
     }
 
-    fn admits(&self, url: &Url) -> bool {
-        let host_matches = url
-            .host_str()
-            .is_some_and(|host| host.eq_ignore_ascii_case(&self.host));
-        // `Url::port` is None exactly when the URL uses its scheme's default port.
-        host_matches
+    /// Whether the entry names `host` and `port`; a bare entry admits the `bare_ports`.
+    fn admits(&self, host: &str, port: u16, bare_ports: &[u16]) -> bool {
+        host.eq_ignore_ascii_case(&self.host)
             && match self.port {
-                Some(port) => url.port_or_known_default() == Some(port),
-                None => url.port().is_none(),
+                Some(entry_port) => entry_port == port,
+                None => bare_ports.contains(&port),
             }
     }
 }
 
-fn on_allow_list(url: &Url, allow_hosts: &[String]) -> bool {
+fn allow_listed(host: &str, port: u16, bare_ports: &[u16], allow_hosts: &[String]) -> bool {
     allow_hosts
         .iter()
-        .any(|entry| AllowEntry::parse(entry).admits(url))
+        .any(|entry| AllowEntry::parse(entry).admits(host, port, bare_ports))
+}
+
+fn on_allow_list(url: &Url, allow_hosts: &[String]) -> bool {
+    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+        return false;
+    };
+    // A bare entry opens the URL's own scheme's default port only, which is exactly when
+    // `Url::port` is None.
+    let bare_ports: &[u16] = if url.port().is_none() { &[port] } else { &[] };
+    allow_listed(host, port, bare_ports, allow_hosts)
 }
 
 /// The addresses a URL passed by [`check_url`] resolves to, refused when one of them is not
@@ -395,6 +436,8 @@ fn is_forbidden_v6(ip: Ipv6Addr) -> bool {
         // IPv4-compatible ::a.b.c.d (deprecated but still routed by some stacks)
         || (segments[..6].iter().all(|s| *s == 0))
 }
+
+pub mod proxy;
 
 #[cfg(test)]
 mod tests;

@@ -98,7 +98,7 @@ fn bare_and_bracketed_entries_name_their_ports() {
 
 /// This machine's name, when it resolves to a private or loopback address (most hosts
 /// file or container set-ups; the one the test machine uses).
-async fn private_hostname() -> Option<(String, IpAddr)> {
+pub(super) async fn private_hostname() -> Option<(String, IpAddr)> {
     let name = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
     let name = name.trim().to_ascii_lowercase();
     let ip = tokio::net::lookup_host((name.as_str(), 0))
