@@ -135,6 +135,8 @@ impl EgressProxy {
             // the first name, older builds the second.
             ("webrtc-ip-handling-policy", policy.clone()),
             ("force-webrtc-ip-handling-policy", policy),
+            // QUIC is UDP, which an HTTP proxy does not carry.
+            ("disable-quic", String::new()),
             // Chromium's own resolver answers nothing (prefetching included): names travel to
             // the proxy, which resolves and checks them.
             (
