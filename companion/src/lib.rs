@@ -4,12 +4,14 @@
 //! `app` (wiring) → `http` (routes, API, dashboard) → capabilities (`account`, `users`,
 //! `pairing`, `profile`, `intake`, `approvals`, `forms`, `mail`, `llm`; each registers its own
 //! job kinds) → `jobs` (the runner) → `state` → `vault` → `events` → `store` (all SQL) →
-//! `config` → `fetch`, `auth` → `error`.
+//! `config` → `browser` (sandboxed headless Chromium) → `fetch`, `auth` → `error`.
 
 pub mod account;
 mod app;
 pub mod approvals;
 pub mod auth;
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod config;
 pub mod error;
 pub mod events;

@@ -1,15 +1,14 @@
 #![cfg(feature = "browser")]
-//! Real headless Chromium behind the egress proxy (`companion::fetch::proxy`): a page served
-//! from an allow-listed local server asks for other loopback ports, the metadata service and a
-//! STUN server over UDP, and none of them is reached; the proxy's refusals name them.
+//! Real headless Chromium behind the egress proxy (`companion::fetch::proxy`), started as the
+//! companion starts it (`companion::browser`: sandboxed, as the browser user when root): a page
+//! served from an allow-listed local server asks for other loopback ports, the metadata service
+//! and a STUN server over UDP, and none of them is reached; the proxy's refusals name them.
 
 use std::net::{TcpListener as StdListener, UdpSocket};
 use std::time::Duration;
 
-use chromiumoxide::browser::{Browser, BrowserConfig};
-use chromiumoxide::cdp::browser_protocol::target::CreateTargetParams;
+use companion::browser::{self, Network, Options};
 use companion::fetch::proxy::EgressProxy;
-use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PAGE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -98,28 +97,17 @@ async fn a_page_reaches_nothing_but_the_allow_listed_server() {
         .await
         .expect("proxy");
 
-    let profile = tempfile::tempdir().expect("profile dir");
-    let mut config = BrowserConfig::builder()
-        .chrome_executable(std::env::var("CHROMIUM_BIN").unwrap_or("/usr/bin/chromium".into()))
-        // The test runs as root, where Chromium's sandbox does not start (the companion
-        // itself drops to its browser user instead; forms::browser::sandbox).
-        .no_sandbox()
-        .user_data_dir(profile.path())
-        .args(["disable-gpu", "no-first-run"]);
-    for (flag, value) in proxy.chromium_args() {
-        config = config.arg((flag, value.as_str()));
-    }
-    let (mut browser, mut handler) = Browser::launch(config.build().expect("config"))
-        .await
-        .expect("chromium starts");
-    let driver = tokio::spawn(async move { while handler.next().await.is_some() {} });
+    let session = browser::launch(Options {
+        network: Network::Through(&proxy),
+        scripts: true,
+    })
+    .await
+    .expect("chromium starts");
     // A request that got around the proxy hangs on its unserved port (the page's load with
     // it): bounded, and then the listeners below say which one it was.
     let run = tokio::time::timeout(PAGE_TIMEOUT, async {
-        let tab = browser
-            .new_page(CreateTargetParams::new(format!(
-                "http://127.0.0.1:{served}/"
-            )))
+        let tab = session.tab().await.expect("a tab");
+        tab.goto(format!("http://127.0.0.1:{served}/"))
             .await
             .expect("the allow-listed page loads");
         let title: String = tab
@@ -137,9 +125,7 @@ async fn a_page_reaches_nothing_but_the_allow_listed_server() {
         (title, outcomes)
     })
     .await;
-    let _ = browser.close().await;
-    let _ = browser.wait().await;
-    driver.abort();
+    session.close().await;
 
     assert!(!reached(&other), "the fetch reached another loopback port");
     assert!(!reached(&image), "the image reached another loopback port");

@@ -13,6 +13,7 @@
 //! events               the per-user event log and its fan-out
 //! store                all SQL
 //! config               settings
+//! browser              sandboxed headless Chromium, its network none or an egress proxy
 //! fetch, auth          the one outbound HTTP path; tokens, passwords, attempt limits
 //! error                the one error type
 //! ```
@@ -45,6 +46,7 @@ const LAYERS: &[&[&str]] = &[
     &["events"],
     &["store"],
     &["config"],
+    &["browser"],
     &["fetch", "auth"],
     &["error"],
 ];

@@ -81,7 +81,7 @@ ensure_chromium() {
 
 # The unprivileged system user a companion running as root starts Chromium as: Chromium's
 # sandbox does not start as root, and the companion never runs it without (the name is
-# companion/src/forms/browser/sandbox.rs's BROWSER_USER).
+# companion/src/browser/sandbox.rs's BROWSER_USER).
 ensure_browser_user() {
   local user=autoresume-browser
   if ! getent passwd "$user" >/dev/null; then

@@ -1,12 +1,14 @@
 //! The requests page in real headless Chromium: a card open in the dashboard turns into the
 //! planned form live when the plan job stores it (static/agent-requests.js under the strict
-//! CSP), and a screenshot of it is left in the test target folder to look at.
+//! CSP), and a screenshot of it is left in the test target folder to look at. Chromium is
+//! started as the companion starts it (`companion::browser`: sandboxed, behind an egress proxy
+//! that lets it reach the test server only).
 
 use std::time::Duration;
 
-use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::page::{Page, ScreenshotParams};
-use futures_util::StreamExt;
+use companion::browser::{self, Network, Options};
+use companion::fetch::proxy::EgressProxy;
 
 use crate::form_plans::{Drafting, greenhouse_with_model, worker};
 use crate::helpers::PASSWORD;
@@ -42,20 +44,15 @@ async fn an_open_card_turns_into_the_planned_form_live() {
         return;
     };
 
-    let profile = tempfile::tempdir().expect("profile dir");
-    let config = BrowserConfig::builder()
-        .chrome_executable(std::env::var("CHROMIUM_BIN").unwrap_or("/usr/bin/chromium".into()))
-        .no_sandbox()
-        .user_data_dir(profile.path())
-        .window_size(1280, 1800)
-        .build()
-        .expect("config");
-    let (mut browser, mut handler) = Browser::launch(config).await.expect("chromium starts");
-    let driver = tokio::spawn(async move { while handler.next().await.is_some() {} });
-    let tab = browser
-        .new_page(app.url("/login"))
-        .await
-        .expect("login page");
+    let allowed = vec![app.addr.to_string()];
+    let proxy = EgressProxy::start(allowed).await.expect("proxy");
+    let options = Options {
+        network: Network::Through(&proxy),
+        scripts: true,
+    };
+    let session = browser::launch(options).await.expect("chromium starts");
+    let tab = session.tab().await.expect("a tab");
+    tab.goto(app.url("/login")).await.expect("login page");
     tab.evaluate(format!(
         "document.querySelector('input[name=username]').value = 'alice';
          document.querySelector('input[name=password]').value = {};
@@ -111,7 +108,5 @@ async fn an_open_card_turns_into_the_planned_form_live() {
     tab.save_screenshot(ScreenshotParams::builder().full_page(true).build(), &shot)
         .await
         .expect("screenshot");
-    let _ = browser.close().await;
-    let _ = browser.wait().await;
-    driver.abort();
+    session.close().await;
 }
