@@ -1,8 +1,8 @@
 //! Headless Chromium over CDP (chromiumoxide), started the one way the companion starts it:
 //! with its sandbox (`sandbox`), in a fresh profile, without the companion's secrets, and with
 //! a network that is either none at all or an egress proxy (`crate::fetch::proxy`). Form
-//! planning and the headless apply both launch it here, so neither can start a browser that
-//! skips the sandbox or reaches the network around the proxy.
+//! planning launches it here, as will the headless apply, so that no caller can start a browser
+//! that skips the sandbox or reaches the network around the proxy.
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::emulation::SetScriptExecutionDisabledParams;
