@@ -103,12 +103,20 @@ async fn a_classification_job_run_again_sends_its_event_once() {
         .expect("received");
     classified(&app, alice.id, received.id).await;
     let store = &app.state.store;
-    let job = jobs::list(store, alice.id, Some(jobs::SUCCEEDED), 10)
-        .await
-        .expect("jobs")
-        .into_iter()
-        .find(|j| j.kind == messages::CLASSIFY_JOB)
-        .expect("the classification job");
+    let succeeded = || async {
+        jobs::list(store, alice.id, Some(jobs::SUCCEEDED), 10)
+            .await
+            .expect("jobs")
+            .into_iter()
+            .find(|j| j.kind == messages::CLASSIFY_JOB)
+    };
+    // The message reads as classified as soon as the job's transaction commits; the job is
+    // marked done just after.
+    wait_for("the classification job finished", || async {
+        succeeded().await.is_some()
+    })
+    .await;
+    let job = succeeded().await.expect("the classification job");
     // As if its worker died after classifying but before the job was marked done: the
     // lease ran out and another worker runs it again.
     sqlx::query(
