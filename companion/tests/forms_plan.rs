@@ -175,7 +175,7 @@ fn a_sandbox_that_cannot_start_fails_the_plan_saying_why_and_how_to_fix_it() {
     assert!(!run.ok);
     for words in [
         "its sandbox could not start",
-        "never planned without it",
+        "never run without one",
         "user namespaces",
     ] {
         assert!(run.stderr.contains(words), "{words}: {}", run.stderr);

@@ -167,8 +167,8 @@ pub fn launch_failed(error: &CdpError, launch: &Launch) -> Error {
         .unwrap_or_default();
     if stderr.contains("No usable sandbox") {
         return Error::Internal(format!(
-            "headless Chromium{who}: its sandbox could not start, and forms are never planned \
-             without it. The sandbox needs unprivileged user namespaces: allow them \
+            "headless Chromium{who}: its sandbox could not start, and it is never run without \
+             one. The sandbox needs unprivileged user namespaces: allow them \
              (sysctl user.max_user_namespaces above 0, and kernel.unprivileged_userns_clone=1 \
              where that exists; in a container, a seccomp profile that permits them).{said}"
         ));
