@@ -10,7 +10,7 @@ use chromiumoxide::page::{Page, ScreenshotParams};
 use companion::browser::{self, Network, Options};
 use companion::fetch::proxy::EgressProxy;
 
-use crate::form_plans::{Drafting, greenhouse_with_model, worker};
+use crate::form_site::{Drafting, greenhouse_with_model, worker};
 use crate::helpers::PASSWORD;
 
 /// Evaluates `expression` until it is true; fails after ten seconds.

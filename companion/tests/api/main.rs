@@ -15,6 +15,7 @@ mod csrf_and_host;
 mod csrf_walk;
 mod events;
 mod form_plans;
+mod form_site;
 mod helpers;
 mod intake;
 mod intake_boards;

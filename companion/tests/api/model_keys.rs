@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::form_plans::{Alice, Site, alice_with_profile, start, worker};
+use crate::form_site::{Alice, Site, alice_with_profile, start, worker};
 use crate::helpers::TestApp;
 
 const OPERATOR_KEY: &str = "sk-operator-only";
