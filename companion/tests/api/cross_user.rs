@@ -301,7 +301,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                         || path == "/api/v1/settings/intake" =>
                 {
                     let method_name = method_name.to_owned();
-                    crate::intake::cross_user_case(
+                    crate::intake_cross_user::cross_user_case(
                         caller.request(method, &url),
                         &method_name,
                         path,

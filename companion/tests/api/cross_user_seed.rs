@@ -18,7 +18,7 @@ pub struct Alice {
     pub caller: crate::approvals::Caller,
     pub request: serde_json::Value,
     pub application: serde_json::Value,
-    pub intake: crate::intake::IntakeSeed,
+    pub intake: crate::intake_cross_user::IntakeSeed,
     pub mail: serde_json::Value,
 }
 
@@ -83,7 +83,7 @@ pub async fn seed_alice(app: &TestApp) -> Alice {
             Some(serde_json::json!({"company": "Alice Corp", "title": "Alice's job", "jobUrl": "https://jobs.example.com/alice"})),
         )
         .await;
-    let alice_intake = crate::intake::seed_for_cross_user(app, &alice_client).await;
+    let alice_intake = crate::intake_cross_user::seed_for_cross_user(app, &alice_client).await;
     let alice_mail = alice_client
         .post(app.url("/api/v1/mail"))
         .header("content-type", "message/rfc822")
@@ -178,5 +178,5 @@ pub async fn assert_alice_untouched(app: &TestApp, seeded: &Alice) {
         application["status"], "applied",
         "B changed A's application"
     );
-    crate::intake::assert_untouched(app, alice_client, alice_intake).await;
+    crate::intake_cross_user::assert_untouched(app, alice_client, alice_intake).await;
 }

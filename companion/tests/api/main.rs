@@ -19,6 +19,7 @@ mod form_site;
 mod helpers;
 mod intake;
 mod intake_boards;
+mod intake_cross_user;
 mod intake_site;
 mod jobs;
 mod jobs_api;
