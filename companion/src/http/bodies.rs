@@ -38,8 +38,18 @@ impl LargeBodies {
     }
 }
 
+/// A failed body read: the route's limit cutting it off reads as a message over
+/// `mail_max_bytes`; anything else is the sender's malformed `what`.
+pub fn read_error(error: &(dyn std::error::Error + 'static), config: &Config, what: &str) -> Error {
+    if over_limit(error) {
+        crate::mail::too_large(config.mail_max_bytes)
+    } else {
+        Error::BadRequest(format!("{what}: {error}"))
+    }
+}
+
 /// Whether a read error is the route's limit (`guard::limit_body`) cutting the body off.
-pub fn over_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+fn over_limit(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut source = Some(error);
     while let Some(error) = source {
         if error.is::<http_body_util::LengthLimitError>() {
@@ -58,13 +68,7 @@ pub async fn read(body: Body, config: &Config) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(declared);
     let mut chunks = body.into_data_stream();
     while let Some(chunk) = chunks.next().await {
-        let chunk = chunk.map_err(|e| {
-            if over_limit(&e) {
-                crate::mail::too_large(config.mail_max_bytes)
-            } else {
-                Error::BadRequest(format!("the body could not be read: {e}"))
-            }
-        })?;
+        let chunk = chunk.map_err(|e| read_error(&e, config, "the body could not be read"))?;
         out.extend_from_slice(&chunk);
     }
     Ok(out)

@@ -92,13 +92,8 @@ impl Form {
             Form::Multipart { boundary } => boundary,
         };
         let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
-        let broken = |e: multer::Error| {
-            if bodies::over_limit(&e) {
-                crate::mail::too_large(state.config.mail_max_bytes)
-            } else {
-                Error::BadRequest(format!("malformed multipart: {e}"))
-            }
-        };
+        let broken =
+            |e: multer::Error| bodies::read_error(&e, &state.config, "malformed multipart");
         let mut fields = Vec::new();
         while let Some(field) = multipart.next_field().await.map_err(broken)? {
             let name = field.name().unwrap_or_default().to_owned();
