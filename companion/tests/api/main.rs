@@ -5,6 +5,7 @@ mod account;
 mod apply_data;
 mod apply_fake;
 mod apply_job;
+mod apply_pages;
 mod approval_pages;
 mod approvals;
 mod bad_input;
