@@ -162,13 +162,13 @@ fn unplanned_fields_take_structured_profile_values_only() {
     let page = snapshot(
         json!([
             text("#email", "Email", true),
-            text("#nick", "Nickname", false)
+            {"selector": "#more", "kind": "textarea", "label": "Anything else?", "required": false},
         ]),
         json!([]),
     );
     let decision = decide(&page, &[]);
     assert_eq!(decision.stops, vec![]);
-    assert_eq!(decision.fill.len(), 1);
+    assert_eq!(decision.fill.len(), 1, "{decision:?}");
     assert_eq!(
         decision.fill[0].value,
         PlannedValue::Text {
