@@ -158,6 +158,8 @@ pub struct Report {
 }
 
 #[cfg(feature = "browser")]
+mod page;
+#[cfg(feature = "browser")]
 mod run;
 
 #[cfg(feature = "browser")]
