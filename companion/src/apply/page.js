@@ -63,10 +63,13 @@
       const submits = found.filter(({ el }) => (el.tagName === 'BUTTON' && (el.type || 'submit') === 'submit') || el.type === 'submit');
       if (submits.length) found = submits;
     }
-    const next = found.find((b) => NEXT.test(b.text) && !SUBMIT.test(b.text));
-    const submit = found.find((b) => SUBMIT.test(b.text))
-      ?? (root !== document ? found.find((b) => b.el.type === 'submit') : undefined);
-    const chosen = submit ? { kind: 'submit', ...submit } : next ? { kind: 'next', ...next } : null;
+    const submit = found.find((b) => SUBMIT.test(b.text));
+    const next = found.find((b) => NEXT.test(b.text));
+    // A form's only submit button that reads neither way still sends it.
+    const sends = root !== document && found.length === 1 ? found[0] : undefined;
+    const chosen = submit ? { kind: 'submit', ...submit }
+      : next ? { kind: 'next', ...next }
+        : sends ? { kind: 'submit', ...sends } : null;
     if (!chosen) return null;
     chosen.el.scrollIntoView({ block: 'center', inline: 'center' });
     const box = chosen.el.getBoundingClientRect();

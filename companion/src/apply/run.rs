@@ -207,7 +207,12 @@ impl Run<'_> {
         let mut embedded = false;
         loop {
             let since = Instant::now();
-            let snapshot = self.wait_for_form().await?;
+            // A wizard's later steps showed when `next` saw the step change.
+            let snapshot = if page == 0 {
+                self.wait_for_form().await?
+            } else {
+                page::snapshot(self.tab).await?
+            };
             self.timed("snapshot", since);
             if let Some(ending) = self.off_site().await {
                 return Ok(ending);
