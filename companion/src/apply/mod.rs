@@ -166,6 +166,8 @@ pub struct Report {
 }
 
 #[cfg(feature = "browser")]
+mod page;
+#[cfg(feature = "browser")]
 mod run;
 
 #[cfg(feature = "browser")]
