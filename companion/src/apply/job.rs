@@ -155,16 +155,11 @@ async fn browse(
 ) -> Result<String, JobError> {
     let user_id = ctx.user_id();
     let request = &found.request;
-    let platform = url::Url::parse(&found.canonical_url)
+    let host = url::Url::parse(&found.canonical_url)
         .ok()
-        .and_then(|url| url.host_str().map(Platform::id_for_host))
+        .and_then(|url| url.host_str().map(str::to_owned))
         .unwrap_or_default();
-    let cookies = match state.vault.open_stored(user_id, &platform).await {
-        Ok(jar) => jar.without_expired(now_ms()),
-        // No connected account for the site: the run goes without a session.
-        Err(Error::NotFound) => CookieJar::default(),
-        Err(other) => return Err(other.into()),
-    };
+    let (platform, cookies) = jar_for(state, user_id, &host).await?;
     let profile = crate::forms::planner_profile(state, user_id).await?;
     let resume = resume_file(state, user_id).await?;
     let url = request.form.as_ref().map_or_else(
@@ -195,7 +190,9 @@ async fn browse(
             ..
         }
     ) {
-        super::account::needs_refresh(state, user_id, &platform).await?;
+        if let Some(platform) = &platform {
+            super::account::needs_refresh(state, user_id, platform).await?;
+        }
     }
     Ok(settle(state, user_id, request.id, watch.begun(), &decision).await?)
 }
@@ -243,6 +240,18 @@ async fn settle(
         Settle::Applied => Ok(state_of(runs::applied(state, user_id, id).await?.as_ref())),
         Settle::NeedsYou { code, text } => settle_needs_you(state, user_id, id, code, text).await,
     }
+}
+
+/// The Connected Account whose cookies belong to `host` (a built-in platform or a custom
+/// site), opened in memory; none: the run goes without a session.
+async fn jar_for(state: &AppState, user_id: i64, host: &str) -> Result<(Option<String>, CookieJar)> {
+    for credential in state.vault.list(user_id).await? {
+        if Platform::lookup(&credential.platform).is_ok_and(|p| p.matches_domain(host)) {
+            let jar = state.vault.open_stored(user_id, &credential.platform).await?;
+            return Ok((Some(credential.platform), jar.without_expired(now_ms())));
+        }
+    }
+    Ok((None, CookieJar::default()))
 }
 
 /// The profile's resume PDF, if the user stored one.

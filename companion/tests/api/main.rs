@@ -3,6 +3,8 @@
 
 mod account;
 mod apply_data;
+#[cfg(feature = "browser")]
+mod apply_e2e;
 mod apply_fake;
 mod apply_job;
 mod apply_pages;
