@@ -51,7 +51,11 @@ pub fn register_with(worker: Worker, state: &AppState, browser: Arc<dyn Browse>)
     })
 }
 
-async fn run(state: AppState, browser: Arc<dyn Browse>, ctx: JobContext) -> Result<Value, JobError> {
+async fn run(
+    state: AppState,
+    browser: Arc<dyn Browse>,
+    ctx: JobContext,
+) -> Result<Value, JobError> {
     let payload = ctx.payload();
     let ids = match payload.get("requestId").and_then(Value::as_i64) {
         Some(id) => vec![id],
@@ -120,13 +124,19 @@ async fn already_done(
     let applied = store::applications::find_by_url(&state.store, user_id, canonical_url)
         .await?
         .is_some();
-    if applied || ledger.as_ref().is_some_and(|row| row.state == submit_ledger::SUBMITTED) {
+    if applied
+        || ledger
+            .as_ref()
+            .is_some_and(|row| row.state == submit_ledger::SUBMITTED)
+    {
         let request = runs::applied(state, user_id, id).await?;
         return Ok(Some(state_of(request.as_ref())));
     }
     if ledger.is_some() {
         let (code, text) = outcome::MAY_HAVE_BEEN_SUBMITTED;
-        return Ok(Some(settle_needs_you(state, user_id, id, code, text).await?));
+        return Ok(Some(
+            settle_needs_you(state, user_id, id, code, text).await?,
+        ));
     }
     Ok(None)
 }
@@ -183,16 +193,15 @@ async fn browse(
     };
     artifacts::store_run(state, ctx, request.id, &report).await?;
     let decision = outcome::decide(&report.ending, watch.begun().is_some(), report.clicked);
-    if matches!(
+    let expired = matches!(
         report.ending,
         super::Ending::NeedsYou {
             why: Why::SessionExpired,
             ..
         }
-    ) {
-        if let Some(platform) = &platform {
-            super::account::needs_refresh(state, user_id, platform).await?;
-        }
+    );
+    if expired && let Some(platform) = &platform {
+        super::account::needs_refresh(state, user_id, platform).await?;
     }
     Ok(settle(state, user_id, request.id, watch.begun(), &decision).await?)
 }
@@ -244,10 +253,17 @@ async fn settle(
 
 /// The Connected Account whose cookies belong to `host` (a built-in platform or a custom
 /// site), opened in memory; none: the run goes without a session.
-async fn jar_for(state: &AppState, user_id: i64, host: &str) -> Result<(Option<String>, CookieJar)> {
+async fn jar_for(
+    state: &AppState,
+    user_id: i64,
+    host: &str,
+) -> Result<(Option<String>, CookieJar)> {
     for credential in state.vault.list(user_id).await? {
         if Platform::lookup(&credential.platform).is_ok_and(|p| p.matches_domain(host)) {
-            let jar = state.vault.open_stored(user_id, &credential.platform).await?;
+            let jar = state
+                .vault
+                .open_stored(user_id, &credential.platform)
+                .await?;
             return Ok((Some(credential.platform), jar.without_expired(now_ms())));
         }
     }

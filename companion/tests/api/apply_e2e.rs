@@ -28,7 +28,9 @@ async fn site() -> (u16, Arc<Mutex<Vec<String>>>) {
     let app = axum::Router::new()
         .fallback(answer)
         .with_state(posts.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let port = listener.local_addr().expect("addr").port();
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
@@ -38,9 +40,14 @@ async fn site() -> (u16, Arc<Mutex<Vec<String>>>) {
 
 async fn answer(State(posts): State<Arc<Mutex<Vec<String>>>>, request: Request) -> Response {
     let post = request.method() == axum::http::Method::POST;
-    let body = axum::body::to_bytes(request.into_body(), 1 << 20).await.unwrap_or_default();
+    let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
     if post {
-        posts.lock().expect("lock").push(String::from_utf8_lossy(&body).into_owned());
+        posts
+            .lock()
+            .expect("lock")
+            .push(String::from_utf8_lossy(&body).into_owned());
         return Html("<!doctype html><h1>Thank you for applying!</h1>").into_response();
     }
     Html(PAGE).into_response()
@@ -62,12 +69,15 @@ async fn an_approved_request_is_submitted_once_by_the_headless_browser() {
     let request = alice.propose(&url, "Acme", "Engineer").await;
     let id = &request["id"];
     // The answers as the plan job would plan them from the page.
-    let snapshot = companion::forms::snapshot(PAGE, &url).await.expect("snapshot");
+    let snapshot = companion::forms::snapshot(PAGE, &url)
+        .await
+        .expect("snapshot");
     let profile = shared::forms::Profile {
         resume: resume.clone(),
         ..shared::forms::Profile::default()
     };
-    let answers = companion::approvals::plan::planned_answers(&shared::forms::plan(&snapshot, &profile), &[]);
+    let answers =
+        companion::approvals::plan::planned_answers(&shared::forms::plan(&snapshot, &profile), &[]);
     assert!(answers.iter().all(|a| !a.value.is_empty()), "{answers:?}");
     let (status, edited) = alice
         .call(
@@ -88,19 +98,36 @@ async fn an_approved_request_is_submitted_once_by_the_headless_browser() {
 
     let worker = companion::apply::register(Worker::for_app(&app.state, "e2e"), &app.state);
     while worker.run_once().await.expect("run") {}
-    let (_, done) = alice.call(Method::GET, &format!("/api/v1/agent-requests/{id}"), None).await;
+    let (_, done) = alice
+        .call(Method::GET, &format!("/api/v1/agent-requests/{id}"), None)
+        .await;
     assert_eq!(done["state"], "applied", "{done}");
     assert!(done["applicationId"].is_i64());
     {
         let posts = posts.lock().expect("lock");
         assert_eq!(posts.len(), 1, "{posts:?}");
-        assert!(posts[0].contains("first_name=Ada") && posts[0].contains("email=ada%40example.org"), "{posts:?}");
+        assert!(
+            posts[0].contains("first_name=Ada") && posts[0].contains("email=ada%40example.org"),
+            "{posts:?}"
+        );
     }
     let (_, artifacts) = alice
-        .call(Method::GET, &format!("/api/v1/agent-requests/{id}/artifacts"), None)
+        .call(
+            Method::GET,
+            &format!("/api/v1/agent-requests/{id}/artifacts"),
+            None,
+        )
         .await;
-    let kinds: Vec<&str> = artifacts.as_array().expect("list").iter().filter_map(|a| a["kind"].as_str()).collect();
-    assert!(kinds.contains(&"screenshot") && kinds.contains(&"log") && kinds.contains(&"final_url"), "{artifacts}");
+    let kinds: Vec<&str> = artifacts
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|a| a["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"screenshot") && kinds.contains(&"log") && kinds.contains(&"final_url"),
+        "{artifacts}"
+    );
 
     // A second request for the posting, approved to submit: no second POST.
     let again = alice.propose(&url, "Acme", "Engineer").await;

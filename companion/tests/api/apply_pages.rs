@@ -53,7 +53,12 @@ async fn the_settings_page_turns_dry_runs_off_with_its_csrf_token() {
     assert_eq!(settings["dryRun"], false);
     let html = page(&browser, app.url("/dashboard/settings")).await;
     assert!(!html.contains(r#"id="dry-run" checked"#));
-    post_form(&browser, app.url("/dashboard/settings/dry-run"), &[("dry_run", "on")]).await;
+    post_form(
+        &browser,
+        app.url("/dashboard/settings/dry-run"),
+        &[("dry_run", "on")],
+    )
+    .await;
     let (_, settings) = alice.call(Method::GET, "/api/v1/agent", None).await;
     assert_eq!(settings["dryRun"], true);
 }
@@ -68,23 +73,42 @@ async fn a_dry_run_is_submitted_from_the_card_and_its_page_shows_the_evidence() 
         .await;
     let id = request["id"].as_i64().expect("id");
     let html = page(&browser, app.url("/dashboard/agent-requests")).await;
-    assert!(html.contains(r#"name="dry_run" class="dry-run" checked"#), "{html}");
+    assert!(
+        html.contains(r#"name="dry_run" class="dry-run" checked"#),
+        "{html}"
+    );
     let approve = app.url(&format!("/dashboard/agent-requests/{id}/approve"));
-    let response = post_form(&browser, approve, &[("version", "1"), ("dry_run_shown", "1"), ("dry_run", "on")]).await;
+    let response = post_form(
+        &browser,
+        approve,
+        &[("version", "1"), ("dry_run_shown", "1"), ("dry_run", "on")],
+    )
+    .await;
     assert_eq!(response.status(), 303);
     let fake = Fake::new(Plan::Form);
     run_applies(&app, &fake).await;
 
     let html = page(&browser, app.url("/dashboard/agent-requests")).await;
-    assert!(html.contains("Ready to submit: the agent filled the form"), "{html}");
+    assert!(
+        html.contains("Ready to submit: the agent filled the form"),
+        "{html}"
+    );
     assert!(html.contains("Let the agent submit"));
     assert!(html.contains("Finish in your tab"));
     let request_page = app.url(&format!("/dashboard/agent-requests/{id}"));
     let html = page(&browser, request_page.clone()).await;
-    assert!(html.contains("Step log") && html.contains("filled 3 fields"), "{html}");
-    assert!(html.contains("https://jobs.example.com/acme/1#done"), "the final URL");
     assert!(
-        html.contains(&format!(r#"<img class="thumb" src="/api/v1/agent-requests/{id}/artifacts/"#)),
+        html.contains("Step log") && html.contains("filled 3 fields"),
+        "{html}"
+    );
+    assert!(
+        html.contains("https://jobs.example.com/acme/1#done"),
+        "the final URL"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"<img class="thumb" src="/api/v1/agent-requests/{id}/artifacts/"#
+        )),
         "a thumbnail: {html}"
     );
     let (_, card) = alice
@@ -98,7 +122,11 @@ async fn a_dry_run_is_submitted_from_the_card_and_its_page_shows_the_evidence() 
     assert_eq!(fake.clicks(), 1);
     let html = page(&browser, request_page).await;
     assert!(html.contains("See the application"), "{html}");
-    assert_eq!(html.matches(r#"class="card run""#).count(), 2, "both runs' evidence");
+    assert_eq!(
+        html.matches(r#"class="card run""#).count(),
+        2,
+        "both runs' evidence"
+    );
 }
 
 #[tokio::test]
@@ -111,7 +139,12 @@ async fn unticking_dry_run_on_the_approve_form_submits() {
         .await;
     let id = request["id"].as_i64().expect("id");
     let approve = app.url(&format!("/dashboard/agent-requests/{id}/approve"));
-    post_form(&browser, approve, &[("version", "1"), ("dry_run_shown", "1")]).await;
+    post_form(
+        &browser,
+        approve,
+        &[("version", "1"), ("dry_run_shown", "1")],
+    )
+    .await;
     let (_, card) = alice
         .call(Method::GET, &format!("/api/v1/agent-requests/{id}"), None)
         .await;
