@@ -83,6 +83,7 @@ const SWEEPS: &[jobs::runner::Sweep] = &[
             apply::artifacts::sweep(&state.store, state.config.artifact_retention_days).await
         })
     },
+    |state| Box::pin(async move { apply::release_stranded(&state).await }),
 ];
 
 /// `companion worker`: runs `workers` job workers (at least one) named `<name>-<n>`, and

@@ -10,7 +10,7 @@ mod job;
 pub mod outcome;
 mod watch;
 
-pub use job::{Browse, register, register_with};
+pub use job::{Browse, register, register_with, release_stranded};
 
 use futures_util::future::BoxFuture;
 
