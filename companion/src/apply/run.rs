@@ -74,7 +74,7 @@ impl Runner {
     /// Closes the warm browser once no attempt uses it (a worker shutting down).
     pub async fn close(&self) {
         let session = self.browser.lock().await.take();
-        if let Some(session) = session.and_then(|s| Arc::into_inner(s)) {
+        if let Some(session) = session.and_then(Arc::into_inner) {
             session.close().await;
         }
     }
