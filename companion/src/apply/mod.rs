@@ -169,6 +169,8 @@ pub struct Report {
 mod page;
 #[cfg(feature = "browser")]
 mod run;
+#[cfg(feature = "browser")]
+mod site;
 
 #[cfg(feature = "browser")]
 pub use run::Runner;
