@@ -189,6 +189,7 @@ mod tests {
             Error::StaleVersion { current: 1 },
             Error::Unprocessable(String::new()),
             Error::TooLarge(String::new()),
+            Error::TimedOut(String::new()),
             Error::UnsupportedMediaType(String::new()),
             Error::NotVerified(String::new()),
             Error::Upstream(String::new()),
