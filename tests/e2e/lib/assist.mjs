@@ -1,23 +1,19 @@
 // What the assist's e2e tests and its benchmark share: a local server for the application
 // forms, the test profile on the companion, and Chromium with the extension paired.
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, normalize } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { pages } from './form-snapshots.mjs';
+import { REACT_FORM_DIR, startFormServer as startServer } from './form-server.mjs';
 import { root } from './paths.mjs';
 
+export { REACT_FORM_DIR };
+
 const FORMS = join(root, 'shared', 'tests', 'forms');
-const FIXTURES = join(root, 'tests', 'e2e', 'fixtures');
-export const REACT_FORM_DIR = join(root, 'tests', 'output', 'react-form');
 export const RESUME_NAME = 'ada-lovelace.pdf';
 // The smallest file the companion accepts as a PDF.
 export const RESUME_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
-// Saved pages stay the static DOM they were saved as (their scripts would only fail to reach
-// their servers) and load nothing from elsewhere; no form of theirs can post anywhere.
-const SAVED_PAGE_CSP = "default-src 'self' data: 'unsafe-inline'; script-src 'none'; form-action 'none'";
 
 /** The saved application pages by name (`17nbist_greenhouse`, …). */
 export const savedPages = new Map(pages.map((page) => [basename(page, '.html'), page]));
@@ -26,50 +22,9 @@ export async function readJson(...path) {
   return JSON.parse(await readFile(join(FORMS, ...path), 'utf8'));
 }
 
-/**
- * Serves `/forms/NAME.html` (the saved pages), `/fixtures/NAME.html` (tests/e2e/fixtures) and
- * `/react/` (the React form build) on
- * loopback, which the extension may script in both browsers. Every request is recorded, so a
- * test can tell that nothing was submitted: `{ url, requests, close }`.
- */
-export async function startFormServer() {
-  const requests = [];
-  const server = createServer(async (request, response) => {
-    const { pathname } = new URL(request.url, 'http://localhost');
-    requests.push({ method: request.method, path: pathname });
-    try {
-      if (request.method !== 'GET') throw new Error('read-only');
-      let file;
-      let headers = {};
-      const saved = /^\/forms\/([\w.-]+)\.html$/.exec(pathname);
-      const fixture = /^\/fixtures\/([\w-]+\.html)$/.exec(pathname);
-      if (saved && savedPages.has(saved[1])) {
-        file = savedPages.get(saved[1]);
-        headers = { 'Content-Security-Policy': SAVED_PAGE_CSP };
-      } else if (fixture) {
-        file = join(FIXTURES, fixture[1]);
-        headers = { 'Content-Security-Policy': SAVED_PAGE_CSP };
-      } else if (pathname.startsWith('/react/')) {
-        const relative = normalize(pathname.slice('/react/'.length) || 'index.html');
-        if (relative.startsWith('..')) throw new Error('outside');
-        file = join(REACT_FORM_DIR, relative);
-      } else {
-        throw new Error('unknown');
-      }
-      const body = await readFile(file);
-      response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { 'Content-Type': 'text/plain' });
-      response.end('not here');
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
+/** The form server (lib/form-server.mjs) with the saved pages: `{ url, embedUrl, requests, applications, close }`. */
+export function startFormServer() {
+  return startServer(savedPages);
 }
 
 async function api(companion, token, method, path, body, contentType = 'application/json') {
