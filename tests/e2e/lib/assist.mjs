@@ -138,3 +138,59 @@ export function valuesOf(selectors) {
     return [selector, el.type === 'file' ? (el.files[0]?.name ?? '') : el.value];
   }));
 }
+
+/**
+ * The React wizard (tests/react-form/wizard.jsx) filled from the test profile: per step, the
+ * answers its React state holds once the assist (or the headless fill) filled that step. The
+ * test moves on with `next` (Next on each step, Submit on the Review page); the assist never does.
+ */
+export const WIZARD = Object.freeze({
+  path: '/react/wizard.html',
+  next: '.actions button:last-child',
+  back: '.actions button:first-child',
+  steps: [
+    { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org', phone: '+1 415 555 0100' },
+    {
+      country: 'United States',
+      title: 'Staff Software Engineer',
+      sponsorship: 'No',
+      linkedin: 'https://www.linkedin.com/in/adalovelace',
+      resume: { name: RESUME_NAME, size: RESUME_PDF.length, type: 'application/pdf' },
+    },
+    { authorized: 'Yes', gender: 'Female', veteran: 'I am not a protected veteran' },
+  ],
+});
+
+/** What the wizard POSTs to /applications once the test clicks Submit: every step's answers and the resume's bytes. */
+export function wizardApplication() {
+  const answers = Object.assign({}, ...WIZARD.steps);
+  return { form: 'wizard', answers: { ...answers, resume: { ...answers.resume, data: RESUME_PDF.toString('base64') } } };
+}
+
+/** Whether the wizard's state (#state) is on step `index` with that step's answers. */
+export function wizardStepFilled(state, index) {
+  return state?.step === index
+    && Object.entries(WIZARD.steps[index]).every(([key, value]) => JSON.stringify(state[key]) === JSON.stringify(value));
+}
+
+/**
+ * The careers page (tests/react-form/careers/job.html) whose application form is an iframe
+ * from the other loopback name (another origin and site): what the frame's controls read once
+ * filled from the test profile; the honeypot out of sight (#website) stays empty.
+ */
+export const EMBEDDED = Object.freeze({
+  path: '/react/careers/job.html',
+  frame: '#grnhse_iframe',
+  honeypot: '#website',
+  expected: {
+    '#first_name': 'Ada',
+    '#last_name': 'Lovelace',
+    '#email': 'ada@example.org',
+    '#phone': '+1 415 555 0100',
+    '#resume': RESUME_NAME,
+    '#question_linkedin': 'https://www.linkedin.com/in/adalovelace',
+    '#question_authorized': '1',
+    '#question_sponsorship': '0',
+    '#website': '',
+  },
+});
