@@ -28,8 +28,8 @@ const BLOCKER_TEXT = Object.freeze({
   no_form: 'no application form on this page',
 });
 
-const embeddedText = (origins) => `the form is embedded from ${origins.map((o) => new URL(o).host).join(', ')}: `
-  + 'allow AutoResume there (Autofill this page in its popup asks)';
+const embeddedText = (origins) => `the form is embedded from ${origins.map((o) => new URL(o).host).join(', ')}, `
+  + 'where AutoResume may not fill forms yet';
 
 /** Why a field without a planned value needs the user. */
 function reasonOf(field) {

@@ -255,6 +255,27 @@ describe('Chromium: the in-tab assist', () => {
     await page.close();
   });
 
+  test('a form embedded from a site the extension may not script is named as the reason, and nothing is filled', async () => {
+    const board = await startFormServer({ host: '127.0.0.2' });
+    try {
+      const page = await open(`${EMBEDDED.path}?board=${encodeURIComponent(`${board.url}/react/embed/job_app.html`)}`);
+      const frame = await (await page.waitForSelector(EMBEDDED.frame)).contentFrame();
+      await frame.waitForSelector('#first_name');
+      const { text, state } = await autofill(page);
+      assert.equal(state, 'blocked', text);
+      const site = new URL(board.url).host;
+      assert.ok(text.includes(`the form is embedded from ${site}, where AutoResume may not fill forms yet`), text);
+      assert.ok((await page.locator(`${PANEL} .summary`).textContent()).includes(site));
+      const empty = Object.fromEntries(Object.keys(EMBEDDED.expected).map((selector) => [selector, '']));
+      assert.deepEqual(await frame.evaluate(valuesOf, Object.keys(EMBEDDED.expected)), empty);
+      // Only https sites can be granted (optional_host_permissions): no button for this one.
+      assert.equal(await popup.locator('#assist-allow').isHidden(), true);
+      await page.close();
+    } finally {
+      await board.close();
+    }
+  });
+
   test('"Open & autofill" on a card and for a magic link opens the job and fills it with the edited answers', async () => {
     const jobUrl = `${server.url}/react/index.html`;
     const request = await seeder.call('POST', '/api/v1/agent-requests', { jobUrl, company: 'Hooli', title: 'Platform Engineer' });

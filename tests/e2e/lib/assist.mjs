@@ -22,9 +22,12 @@ export async function readJson(...path) {
   return JSON.parse(await readFile(join(FORMS, ...path), 'utf8'));
 }
 
-/** The form server (lib/form-server.mjs) with the saved pages: `{ url, embedUrl, requests, applications, close }`. */
-export function startFormServer() {
-  return startServer(savedPages);
+/**
+ * The form server (lib/form-server.mjs) with the saved pages, on 127.0.0.1 unless `host` says
+ * (127.0.0.2: a site the extension may not script): `{ url, embedUrl, requests, applications, close }`.
+ */
+export function startFormServer({ host } = {}) {
+  return startServer(savedPages, { host });
 }
 
 async function api(companion, token, method, path, body, contentType = 'application/json') {

@@ -10,7 +10,7 @@
 //                                   loopback name: 127.0.0.1 <-> localhost)
 //        /react/embed/job_app.html  the embedded board's form; posts multipart to /applications
 //   POST /applications         records the application (JSON or form data) and thanks for it
-// It listens on 127.0.0.1; the same port answers as http://localhost:PORT too, another origin.
+// It listens on 127.0.0.1 (or `host`); the same port answers as http://localhost:PORT too, another origin.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -56,12 +56,12 @@ async function staticFile(pathname, savedPages) {
 }
 
 /**
- * Starts the server; `savedPages` maps a saved page's name to its file. Every request is
+ * Starts the server on `host` (a loopback address); `savedPages` maps a saved page's name to its file. Every request is
  * recorded (`requests`: method, path, host), so a test can tell that nothing was submitted;
  * each application too (`applications`: host, origin, fields). Returns
  * `{ url, embedUrl, requests, applications, close }`; `embedUrl` is the same server as another origin.
  */
-export async function startFormServer(savedPages = new Map()) {
+export async function startFormServer(savedPages = new Map(), { host = '127.0.0.1' } = {}) {
   const requests = [];
   const applications = [];
   const server = createServer(async (request, response) => {
@@ -87,13 +87,17 @@ export async function startFormServer(savedPages = new Map()) {
       response.end('not here');
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, host, resolve));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     embedUrl: `http://localhost:${port}`,
     requests,
     applications,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    // A browser's spare connections (opened ahead, no request yet) would hold close() for minutes.
+    close: () => new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    }),
   };
 }
