@@ -27,7 +27,8 @@ export function summary(result) {
   }
   const filled = result.outcomes.filter((o) => o.status === 'filled').length;
   const waiting = result.outcomes.filter((o) => o.status === 'needs_you').length;
-  return [`Filled ${filled} of ${result.outcomes.length} fields; ${waiting} need${waiting === 1 ? 's' : ''} you. Check them, then submit yourself.`, 'ok'];
+  const following = result.following ? ' Each next step is filled as you go.' : '';
+  return [`Filled ${filled} of ${result.outcomes.length} fields; ${waiting} need${waiting === 1 ? 's' : ''} you. Check them, then submit yourself.${following}`, 'ok'];
 }
 
 // The sites of the active tab's embedded frames that still need the user's permission, as
