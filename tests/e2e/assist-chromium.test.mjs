@@ -7,7 +7,9 @@
 // the extension may script (its companion host permission), as a toolbar click's activeTab
 // would allow on a job site. A React wizard is filled step by step as the user (the test)
 // clicks Next, also after Chrome stopped the service worker, and only the user's Submit posts
-// it; a form embedded from another origin (an iframe) is filled from the top page's Autofill.
+// it; closing the panel ends that; "Open & autofill" follows a wizard with the card's edited
+// answers; a form embedded from another origin (an iframe) is filled from the top page's
+// Autofill, and one on a site the extension may not script is named as the reason.
 import assert from 'node:assert/strict';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -276,6 +278,27 @@ describe('Chromium: the in-tab assist', () => {
     }
   });
 
+  test('closing the panel ends the following: the tab is forgotten, the next step is left to the user', async () => {
+    const page = await open(WIZARD.path);
+    await page.locator('#first_name').waitFor();
+    const { text, state } = await autofill(page);
+    assert.equal(state, 'ok', text);
+    const worker = browser.context.serviceWorkers().findLast((w) => w.url().startsWith(`chrome-extension://${browser.extensionId}/`));
+    const followed = () => worker.evaluate(async (url) => {
+      const [tab] = await chrome.tabs.query({ url });
+      return `assist:${tab.id}` in await chrome.storage.session.get(null);
+    }, page.url());
+    assert.equal(await followed(), true);
+    await page.locator(`${PANEL} button.close`).click();
+    // The worker answers a page that asks for a step of a tab it no longer follows with nothing.
+    await waitFor(async () => !await followed(), { what: 'the tab to be forgotten' });
+    await page.click(WIZARD.next);
+    await page.locator('#job_title').waitFor();
+    const shown = await reactState(page);
+    assert.deepEqual([shown.step, shown.title, shown.resume], [1, '', null]);
+    await page.close();
+  });
+
   test('"Open & autofill" on a card and for a magic link opens the job and fills it with the edited answers', async () => {
     const jobUrl = `${server.url}/react/index.html`;
     const request = await seeder.call('POST', '/api/v1/agent-requests', { jobUrl, company: 'Hooli', title: 'Platform Engineer' });
@@ -311,5 +334,27 @@ describe('Chromium: the in-tab assist', () => {
     assert.equal((await reactState(fromLink)).firstName, 'Ada');
     await fromLink.close();
     await dashboard.close();
+  });
+
+  test('"Open & autofill" follows a wizard too: a later step takes the card\'s edited answer', async () => {
+    const jobUrl = `${server.url}${WIZARD.path}`;
+    const request = await seeder.call('POST', '/api/v1/agent-requests', { jobUrl, company: 'Initech', title: 'Site Reliability Engineer' });
+    await seeder.call('PUT', `/api/v1/agent-requests/${request.id}`, {
+      version: request.version,
+      answers: [{ field: 'job_title', label: 'Current job title', value: 'Principal Engineer', source: 'you' }],
+    });
+    const card = popup.locator('#requests li.request', { hasText: 'Initech - Site Reliability Engineer' });
+    await card.waitFor();
+    await popup.bringToFront();
+    const [page] = await Promise.all([browser.context.waitForEvent('page'), card.locator('button.open-autofill').click()]);
+    await waitFor(async () => wizardStepFilled(await reactState(page).catch(() => null), 0), { what: 'step 1 filled' });
+    await page.click(WIZARD.next);
+    const edited = { ...WIZARD.steps[1], title: 'Principal Engineer' };
+    const filled = await waitFor(async () => {
+      const current = await reactState(page);
+      return current.step === 1 && Object.entries(edited).every(([key, value]) => JSON.stringify(current[key]) === JSON.stringify(value)) && current;
+    }, { what: 'step 2 filled with the edited answer' });
+    assert.equal(filled.title, 'Principal Engineer');
+    await page.close();
   });
 });
