@@ -299,17 +299,21 @@ describe('Chromium: the in-tab assist', () => {
     await page.close();
   });
 
-  test('"Open & autofill" on a card and for a magic link opens the job and fills it with the edited answers', async () => {
-    const jobUrl = `${server.url}/react/index.html`;
-    const request = await seeder.call('POST', '/api/v1/agent-requests', { jobUrl, company: 'Hooli', title: 'Platform Engineer' });
-    await seeder.call('PUT', `/api/v1/agent-requests/${request.id}`, {
-      version: request.version,
-      answers: [{ field: 'why_us', label: 'Why do you want to work at Hooli?', value: 'Your platform team ships Rust.', source: 'you' }],
-    });
-    const card = popup.locator('#requests li.request', { hasText: 'Hooli - Platform Engineer' });
+  /** Files a request for `jobUrl` whose card has the edited `answer`, and clicks its "Open & autofill": `{request, page}`. */
+  async function openFromCard(jobUrl, company, title, answer) {
+    const request = await seeder.call('POST', '/api/v1/agent-requests', { jobUrl, company, title });
+    await seeder.call('PUT', `/api/v1/agent-requests/${request.id}`, { version: request.version, answers: [answer] });
+    const card = popup.locator('#requests li.request', { hasText: `${company} - ${title}` });
     await card.waitFor();
     await popup.bringToFront();
-    const [fromCard] = await Promise.all([browser.context.waitForEvent('page'), card.locator('button.open-autofill').click()]);
+    const [page] = await Promise.all([browser.context.waitForEvent('page'), card.locator('button.open-autofill').click()]);
+    return { request, page };
+  }
+
+  test('"Open & autofill" on a card and for a magic link opens the job and fills it with the edited answers', async () => {
+    const jobUrl = `${server.url}/react/index.html`;
+    const { request, page: fromCard } = await openFromCard(jobUrl, 'Hooli', 'Platform Engineer',
+      { field: 'why_us', label: 'Why do you want to work at Hooli?', value: 'Your platform team ships Rust.', source: 'you' });
     await popup.locator('#assist-status[data-state=ok]').waitFor();
     assert.equal(fromCard.url(), jobUrl);
     const filled = await reactState(fromCard);
@@ -337,24 +341,12 @@ describe('Chromium: the in-tab assist', () => {
   });
 
   test('"Open & autofill" follows a wizard too: a later step takes the card\'s edited answer', async () => {
-    const jobUrl = `${server.url}${WIZARD.path}`;
-    const request = await seeder.call('POST', '/api/v1/agent-requests', { jobUrl, company: 'Initech', title: 'Site Reliability Engineer' });
-    await seeder.call('PUT', `/api/v1/agent-requests/${request.id}`, {
-      version: request.version,
-      answers: [{ field: 'job_title', label: 'Current job title', value: 'Principal Engineer', source: 'you' }],
-    });
-    const card = popup.locator('#requests li.request', { hasText: 'Initech - Site Reliability Engineer' });
-    await card.waitFor();
-    await popup.bringToFront();
-    const [page] = await Promise.all([browser.context.waitForEvent('page'), card.locator('button.open-autofill').click()]);
+    const { page } = await openFromCard(`${server.url}${WIZARD.path}`, 'Initech', 'Site Reliability Engineer',
+      { field: 'job_title', label: 'Current job title', value: 'Principal Engineer', source: 'you' });
     await waitFor(async () => wizardStepFilled(await reactState(page).catch(() => null), 0), { what: 'step 1 filled' });
     await page.click(WIZARD.next);
     const edited = { ...WIZARD.steps[1], title: 'Principal Engineer' };
-    const filled = await waitFor(async () => {
-      const current = await reactState(page);
-      return current.step === 1 && Object.entries(edited).every(([key, value]) => JSON.stringify(current[key]) === JSON.stringify(value)) && current;
-    }, { what: 'step 2 filled with the edited answer' });
-    assert.equal(filled.title, 'Principal Engineer');
+    await waitFor(async () => wizardStepFilled(await reactState(page), 1, edited), { what: 'step 2 filled with the edited answer' });
     await page.close();
   });
 });
