@@ -55,7 +55,6 @@ const LAYERS: &[&[&str]] = &[
 /// Capabilities that use another, one edge a line; the graph must stay acyclic.
 const CAPABILITY_EDGES: &[(&str, &str)] = &[
     ("apply", "forms"),
-    ("apply", "profile"),
     ("approvals", "forms"),
     ("forms", "llm"),
     ("forms", "profile"),
