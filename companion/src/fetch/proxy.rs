@@ -17,6 +17,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::{Host, Url};
 
+use super::trust::{Override, overridden};
 use super::{FetchError, dial_allowed};
 use crate::error::{Error, Result};
 
@@ -48,6 +49,22 @@ pub(crate) trait Network: Send + Sync {
 }
 
 struct System;
+
+/// The system's resolver, except for the `resolve` setting's hosts.
+struct Resolving(Vec<Override>);
+
+impl Network for Resolving {
+    fn resolve(&self, host: String, port: u16) -> BoxFuture<'static, io::Result<Vec<SocketAddr>>> {
+        match overridden(&self.0, &host, port) {
+            Some(addr) => Box::pin(async move { Ok(vec![addr]) }),
+            None => System.resolve(host, port),
+        }
+    }
+
+    fn connect(&self, addr: SocketAddr) -> BoxFuture<'static, io::Result<TcpStream>> {
+        System.connect(addr)
+    }
+}
 
 impl Network for System {
     fn resolve(&self, host: String, port: u16) -> BoxFuture<'static, io::Result<Vec<SocketAddr>>> {
@@ -84,6 +101,15 @@ impl EgressProxy {
     /// `allow_hosts` (the `fetch_allow_hosts` setting) allow.
     pub async fn start(allow_hosts: Vec<String>) -> Result<EgressProxy> {
         Self::start_with(allow_hosts, Box::new(System)).await
+    }
+
+    /// [`EgressProxy::start`], dialling the `resolve` setting's address for its hosts (which
+    /// the fetch rules still check).
+    pub async fn start_resolving(
+        allow_hosts: Vec<String>,
+        overrides: Vec<Override>,
+    ) -> Result<EgressProxy> {
+        Self::start_with(allow_hosts, Box::new(Resolving(overrides))).await
     }
 
     pub(crate) async fn start_with(
@@ -126,25 +152,30 @@ impl EgressProxy {
     /// Chromium's flags (without their dashes, as chromiumoxide wants them) that leave the
     /// proxy its only way out.
     pub fn chromium_args(&self) -> Vec<(&'static str, String)> {
-        let policy = "disable_non_proxied_udp".to_owned();
-        vec![
-            ("proxy-server", format!("http://127.0.0.1:{}", self.port)),
-            // Chromium sends loopback addresses around any proxy unless told not to.
-            ("proxy-bypass-list", "<-loopback>".to_owned()),
-            // WebRTC may only use the proxy, which carries no UDP. Debian's Chromium reads
-            // the first name, older builds the second.
-            ("webrtc-ip-handling-policy", policy.clone()),
-            ("force-webrtc-ip-handling-policy", policy),
-            // QUIC is UDP, which an HTTP proxy does not carry.
-            ("disable-quic", String::new()),
-            // Chromium's own resolver answers nothing (prefetching included): names travel to
-            // the proxy, which resolves and checks them.
-            (
-                "host-resolver-rules",
-                "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".to_owned(),
-            ),
-        ]
+        chromium_args(self.port)
     }
+}
+
+/// Chromium's flags that leave the proxy on loopback `port` its only way out.
+pub fn chromium_args(port: u16) -> Vec<(&'static str, String)> {
+    let policy = "disable_non_proxied_udp".to_owned();
+    vec![
+        ("proxy-server", format!("http://127.0.0.1:{port}")),
+        // Chromium sends loopback addresses around any proxy unless told not to.
+        ("proxy-bypass-list", "<-loopback>".to_owned()),
+        // WebRTC may only use the proxy, which carries no UDP. Debian's Chromium reads
+        // the first name, older builds the second.
+        ("webrtc-ip-handling-policy", policy.clone()),
+        ("force-webrtc-ip-handling-policy", policy),
+        // QUIC is UDP, which an HTTP proxy does not carry.
+        ("disable-quic", String::new()),
+        // Chromium's own resolver answers nothing (prefetching included): names travel to
+        // the proxy, which resolves and checks them.
+        (
+            "host-resolver-rules",
+            "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".to_owned(),
+        ),
+    ]
 }
 
 async fn accept(listener: TcpListener, shared: Arc<Shared>) {
