@@ -340,6 +340,7 @@ impl Config {
             ("fetch_timeout_secs", self.fetch_timeout_secs),
             ("model_timeout_secs", self.model_timeout_secs),
             ("mail_read_timeout_secs", self.mail_read_timeout_secs),
+            ("apply_timeout_secs", self.apply_timeout_secs),
         ] {
             if value == 0 {
                 return Err(Error::Config(format!("{name} must be at least 1")));
@@ -366,11 +367,6 @@ impl Config {
         }
         if !self.trust_ca_file.is_empty() {
             crate::fetch::trust::read_certificates(&self.trust_ca_file)?;
-        }
-        if self.apply_timeout_secs == 0 {
-            return Err(Error::Config(
-                "apply_timeout_secs must be at least 1".into(),
-            ));
         }
         if self.max_body_bytes < 1024 {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
