@@ -346,6 +346,12 @@ impl Config {
                 return Err(Error::Config(format!("{name} must be at least 1")));
             }
         }
+        if self.apply_max_concurrent_per_platform > 1 {
+            return Err(Error::Config(
+                "apply_max_concurrent_per_platform is at most 1: one apply per account at a time"
+                    .into(),
+            ));
+        }
         if !self.model_base_url.is_empty()
             && !url::Url::parse(&self.model_base_url)
                 .is_ok_and(|url| matches!(url.scheme(), "http" | "https"))
@@ -476,6 +482,17 @@ mod tests {
             ..Config::default()
         };
         assert!(config.validated().is_err());
+    }
+
+    #[test]
+    fn two_applies_at_once_on_one_account_are_refused() {
+        let config = |n| Config {
+            apply_max_concurrent_per_platform: n,
+            ..Config::default()
+        };
+        assert!(config(1).validated().is_ok());
+        let error = config(2).validated().expect_err("2 at once");
+        assert!(error.to_string().contains("at most 1"), "{error}");
     }
 
     #[test]
