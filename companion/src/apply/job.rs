@@ -286,7 +286,9 @@ async fn jar_for(
                 .vault
                 .open_stored(user_id, &credential.platform)
                 .await?;
-            return Ok((Some(credential.platform), jar.without_expired(now_ms())));
+            // Cookie expiries are Unix seconds.
+            let now_secs = now_ms() / 1000;
+            return Ok((Some(credential.platform), jar.without_expired(now_secs)));
         }
     }
     Ok((None, CookieJar::default()))
