@@ -1,6 +1,6 @@
 // The fixture's own small pages (the vendors' pages are the saved real ones): the sign-in
 // wall, the confirmation, a posting page, and three application forms written for one check
-// each (a visible captcha, a script that reaches for the metadata service and loopback, and
+// each (a plain one, a visible captcha, a script that reaches for the metadata service and loopback, and
 // labelled inputs nobody can see, which is tests/e2e/fixtures/hidden-fields.html).
 
 const page = (title, body) => `<!doctype html>
@@ -34,6 +34,10 @@ const plainForm = (extra = '') => `
   ${extra}
   <button type="submit">Submit application</button>
 </form>`;
+
+/** A plain hosted form: what a run submits when nothing stops it. */
+export const plainPage = () => page('Job Application for Site Reliability Engineer at Initech', `
+<h1>Site Reliability Engineer</h1>${plainForm()}`);
 
 /** A form behind a visible reCAPTCHA checkbox: only a person can go on. */
 export const captchaPage = () => page('Job Application for Platform Engineer at Initech', `

@@ -9,7 +9,8 @@
 // * A login wall: application pages need a session cookie this server issued (the sign-in form
 //   at /sign-in, or `issueCookies()` for the jar a browser would hold after signing in); without
 //   one, or with one whose session has expired, they redirect to a sign-in page with a password
-//   field.
+//   field. A test may lower it (`site.wall = false`) while the companion's plan job reads the
+//   page, which it fetches without the user's cookies; a submission needs a session always.
 // * Every request is recorded, every POST as a submission (method, host, path, headers, cookies,
 //   fields, files with their bytes); a submission is answered with a redirect to a "Thank you for
 //   applying" page, or held until the test releases it.
@@ -26,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { shimTag } from './ats-shim.mjs';
-import { captchaPage, confirmationPage, exfiltrationPage, postingPage, signInPage } from './ats-pages.mjs';
+import { captchaPage, confirmationPage, exfiltrationPage, plainPage, postingPage, signInPage } from './ats-pages.mjs';
 import { corpusDir } from './corpus.mjs';
 import { root } from './paths.mjs';
 
@@ -65,6 +66,7 @@ export const VENDORS = Object.freeze({
 /** The pages written here, on the classic Greenhouse host (its jar is the greenhouse.io one). */
 export const EXTRA_HOST = 'boards.greenhouse.io';
 export const EXTRA = Object.freeze({
+  plain: '/initech/jobs/4000',
   captcha: '/initech/jobs/4001',
   exfiltration: '/initech/jobs/4002',
   hidden: '/initech/jobs/4003',
@@ -178,12 +180,14 @@ export class AtsSite extends EventEmitter {
     this.dir = dir;
     this.tls = tls;
     this.probe = probe;
-    /** Every request: `{method, host, path, query, cookies, walled}`. */
+    /** Every request: `{method, host, path, query, cookies, signedIn}`. */
     this.requests = [];
     /** Every POST except the sign-in form's (see the header). */
     this.submissions = [];
     this.sessions = new Map();
     this.held = null;
+    /** False: application pages open without a session (see `wall`). */
+    this.wall = true;
   }
 
   get caPem() { return this.tls.caPem; }
@@ -263,6 +267,7 @@ export class AtsSite extends EventEmitter {
     const vendor = Object.entries(VENDORS).find(([, v]) => v.host === host && v.pagePath === path);
     if (vendor) return this.pages.get(vendor[0]);
     if (host !== EXTRA_HOST) return null;
+    if (path === EXTRA.plain) return plainPage();
     if (path === EXTRA.captcha) return captchaPage();
     if (path === EXTRA.exfiltration) return exfiltrationPage(this.probe.port);
     if (path === EXTRA.hidden) return this.hiddenFields;
@@ -300,7 +305,7 @@ export class AtsSite extends EventEmitter {
     if (posting) return this.send(response, 200, postingPage(`Job at ${posting.saved}`, posting.pagePath));
     const html = this.applicationPage(host, path);
     if (html === null) return this.send(response, 404, 'not here');
-    if (!signedIn) {
+    if (this.wall && !signedIn) {
       response.writeHead(302, { location: `/sign-in?next=${encodeURIComponent(path)}` });
       return response.end();
     }

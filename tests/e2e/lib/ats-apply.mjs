@@ -1,0 +1,147 @@
+// What the headless apply's e2e tests share: a real companion configured to reach the ATS
+// fixture (lib/ats-site.mjs) under the vendors' host names, a user with the test profile and
+// resume PDF, cookies sealed with the extension's WASM core and stored the way the extension
+// stores them, requests driven through the API, the event stream, and the companion's
+// Chromium processes.
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seedProfile } from './assist.mjs';
+import { Companion } from './companion.mjs';
+import { dist } from './paths.mjs';
+import { waitFor } from './wait.mjs';
+
+/**
+ * A companion whose fetcher and browser egress proxy dial the fixture for the vendors' host
+ * names (`resolve`), trust its test CA (`trust_ca_file`) and may reach it although it is on
+ * loopback (`fetch_allow_hosts`: the host names on 443, which `resolve` maps, and the address
+ * itself). `env`: more `COMPANION_*` settings.
+ */
+export async function startCompanion(site, env = {}) {
+  const companion = new Companion(await mkdtemp(join(tmpdir(), 'autoresume-apply-')));
+  Object.assign(companion.env, {
+    COMPANION_FETCH_ALLOW_HOSTS: [...site.hosts.map((host) => `${host}:443`), `127.0.0.1:${site.port}`].join(','),
+    COMPANION_RESOLVE: site.hosts.map((host) => `${host}:443=127.0.0.1:${site.port}`).join(','),
+    COMPANION_TRUST_CA_FILE: site.caFile,
+    ...env,
+  });
+  await companion.serve('127.0.0.1:0');
+  return companion;
+}
+
+let core;
+async function wasmCore() {
+  if (!core) {
+    const pkg = join(dist, 'chrome', 'pkg');
+    core = await import(join(pkg, 'extension_core.js'));
+    core.initSync({ module: await readFile(join(pkg, 'extension_core_bg.wasm')) });
+  }
+  return core;
+}
+
+/** A device paired to `user` with the test profile and resume: `{token, call, paired}`. */
+export async function seedUser(companion, user) {
+  const seeded = await seedProfile(companion, user);
+  const paired = await companion.pairDevice(user, 'e2e apply');
+  return { ...seeded, paired };
+}
+
+/**
+ * Seals `jar` (`{platform, cookies}` from `site.issueCookies`) in the WASM core against the
+ * signed vault key, checked with the pinned identity key, and stores it: what the popup's
+ * Connect does (extension/lib/accounts.js).
+ */
+export async function connectAccount(seeded, jar) {
+  const { paired, call } = seeded;
+  const signedKey = await call('GET', '/api/v1/vault/public-key');
+  const { envelope } = (await wasmCore()).sealBrowserCookies({
+    signedKey, pinnedIdentityKey: paired.identity.publicKey, userId: paired.user.id,
+    platform: jar.platform, cookies: jar.cookies,
+  });
+  return call('PUT', `/api/v1/credentials/${encodeURIComponent(jar.platform)}`, { envelope });
+}
+
+/** Proposes `url` and waits for the plan job's plan on the card. */
+export async function proposePlanned(seeded, url, { company = 'Initech', title = 'Engineer' } = {}) {
+  const card = await seeded.call('POST', '/api/v1/agent-requests', { jobUrl: url, company, title });
+  return waitFor(async () => {
+    const now = await seeded.call('GET', `/api/v1/agent-requests/${card.id}`);
+    return now.form?.plannedAt ? now : null;
+  }, { timeout: 60000, what: `the plan of ${url}` });
+}
+
+/** Sets `values` (`{label or selector: value}`) as the user's own answers, then approves. */
+export async function approve(seeded, card, { values = {}, dryRun } = {}) {
+  let current = card;
+  if (Object.keys(values).length) {
+    const answers = card.answers.map((a) => {
+      const value = values[a.field] ?? values[a.label];
+      return value === undefined ? a : { ...a, value, source: 'you' };
+    });
+    current = await seeded.call('PUT', `/api/v1/agent-requests/${card.id}`, { version: card.version, answers, resume: card.resume });
+  }
+  const body = { version: current.version, ...(dryRun === undefined ? {} : { dryRun }) };
+  return seeded.call('POST', `/api/v1/agent-requests/${card.id}/approve`, body);
+}
+
+/** The request once its state is one of `states`. */
+export function settled(seeded, id, states = ['applied', 'needs_you', 'declined'], timeout = 90000) {
+  return waitFor(async () => {
+    const card = await seeded.call('GET', `/api/v1/agent-requests/${id}`);
+    return states.includes(card.state) ? card : null;
+  }, { timeout, interval: 200, what: `request ${id} to be ${states.join(' or ')}` });
+}
+
+/**
+ * The companion's event stream: calls `onEvent({type, payload})` for each event until
+ * `close()`. Resolves once connected.
+ */
+export async function subscribe(companion, token, onEvent) {
+  const controller = new AbortController();
+  const response = await fetch(`${companion.url}/api/v1/events`, {
+    headers: { authorization: `Bearer ${token}`, 'Last-Event-ID': '999999999' },
+    signal: controller.signal,
+  });
+  if (!response.ok) throw new Error(`events: HTTP ${response.status}`);
+  (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let at;
+        while ((at = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, at);
+          buffer = buffer.slice(at + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          if (data) onEvent(JSON.parse(data));
+        }
+      }
+    } catch {
+      // Closed (by close(), or the companion died).
+    }
+  })();
+  return { close: () => controller.abort() };
+}
+
+/**
+ * Pids of live processes whose command line names a browser folder of the companion process
+ * `pid` (`companion-chromium-<pid>-…`, see companion/src/browser/sandbox.rs): its Chromium,
+ * whichever user it runs as.
+ */
+export async function browserProcesses(pid) {
+  const mark = `companion-chromium-${pid}-`;
+  const found = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8');
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      // A zombie is dead already; only its parent's wait is missing.
+      if (cmdline.includes(mark) && !/^\d+ \(.*\) Z/.test(stat)) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
