@@ -83,6 +83,17 @@ pub struct Config {
     pub fetch_timeout_secs: u64,
     /// Largest page or board answer read, in bytes. `COMPANION_FETCH_MAX_BYTES`.
     pub fetch_max_bytes: usize,
+    /// `host:port=ip:port` entries, like curl's `--resolve`: the fetcher and the headless
+    /// browser's egress proxy dial that address for that host and port. The address still
+    /// passes the fetch rules (`fetch_allow_hosts` for a private one). For tests and
+    /// split-horizon networks. `COMPANION_RESOLVE` (comma-separated).
+    #[serde(deserialize_with = "list_or_csv")]
+    pub resolve: Vec<String>,
+    /// A PEM file of extra CA certificates the fetcher and the headless browser trust, besides
+    /// the system's; empty for none. `COMPANION_TRUST_CA_FILE`.
+    pub trust_ca_file: String,
+    /// Seconds one headless apply may take before it stops. `COMPANION_APPLY_TIMEOUT_SECS`.
+    pub apply_timeout_secs: u64,
     /// Greenhouse job-board API base. `COMPANION_GREENHOUSE_API_URL`.
     pub greenhouse_api_url: String,
     /// Lever postings API base. `COMPANION_LEVER_API_URL`.
@@ -173,6 +184,9 @@ impl Default for Config {
             fetch_allow_hosts: Vec::new(),
             fetch_timeout_secs: 15,
             fetch_max_bytes: 5 * 1024 * 1024,
+            resolve: Vec::new(),
+            trust_ca_file: String::new(),
+            apply_timeout_secs: 180,
             greenhouse_api_url: "https://boards-api.greenhouse.io".into(),
             lever_api_url: "https://api.lever.co".into(),
             ashby_api_url: "https://api.ashbyhq.com".into(),
@@ -207,7 +221,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 36] = [
+const ENV_KEYS: [&str; 39] = [
     "bind",
     "data_dir",
     "database_url",
@@ -233,6 +247,9 @@ const ENV_KEYS: [&str; 36] = [
     "fetch_allow_hosts",
     "fetch_timeout_secs",
     "fetch_max_bytes",
+    "resolve",
+    "trust_ca_file",
+    "apply_timeout_secs",
     "greenhouse_api_url",
     "lever_api_url",
     "ashby_api_url",

@@ -1,13 +1,14 @@
 //! AutoResume's companion: a library with a thin binary (`main.rs`, `cli/`).
 //!
 //! Modules form layers, each importing only those below it (`tests/layers.rs` checks):
-//! `app` (wiring) → `http` (routes, API, dashboard) → capabilities (`account`, `users`,
+//! `app` (wiring) → `http` (routes, API, dashboard) → capabilities (`account`, `apply`, `users`,
 //! `pairing`, `profile`, `intake`, `approvals`, `forms`, `mail`, `llm`; each registers its own
 //! job kinds) → `jobs` (the runner) → `state` → `vault` → `events` → `store` (all SQL) →
 //! `config` → `browser` (sandboxed headless Chromium) → `fetch`, `auth` → `error`.
 
 pub mod account;
 mod app;
+pub mod apply;
 pub mod approvals;
 pub mod auth;
 #[cfg(feature = "browser")]

@@ -100,6 +100,7 @@ async fn a_page_reaches_nothing_but_the_allow_listed_server() {
     let session = browser::launch(Options {
         network: Network::Through(&proxy),
         scripts: true,
+        trusted_spki: &[],
     })
     .await
     .expect("chromium starts");

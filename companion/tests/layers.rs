@@ -31,6 +31,7 @@ const LAYERS: &[&[&str]] = &[
     &["http"],
     &[
         "account",
+        "apply",
         "approvals",
         "forms",
         "intake",
@@ -53,6 +54,8 @@ const LAYERS: &[&[&str]] = &[
 
 /// Capabilities that use another, one edge a line; the graph must stay acyclic.
 const CAPABILITY_EDGES: &[(&str, &str)] = &[
+    ("apply", "forms"),
+    ("apply", "profile"),
     ("approvals", "forms"),
     ("forms", "llm"),
     ("forms", "profile"),

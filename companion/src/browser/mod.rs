@@ -5,7 +5,13 @@
 //! that skips the sandbox or reaches the network around the proxy.
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::emulation::SetScriptExecutionDisabledParams;
+use chromiumoxide::cdp::browser_protocol::network::CookieParam;
+use chromiumoxide::cdp::browser_protocol::storage::SetCookiesParams;
+use chromiumoxide::cdp::browser_protocol::target::{
+    CreateBrowserContextParams, CreateTargetParams,
+};
 use chromiumoxide::error::CdpError;
 use chromiumoxide::page::Page;
 use futures_util::StreamExt;
@@ -23,13 +29,28 @@ pub enum Network<'a> {
     Off,
     /// Only what this proxy lets through.
     Through(&'a EgressProxy),
+    /// Nothing by default: each browser context of [`Session::context`] goes out through a
+    /// proxy of its own, so that one run's traffic and refusals are that run's.
+    PerContext,
 }
+
+/// The discard port, where nothing listens: a proxy there refuses every request.
+const DEAD_PORT: u16 = 9;
 
 /// How to start a browser.
 pub struct Options<'a> {
     pub network: Network<'a>,
     /// Whether pages run their own scripts (in the tabs of [`Session::tab`]).
     pub scripts: bool,
+    /// Base64 SHA-256 hashes of the public keys of extra trusted certificates (the
+    /// `trust_ca_file` setting), for `--ignore-certificate-errors-spki-list`.
+    pub trusted_spki: &'a [String],
+}
+
+/// A browser context of its own (no disk, its own cookies and proxy) and its one tab.
+pub struct Context {
+    pub id: BrowserContextId,
+    pub tab: Page,
 }
 
 /// A running Chromium. [`Session::close`] ends it; dropping it kills it, and the run's
@@ -41,7 +62,7 @@ pub struct Session {
     scripts: bool,
     as_user: Option<&'static str>,
     // Last, so that the folder outlives the browser when the fields drop.
-    _run: sandbox::Launch,
+    run: sandbox::Launch,
 }
 
 impl Drop for Session {
@@ -85,6 +106,17 @@ pub async fn launch(options: Options<'_>) -> Result<Session> {
                 config = config.arg((flag, value.as_str()));
             }
         }
+        Network::PerContext => {
+            // The default context's proxy is a closed port: only contexts given a proxy
+            // reach anything.
+            for (flag, value) in crate::fetch::proxy::chromium_args(DEAD_PORT) {
+                config = config.arg((flag, value.as_str()));
+            }
+        }
+    }
+    if !options.trusted_spki.is_empty() {
+        let list = options.trusted_spki.join(",");
+        config = config.arg(("ignore-certificate-errors-spki-list", list.as_str()));
     }
     let config = config
         .build()
@@ -98,7 +130,7 @@ pub async fn launch(options: Options<'_>) -> Result<Session> {
         driver,
         scripts: options.scripts,
         as_user: launch.as_user,
-        _run: launch,
+        run: launch,
     })
 }
 
@@ -117,6 +149,66 @@ impl Session {
                 .map_err(cdp_error("turning page scripts off"))?;
         }
         Ok(tab)
+    }
+
+    /// A fresh off-the-record browser context whose traffic goes through `proxy`, and a blank
+    /// tab in it that runs page scripts.
+    pub async fn context(&self, proxy: &EgressProxy) -> Result<Context> {
+        let create = CreateBrowserContextParams::builder()
+            .dispose_on_detach(true)
+            .proxy_server(format!("http://127.0.0.1:{}", proxy.port()))
+            .proxy_bypass_list("<-loopback>")
+            .build();
+        let id = self
+            .browser
+            .create_browser_context(create)
+            .await
+            .map_err(cdp_error("creating a browser context"))?;
+        let target = CreateTargetParams::builder()
+            .url("about:blank")
+            .browser_context_id(id.clone())
+            .build()
+            .map_err(|e| Error::Internal(format!("headless Chromium: {e}")))?;
+        match self.browser.new_page(target).await {
+            Ok(tab) => Ok(Context { id, tab }),
+            Err(e) => {
+                let _ = self.browser.dispose_browser_context(id).await;
+                Err(cdp_error("opening a tab")(e))
+            }
+        }
+    }
+
+    /// Sets cookies in a context of [`Session::context`], in memory only.
+    pub async fn set_cookies(&self, context: &Context, cookies: Vec<CookieParam>) -> Result<()> {
+        if cookies.is_empty() {
+            return Ok(());
+        }
+        let mut params = SetCookiesParams::new(cookies);
+        params.browser_context_id = Some(context.id.clone());
+        self.browser
+            .execute(params)
+            .await
+            .map_err(cdp_error("setting the cookies"))?;
+        Ok(())
+    }
+
+    /// Closes the context's tab and drops the context with everything it held.
+    pub async fn close_context(&self, context: Context) -> Result<()> {
+        let _ = context.tab.close().await;
+        self.browser
+            .dispose_browser_context(context.id)
+            .await
+            .map_err(cdp_error("closing a browser context"))
+    }
+
+    /// Whether the CDP connection is still up (a crashed or killed Chromium drops it).
+    pub fn alive(&self) -> bool {
+        !self.driver.is_finished()
+    }
+
+    /// The folder of the run (its profile within), which names its processes.
+    pub fn run_dir(&self) -> &std::path::Path {
+        self.run.dir()
     }
 
     /// The user Chromium runs as when that is not the companion's (as root), for messages

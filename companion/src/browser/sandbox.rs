@@ -27,6 +27,12 @@ pub struct Launch {
     dir: PathBuf,
 }
 
+impl Launch {
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
 impl Drop for Launch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);

@@ -126,25 +126,30 @@ impl EgressProxy {
     /// Chromium's flags (without their dashes, as chromiumoxide wants them) that leave the
     /// proxy its only way out.
     pub fn chromium_args(&self) -> Vec<(&'static str, String)> {
-        let policy = "disable_non_proxied_udp".to_owned();
-        vec![
-            ("proxy-server", format!("http://127.0.0.1:{}", self.port)),
-            // Chromium sends loopback addresses around any proxy unless told not to.
-            ("proxy-bypass-list", "<-loopback>".to_owned()),
-            // WebRTC may only use the proxy, which carries no UDP. Debian's Chromium reads
-            // the first name, older builds the second.
-            ("webrtc-ip-handling-policy", policy.clone()),
-            ("force-webrtc-ip-handling-policy", policy),
-            // QUIC is UDP, which an HTTP proxy does not carry.
-            ("disable-quic", String::new()),
-            // Chromium's own resolver answers nothing (prefetching included): names travel to
-            // the proxy, which resolves and checks them.
-            (
-                "host-resolver-rules",
-                "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".to_owned(),
-            ),
-        ]
+        chromium_args(self.port)
     }
+}
+
+/// Chromium's flags that leave the proxy on loopback `port` its only way out.
+pub fn chromium_args(port: u16) -> Vec<(&'static str, String)> {
+    let policy = "disable_non_proxied_udp".to_owned();
+    vec![
+        ("proxy-server", format!("http://127.0.0.1:{port}")),
+        // Chromium sends loopback addresses around any proxy unless told not to.
+        ("proxy-bypass-list", "<-loopback>".to_owned()),
+        // WebRTC may only use the proxy, which carries no UDP. Debian's Chromium reads
+        // the first name, older builds the second.
+        ("webrtc-ip-handling-policy", policy.clone()),
+        ("force-webrtc-ip-handling-policy", policy),
+        // QUIC is UDP, which an HTTP proxy does not carry.
+        ("disable-quic", String::new()),
+        // Chromium's own resolver answers nothing (prefetching included): names travel to
+        // the proxy, which resolves and checks them.
+        (
+            "host-resolver-rules",
+            "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".to_owned(),
+        ),
+    ]
 }
 
 async fn accept(listener: TcpListener, shared: Arc<Shared>) {

@@ -53,6 +53,7 @@ async fn in_browser(load: Load<'_>) -> Result<FormSnapshot> {
     let session = browser::launch(Options {
         network: Network::Off,
         scripts: false,
+        trusted_spki: &[],
     })
     .await?;
     let taken = tokio::time::timeout(PAGE_TIMEOUT, take(&session, load)).await;

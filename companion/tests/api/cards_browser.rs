@@ -49,6 +49,7 @@ async fn an_open_card_turns_into_the_planned_form_live() {
     let options = Options {
         network: Network::Through(&proxy),
         scripts: true,
+        trusted_spki: &[],
     };
     let session = browser::launch(options).await.expect("chromium starts");
     let tab = session.tab().await.expect("a tab");

@@ -5,6 +5,7 @@
 //! Nothing is invented: a value comes from the JSON Resume, a typed answer-bank key or a
 //! stored free-text answer, or the field stays unknown (free-text questions: `needs_draft`).
 
+pub mod apply;
 mod bank;
 mod classify;
 mod countries;
