@@ -20,7 +20,7 @@ use crate::store::Store;
 use crate::vault::Vault;
 use crate::vault::identity::Identity;
 use crate::vault::master_key::MasterKey;
-use crate::{approvals, http, intake, jobs, mail, store};
+use crate::{apply, approvals, http, intake, jobs, mail, store};
 
 /// The process-wide Prometheus recorder; installed once even when tests start many servers.
 fn metrics_handle() -> Result<PrometheusHandle> {
@@ -69,12 +69,21 @@ async fn open_state(config: Config, shutdown: watch::Receiver<bool>) -> Result<A
 /// `companion serve` and `companion worker` run the same set.
 pub fn job_kinds(worker: Worker, state: &AppState) -> Worker {
     let worker = approvals::register(worker, state);
+    let worker = apply::register(worker, state);
     let worker = intake::boards::register(worker, state);
     mail::messages::register(worker, state)
 }
 
-/// Every capability's repair of work a crash left without its job; run where workers run.
-const SWEEPS: &[jobs::runner::Sweep] = &[|store| Box::pin(mail::messages::enqueue_unqueued(store))];
+/// Every capability's repair of work a crash left without its job, and clean-up of what
+/// outlived its retention; run where workers run.
+const SWEEPS: &[jobs::runner::Sweep] = &[
+    |state| Box::pin(mail::messages::enqueue_unqueued(state.store)),
+    |state| {
+        Box::pin(async move {
+            apply::artifacts::sweep(&state.store, state.config.artifact_retention_days).await
+        })
+    },
+];
 
 /// `companion worker`: runs `workers` job workers (at least one) named `<name>-<n>`, and
 /// the scheduler, without the HTTP server, until `stop` resolves. A job running then is

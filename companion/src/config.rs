@@ -73,6 +73,9 @@ pub struct Config {
     pub board_poll_cron: String,
     /// Days after which a request nobody approved expires. `COMPANION_REQUEST_EXPIRY_DAYS`.
     pub request_expiry_days: u32,
+    /// Days an apply run's screenshots, step log and final URL are kept.
+    /// `COMPANION_ARTIFACT_RETENTION_DAYS`.
+    pub artifact_retention_days: u32,
     /// `host:port` entries the fetcher may reach although they resolve to a private or
     /// loopback address (a self-hosted board, a test server); a bare host means ports 80 and
     /// 443 only. Empty by default.
@@ -181,6 +184,7 @@ impl Default for Config {
             resume_pdf_max_bytes: 5 * 1024 * 1024,
             board_poll_cron: "17 */4 * * *".into(),
             request_expiry_days: 14,
+            artifact_retention_days: 30,
             fetch_allow_hosts: Vec::new(),
             fetch_timeout_secs: 15,
             fetch_max_bytes: 5 * 1024 * 1024,
@@ -221,7 +225,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 39] = [
+const ENV_KEYS: [&str; 40] = [
     "bind",
     "data_dir",
     "database_url",
@@ -244,6 +248,7 @@ const ENV_KEYS: [&str; 39] = [
     "resume_pdf_max_bytes",
     "board_poll_cron",
     "request_expiry_days",
+    "artifact_retention_days",
     "fetch_allow_hosts",
     "fetch_timeout_secs",
     "fetch_max_bytes",

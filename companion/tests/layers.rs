@@ -54,6 +54,7 @@ const LAYERS: &[&[&str]] = &[
 
 /// Capabilities that use another, one edge a line; the graph must stay acyclic.
 const CAPABILITY_EDGES: &[(&str, &str)] = &[
+    ("apply", "approvals"),
     ("apply", "forms"),
     ("apply", "profile"),
     ("approvals", "forms"),

@@ -8,6 +8,8 @@ pub const PAIRING_CODE_CREATED: &str = "pairing.code_created";
 pub const TEST_PING: &str = "test.ping";
 pub const CREDENTIALS_UPDATED: &str = "credentials.updated";
 pub const CREDENTIALS_REMOVED: &str = "credentials.removed";
+/// An apply found the stored session of a platform expired: the account needs a refresh.
+pub const CREDENTIALS_REFRESH_NEEDED: &str = "credentials.refresh_needed";
 pub const VAULT_ROTATED: &str = "vault.rotated";
 pub const AGENT_PAUSED: &str = "agent.paused";
 pub const AGENT_RESUMED: &str = "agent.resumed";
@@ -65,6 +67,25 @@ fn request_state(state: &str) -> &str {
         other => other,
     }
 }
+/// A request's state in words, with the run's step while the agent applies and the reason
+/// when it needs the user.
+fn request_update(event: &AgentEvent) -> String {
+    let state = text_field(event, "state");
+    let nested = |outer: &str, inner: &str| {
+        event
+            .payload
+            .get(outer)
+            .and_then(|v| v.get(inner))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    match (state, nested("progress", "text"), nested("reason", "text")) {
+        ("applying", Some(step), _) => format!("Agent is applying now… {step}"),
+        ("needs_you", _, Some(reason)) => format!("needs you: {reason}"),
+        _ => request_state(state).to_owned(),
+    }
+}
+
 pub const POSTING_SAVED: &str = "posting.saved";
 pub const MAIL_CLASSIFIED: &str = "mail.classified";
 pub const POSTING_MATCHED: &str = "posting.matched";
@@ -97,6 +118,10 @@ pub fn describe(event: &AgentEvent) -> String {
             )
         }
         CREDENTIALS_REMOVED => format!("{} disconnected", text_field(event, "platform")),
+        CREDENTIALS_REFRESH_NEEDED => format!(
+            "{}: the saved session expired; sign in there and refresh the account",
+            text_field(event, "name")
+        ),
         VAULT_ROTATED => "The vault key was rotated".to_owned(),
         AGENT_PAUSED => "Agent paused: applications wait until you resume".to_owned(),
         AGENT_RESUMED => "Agent resumed".to_owned(),
@@ -123,11 +148,7 @@ pub fn describe(event: &AgentEvent) -> String {
                 posting(event)
             )
         }
-        AGENT_REQUEST_UPDATED => format!(
-            "{}: {}",
-            posting(event),
-            request_state(text_field(event, "state"))
-        ),
+        AGENT_REQUEST_UPDATED => format!("{}: {}", posting(event), request_update(event)),
         AGENT_REQUEST_MAGIC_LINK_OPENED => {
             format!("Magic link opened: {}", posting(event))
         }
@@ -215,6 +236,14 @@ mod tests {
                 json!({"company": "Google", "title": "SRE", "state": "needs_you"})
             )),
             "Google - SRE: needs you: open the magic link"
+        );
+        assert_eq!(
+            describe(&event(
+                AGENT_REQUEST_UPDATED,
+                json!({"company": "Acme", "title": "SRE", "state": "applying",
+                       "progress": {"step": "fill", "text": "filling 12 of 14 fields", "done": 12, "total": 14}})
+            )),
+            "Acme - SRE: Agent is applying now… filling 12 of 14 fields"
         );
         assert_eq!(
             describe(&event(

@@ -4,6 +4,14 @@
 //! back until [`Watch::submitting`] has recorded it. What to fill, and when to stop instead,
 //! is decided in `shared::forms::apply`, so the in-tab assist can make the same decision.
 
+mod account;
+pub mod artifacts;
+mod job;
+pub mod outcome;
+mod watch;
+
+pub use job::{Browse, register, register_with};
+
 use futures_util::future::BoxFuture;
 
 use crate::jobs::JobError;

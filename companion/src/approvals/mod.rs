@@ -1,25 +1,32 @@
 //! The approval queue: the agent proposes, the user decides, nothing is applied to without
-//! approval. A request only moves forward:
+//! approval. A request moves forward, except that a dry run's "ready to submit" can be
+//! sent back to the agent (Submit now):
 //!
 //! ```text
 //! pending ──approve──> approved ──> applying ──> applied
-//!    │                    │            │    └──> needs_you ──mark submitted──> applied
-//!    ├──decline──> declined <──────────┴──────────┘ (decline from approved / needs_you)
+//!    │                  ▲   │          │    └──> needs_you ──mark submitted──> applied
+//!    │                  │   │          │            │ (ready to submit)
+//!    │                  └───┼──────────┼─submit now─┘
+//!    ├──decline──> declined <┴──────────┴───────────┘ (decline from approved / needs_you)
 //!    └──expire───> expired
 //! ```
 //!
 //! Every change names the states it may leave and (optionally) the version it was based
 //! on, so a second approve, a stale page or a late job finds nothing to change and gets a
-//! 409. Every change emits `agent_request.*` / `application.*` with the whole card.
+//! 409. Every change emits `agent_request.*` / `application.*` with the whole card. The
+//! apply run (`crate::apply`) moves requests through `applying` with [`runs`]; the final
+//! click is recorded in the submit ledger (`store::submit_ledger`) so that no path submits
+//! a posting twice.
 
 pub mod applications;
 mod jobs;
 pub mod plan;
 mod plan_job;
+pub mod runs;
 pub mod url;
 
 use serde::Serialize;
-use shared::api::{AgentRequest, Answer};
+use shared::api::{AgentRequest, Answer, NeedsYouReason, READY_TO_SUBMIT};
 use shared::cookies::Platform;
 
 use crate::error::{Error, Result};
@@ -28,9 +35,8 @@ use crate::store::agent_requests::{self as rows, AgentRequestRow, Change};
 use crate::store::jobs::{self as job_rows, NewJob};
 use crate::store::now_ms;
 
-use jobs::settle_approved;
 pub use jobs::{
-    APPLY_JOB, EXPIRE_JOB, EXPIRY_CRON, EXPIRY_SCHEDULE, expire_pending, register, run_apply,
+    APPLY_JOB, EXPIRE_JOB, EXPIRY_CRON, EXPIRY_SCHEDULE, expire_pending, register,
     schedule_expiry,
 };
 
@@ -46,7 +52,6 @@ pub const STATES: [&str; 8] = [
     PENDING, APPROVED, APPLYING, APPLIED, NEEDS_YOU, FAILED, DECLINED, EXPIRED,
 ];
 
-/// The job kind that applies to an approved posting.
 pub const CREATED_EVENT: &str = shared::events::AGENT_REQUEST_CREATED;
 pub const UPDATED_EVENT: &str = shared::events::AGENT_REQUEST_UPDATED;
 pub const MAGIC_LINK_OPENED_EVENT: &str = shared::events::AGENT_REQUEST_MAGIC_LINK_OPENED;
@@ -71,6 +76,14 @@ impl From<AgentRequestRow> for AgentRequest {
             decided_at: row.decided_at,
             form: row
                 .form_plan
+                .and_then(|json| serde_json::from_str(&json).ok()),
+            dry_run: row.dry_run != 0,
+            reason: row
+                .reason_code
+                .zip(row.reason)
+                .map(|(code, text)| NeedsYouReason { code, text }),
+            progress: row
+                .progress
                 .and_then(|json| serde_json::from_str(&json).ok()),
         }
     }
@@ -287,17 +300,22 @@ fn moving<'a>(from: &'a [&'a str], to: &'a str, version: Option<i64>) -> Change<
         application_id: None,
         planned: None,
         decides: false,
+        dry_run: None,
+        reason: None,
     }
 }
 
-/// The user says yes: the request is approved and an `apply` job is queued for its
-/// posting. The job's idempotency key is the canonical URL, so approving a second request
-/// for the same posting queues nothing new.
+/// The user says yes: the request is approved and an `apply` job is queued for it. A dry
+/// run (`dry_run`, else the user's setting, on by default) stops before the final click.
+/// The job's idempotency key is the request's (`apply:<id>`): a request is approved once;
+/// a second request for the same posting gets a job of its own, which finds the posting
+/// applied to (its application, or the submit ledger) and does not submit again.
 pub async fn approve(
     state: &AppState,
     user_id: i64,
     id: i64,
     version: Option<i64>,
+    dry_run: Option<bool>,
 ) -> Result<AgentRequest> {
     let current = get(state, user_id, id).await?;
     let drafts = plan::unapproved_drafts(&current.answers);
@@ -310,47 +328,99 @@ pub async fn approve(
             plan::plural(drafts.len(), "it", "them"),
         )));
     }
+    let dry_run = match dry_run {
+        Some(dry_run) => dry_run,
+        None => crate::store::agent::dry_run(&state.store, user_id).await?,
+    };
     // At the version just checked, so that a draft planned meanwhile is not approved unseen.
     let change = Change {
         decides: true,
+        dry_run: Some(dry_run),
         ..moving(&[PENDING], APPROVED, version.or(Some(current.version)))
     };
     let request = apply(state, user_id, id, change, "approved").await?;
-    let canonical = rows::get(&state.store, user_id, id)
+    enqueue_apply(state, user_id, &request, &format!("apply:{id}")).await?;
+    Ok(request)
+}
+
+/// After a dry run (needs_you, "ready to submit"): the agent submits it after all. The
+/// request is approved again, not a dry run, with a new job (keyed by the new version, so a
+/// second click on the same card queues nothing). The submit ledger still stops it if the
+/// posting was submitted meanwhile.
+pub async fn submit_now(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    version: Option<i64>,
+) -> Result<AgentRequest> {
+    let current = get(state, user_id, id).await?;
+    let ready = current.state == NEEDS_YOU
+        && current
+            .reason
+            .as_ref()
+            .is_some_and(|r| r.code == READY_TO_SUBMIT);
+    if !ready {
+        return Err(Error::Conflict(format!(
+            "request {id} is not a dry run ready to submit (it is {}); only those can be \
+             submitted from the card",
+            current.state
+        )));
+    }
+    let canonical = canonical_url(state, user_id, id).await?;
+    if crate::store::submit_ledger::live(&state.store, user_id, &canonical)
+        .await?
+        .is_some()
+    {
+        return Err(Error::Conflict(
+            "this posting was submitted (or may have been): check the site".into(),
+        ));
+    }
+    let change = Change {
+        dry_run: Some(false),
+        ..moving(&[NEEDS_YOU], APPROVED, version.or(Some(current.version)))
+    };
+    let request = apply(state, user_id, id, change, "submitted now").await?;
+    let key = format!("apply:{id}:v{}", request.version);
+    enqueue_apply(state, user_id, &request, &key).await?;
+    Ok(request)
+}
+
+async fn canonical_url(state: &AppState, user_id: i64, id: i64) -> Result<String> {
+    Ok(rows::get(&state.store, user_id, id)
         .await?
         .ok_or(Error::NotFound)?
-        .canonical_url;
+        .canonical_url)
+}
+
+/// Queues the apply run of `request` under `key`; the job carries the platform, so it runs
+/// under the user's pause switch and the platform's limits (one run per account at once).
+async fn enqueue_apply(
+    state: &AppState,
+    user_id: i64,
+    request: &AgentRequest,
+    key: &str,
+) -> Result<()> {
+    let canonical = canonical_url(state, user_id, request.id).await?;
     let platform = ::url::Url::parse(&canonical)
         .ok()
         .and_then(|url| url.host_str().map(Platform::id_for_host));
-    let key = format!("apply:{canonical}");
-    let payload = serde_json::json!({ "canonicalUrl": canonical });
+    let payload = serde_json::json!({ "requestId": request.id, "canonicalUrl": canonical });
     let now = now_ms();
-    let job_id = job_rows::enqueue(
+    job_rows::enqueue(
         &state.store,
         &NewJob {
             user_id,
             kind: APPLY_JOB,
             payload: &payload,
             max_attempts: 3,
-            idempotency_key: Some(&key),
+            idempotency_key: Some(key),
             run_at: now,
             platform: platform.as_deref(),
         },
         now,
     )
     .await?;
-    // The posting's job already ran, or is running and may have settled its requests
-    // before this approval: this one gets the job's outcome now instead of waiting for a job
-    // that will not look again.
-    let taken = job_rows::get(&state.store, job_id)
-        .await?
-        .is_some_and(|job| job.state != job_rows::QUEUED);
-    if taken {
-        settle_approved(state, user_id, &canonical).await?;
-        return get(state, user_id, id).await;
-    }
-    Ok(request)
+    Ok(())
 }
 
 /// The user says no (from pending, or later while nothing was submitted).
@@ -401,6 +471,8 @@ pub async fn edit(
         application_id: None,
         planned: planned.as_ref().map(plan::CardUpdate::as_planned),
         decides: false,
+        dry_run: None,
+        reason: None,
     };
     apply(state, user_id, id, change, "edited").await
 }
@@ -415,15 +487,19 @@ pub struct Edit<'a> {
 
 /// The user submitted the application themselves (magic link): the request is applied and
 /// linked to the posting's application, created now (source `magic_link`) unless one
-/// exists.
+/// exists, and the submit ledger holds the posting, so no run submits it again. Not while
+/// the agent is applying (it may be clicking), and not twice: an applied request is a 409.
 pub async fn mark_submitted(
     state: &AppState,
     user_id: i64,
     id: i64,
     version: Option<i64>,
 ) -> Result<AgentRequest> {
-    let change = moving(&[NEEDS_YOU, APPROVED, APPLYING], APPLIED, version);
+    let change = moving(&[NEEDS_YOU, APPROVED], APPLIED, version);
     let request = apply(state, user_id, id, change, "marked as submitted").await?;
+    let canonical = canonical_url(state, user_id, id).await?;
+    crate::store::submit_ledger::submitted_by_you(&state.store, user_id, id, &canonical, now_ms())
+        .await?;
     link_application(state, user_id, request, applications::MAGIC_LINK).await
 }
 

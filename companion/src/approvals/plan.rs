@@ -288,6 +288,8 @@ pub async fn store(
             application_id: None,
             planned: Some(update.as_planned()),
             decides: false,
+            dry_run: None,
+            reason: None,
         };
         if let Some(row) = rows::change(&state.store, user_id, id, &change, now_ms()).await? {
             let request = AgentRequest::from(row);

@@ -23,9 +23,10 @@ pub struct Background {
 pub type Kinds = fn(Worker, &AppState) -> Worker;
 
 /// A capability's repair of what a crash can leave behind (work stored without its job),
-/// run where workers run: when they start and every [`SWEEP_EVERY`]. It must be idempotent,
-/// since every such process runs it. Returns how much it repaired.
-pub type Sweep = fn(Store) -> BoxFuture<'static, Result<usize>>;
+/// or its clean-up of what outlived its retention, run where workers run: when they start
+/// and every [`SWEEP_EVERY`]. It must be idempotent, since every such process runs it.
+/// Returns how much it repaired or removed.
+pub type Sweep = fn(AppState) -> BoxFuture<'static, Result<usize>>;
 
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
@@ -63,21 +64,18 @@ pub async fn start(
             state.store.clone(),
             state.shutdown.clone(),
         )));
-        tasks.push(tokio::spawn(sweep(
-            state.store.clone(),
-            sweeps,
-            state.shutdown.clone(),
-        )));
+        tasks.push(tokio::spawn(sweep(state.clone(), sweeps)));
     }
     Ok(Background { tasks })
 }
 
-async fn sweep(store: Store, sweeps: &'static [Sweep], mut shutdown: watch::Receiver<bool>) {
+async fn sweep(state: AppState, sweeps: &'static [Sweep]) {
+    let mut shutdown = state.shutdown.clone();
     loop {
         for sweep in sweeps {
-            match sweep(store.clone()).await {
+            match sweep(state.clone()).await {
                 Ok(0) => {}
-                Ok(repaired) => tracing::info!(repaired, "sweep: queued work left without a job"),
+                Ok(repaired) => tracing::info!(repaired, "sweep: repaired or removed"),
                 Err(error) => tracing::warn!(%error, "sweep failed; trying again later"),
             }
         }

@@ -94,3 +94,28 @@ pub async fn replace_limits(
     tx.commit().await?;
     Ok(())
 }
+
+/// Whether the user's approvals are dry runs by default (on until they turn it off).
+pub async fn dry_run(store: &Store, user_id: i64) -> Result<bool> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT dry_run FROM agent_controls WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(store.pool())
+            .await?;
+    Ok(row.is_none_or(|(on,)| on != 0))
+}
+
+pub async fn set_dry_run(store: &Store, user_id: i64, on: bool, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO agent_controls (user_id, paused, dry_run, updated_at)
+         VALUES ($1, 0, $2, $3)
+         ON CONFLICT (user_id) DO UPDATE SET
+             dry_run = excluded.dry_run, updated_at = excluded.updated_at",
+    )
+    .bind(user_id)
+    .bind(i64::from(on))
+    .bind(now)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}

@@ -29,11 +29,19 @@ pub struct AgentRequestRow {
     pub decided_at: Option<i64>,
     /// JSON of the planned form (`shared::api::FormSummary`); None until planned.
     pub form_plan: Option<String>,
+    /// 1: the run stops before the final click.
+    pub dry_run: i64,
+    /// Why the request needs the user: a code (`ready_to_submit`, `captcha`, ...) and a
+    /// sentence; set by the change that moved it, cleared by the next move.
+    pub reason_code: Option<String>,
+    pub reason: Option<String>,
+    /// JSON of the run's last step (`shared::api::ApplyProgress`) while it applies.
+    pub progress: Option<String>,
 }
 
 const COLUMNS: &str = "id, user_id, posting_id, company, title, job_url, canonical_url, \
     confidence, confidence_reasons, answers, resume, state, version, application_id, \
-    created_at, updated_at, decided_at, form_plan";
+    created_at, updated_at, decided_at, form_plan, dry_run, reason_code, reason, progress";
 
 pub struct NewRow<'a> {
     pub user_id: i64,
@@ -127,6 +135,11 @@ pub struct Change<'a> {
     pub planned: Option<Planned<'a>>,
     /// Sets `decided_at` (approve, decline) if not yet set.
     pub decides: bool,
+    /// Whether the run stops before the final click.
+    pub dry_run: Option<bool>,
+    /// Why the request needs the user (code, sentence). Every change of state writes it
+    /// (None clears it) and clears the progress.
+    pub reason: Option<(&'a str, &'a str)>,
 }
 
 /// What planning the form (or editing planned answers) changes beside the answers.
@@ -157,6 +170,9 @@ pub async fn change(
     ];
     if change.to_state.is_some() {
         sets.push(format!("state = {}", placeholder()));
+        sets.push(format!("reason_code = {}", placeholder()));
+        sets.push(format!("reason = {}", placeholder()));
+        sets.push("progress = NULL".to_owned());
     }
     if change.answers.is_some() {
         sets.push(format!("answers = {}", placeholder()));
@@ -175,6 +191,9 @@ pub async fn change(
     if change.decides {
         sets.push("decided_at = COALESCE(decided_at, $1)".to_owned());
     }
+    if change.dry_run.is_some() {
+        sets.push(format!("dry_run = {}", placeholder()));
+    }
     let states: Vec<String> = change.from.iter().map(|_| placeholder()).collect();
     let sql = format!(
         "UPDATE agent_requests SET {}
@@ -190,7 +209,10 @@ pub async fn change(
         // Versions start at 1: 0 means "whatever the version".
         .bind(change.version.unwrap_or(0));
     if let Some(state) = change.to_state {
-        query = query.bind(state);
+        query = query
+            .bind(state)
+            .bind(change.reason.map(|(code, _)| code))
+            .bind(change.reason.map(|(_, text)| text));
     }
     if let Some(answers) = change.answers {
         query = query.bind(answers);
@@ -206,6 +228,9 @@ pub async fn change(
             .bind(planned.confidence)
             .bind(planned.confidence_reasons)
             .bind(planned.form_plan);
+    }
+    if let Some(dry_run) = change.dry_run {
+        query = query.bind(i64::from(dry_run));
     }
     for state in change.from {
         query = query.bind(*state);
@@ -243,4 +268,27 @@ pub async fn pending_before(store: &Store, user_id: i64, cutoff: i64) -> Result<
     .fetch_all(store.pool())
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Records a run's progress on a request that is applying; no version bump (the user's
+/// decisions do not race a progress line). None when it is not applying (any more).
+pub async fn set_progress(
+    store: &Store,
+    user_id: i64,
+    id: i64,
+    progress: &str,
+    now: i64,
+) -> Result<Option<AgentRequestRow>> {
+    let sql = format!(
+        "UPDATE agent_requests SET progress = $1, updated_at = $2
+         WHERE id = $3 AND user_id = $4 AND state = 'applying'
+         RETURNING {COLUMNS}"
+    );
+    Ok(sqlx::query_as(AssertSqlSafe(sql))
+        .bind(progress)
+        .bind(now)
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(store.pool())
+        .await?)
 }

@@ -8,6 +8,7 @@ pub struct CredentialRow {
     pub key_id: String,
     pub metadata: String,
     pub updated_at: i64,
+    pub refresh_needed_at: Option<i64>,
 }
 
 pub async fn upsert(
@@ -24,7 +25,8 @@ pub async fn upsert(
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (user_id, platform) DO UPDATE SET
              encrypted_session_cookie = excluded.encrypted_session_cookie,
-             key_id = excluded.key_id, metadata = excluded.metadata, updated_at = excluded.updated_at",
+             key_id = excluded.key_id, metadata = excluded.metadata, updated_at = excluded.updated_at,
+             refresh_needed_at = NULL",
     )
     .bind(user_id)
     .bind(platform)
@@ -39,7 +41,7 @@ pub async fn upsert(
 
 pub async fn list(store: &Store, user_id: i64) -> Result<Vec<CredentialRow>> {
     Ok(sqlx::query_as(
-        "SELECT platform, encrypted_session_cookie, key_id, metadata, updated_at
+        "SELECT platform, encrypted_session_cookie, key_id, metadata, updated_at, refresh_needed_at
          FROM encrypted_credentials WHERE user_id = $1 ORDER BY platform",
     )
     .bind(user_id)
@@ -49,7 +51,7 @@ pub async fn list(store: &Store, user_id: i64) -> Result<Vec<CredentialRow>> {
 
 pub async fn get(store: &Store, user_id: i64, platform: &str) -> Result<Option<CredentialRow>> {
     Ok(sqlx::query_as(
-        "SELECT platform, encrypted_session_cookie, key_id, metadata, updated_at
+        "SELECT platform, encrypted_session_cookie, key_id, metadata, updated_at, refresh_needed_at
          FROM encrypted_credentials WHERE user_id = $1 AND platform = $2",
     )
     .bind(user_id)
@@ -86,6 +88,26 @@ pub async fn replace_sealed(
     .bind(old_key_id)
     .bind(envelope)
     .bind(key_id)
+    .execute(store.pool())
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// An apply found the platform's session expired: the account needs a refresh. False when
+/// no jar is stored for it.
+pub async fn mark_refresh_needed(
+    store: &Store,
+    user_id: i64,
+    platform: &str,
+    now: i64,
+) -> Result<bool> {
+    let result = sqlx::query(
+        "UPDATE encrypted_credentials SET refresh_needed_at = $3
+         WHERE user_id = $1 AND platform = $2",
+    )
+    .bind(user_id)
+    .bind(platform)
+    .bind(now)
     .execute(store.pool())
     .await?;
     Ok(result.rows_affected() == 1)

@@ -196,6 +196,7 @@ impl Vault {
             key_id: header.key_id,
             metadata,
             updated_at,
+            refresh_needed_at: None,
         };
         bus.emit(
             user_id,
@@ -224,6 +225,7 @@ impl Vault {
                     key_id: row.key_id,
                     metadata,
                     updated_at: row.updated_at,
+                    refresh_needed_at: row.refresh_needed_at,
                 })
             })
             .collect()

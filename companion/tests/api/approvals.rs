@@ -1,12 +1,13 @@
 //! The approval queue over the API: the state machine only moves forward, versions guard
 //! against concurrent edits, one posting is applied to once, and every change is an event.
 
-use companion::approvals::{self, APPLY_JOB, run_apply};
+use companion::approvals::{self, APPLY_JOB};
 use companion::jobs::{Worker, scheduler};
 use companion::store::{self, schedules};
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::apply_fake::{Fake, Plan, run_applies};
 use crate::helpers::{TestApp, read_sse_until, sse_events};
 
 pub struct Caller {
@@ -61,16 +62,10 @@ pub async fn user_with_device(app: &TestApp, name: &str) -> (i64, Caller) {
     (user.id, caller)
 }
 
-/// Runs due apply jobs until none is left; returns how many ran.
+/// Runs due apply jobs (dry runs, by default) with a browser that fills a form; returns
+/// how many ran.
 async fn run_apply_jobs(app: &TestApp) -> usize {
-    let state = app.state.clone();
-    let worker = Worker::for_app(&app.state, "test-apply")
-        .register(APPLY_JOB, move |ctx| run_apply(state.clone(), ctx));
-    let mut ran = 0;
-    while worker.run_once().await.expect("run") {
-        ran += 1;
-    }
-    ran
+    run_applies(app, &Fake::new(Plan::Form)).await
 }
 
 async fn state_of(caller: &Caller, id: &Value) -> String {
@@ -99,6 +94,7 @@ async fn requests_only_move_forward() {
     let (status, approved) = alice.act(id, "approve", Some(1)).await;
     assert_eq!(status, 200, "{approved}");
     assert_eq!(approved["state"], "approved");
+    assert_eq!(approved["dryRun"], true, "dry runs are the default");
     assert!(approved["decidedAt"].is_i64());
     let (status, problem) = alice.act(id, "approve", None).await;
     assert_eq!(status, 409, "approving twice is refused: {problem}");
@@ -223,15 +219,13 @@ async fn one_posting_is_applied_to_once() {
         let (status, _) = alice.act(&request["id"], "approve", None).await;
         assert_eq!(status, 200);
     }
-    assert_eq!(
-        run_apply_jobs(&app).await,
-        1,
-        "one apply job for the posting"
-    );
+    let fake = Fake::new(Plan::Form);
+    assert_eq!(run_applies(&app, &fake).await, 2, "a run for each request");
+    assert_eq!(fake.clicks(), 0, "dry runs click nothing");
     let jobs = store::jobs::list(&app.state.store, alice_id, None, 10)
         .await
         .expect("jobs");
-    assert_eq!(jobs.iter().filter(|j| j.kind == APPLY_JOB).count(), 1);
+    assert_eq!(jobs.iter().filter(|j| j.kind == APPLY_JOB).count(), 2);
     for request in [&first, &second] {
         assert_eq!(state_of(&alice, &request["id"]).await, "needs_you");
     }
@@ -239,48 +233,24 @@ async fn one_posting_is_applied_to_once() {
     let (_, b) = alice.act(&second["id"], "mark-submitted", None).await;
     assert_eq!(a["applicationId"], b["applicationId"]);
 
-    // A later request for the same posting: approved, it is already applied to.
+    // A later request for the same posting: approved, its run finds it applied to and
+    // opens no browser.
     let third = alice
         .propose("https://jobs.example.com/acme/42", "Acme", "Engineer")
         .await;
     let (status, late) = alice.act(&third["id"], "approve", None).await;
     assert_eq!(status, 200);
+    assert_eq!(late["state"], "approved");
+    assert_eq!(run_applies(&app, &fake).await, 1);
+    assert_eq!(fake.runs(), 2, "no browser for a posting applied to");
+    let (_, late) = alice
+        .call(Method::GET, &format!("/api/v1/agent-requests/{}", third["id"]), None)
+        .await;
     assert_eq!(late["state"], "applied");
     assert_eq!(late["applicationId"], a["applicationId"]);
-    assert_eq!(run_apply_jobs(&app).await, 0);
 
     let (_, applications) = alice.call(Method::GET, "/api/v1/applications", None).await;
     assert_eq!(applications.as_array().map(Vec::len), Some(1));
-}
-
-/// Approved while the posting's apply job runs: the job may already have settled its
-/// requests, so the approval settles this one itself rather than stay `approved` for ever.
-#[tokio::test]
-async fn an_approval_during_the_postings_running_apply_is_settled() {
-    let app = TestApp::spawn_with(|config| config.workers = 0).await;
-    let (_, alice) = user_with_device(&app, "alice").await;
-    let first = alice
-        .propose("https://jobs.example.com/acme/7", "Acme", "Engineer")
-        .await;
-    alice.act(&first["id"], "approve", None).await;
-    let running = store::jobs::claim(
-        &app.state.store,
-        "elsewhere",
-        &[APPLY_JOB],
-        60_000,
-        store::now_ms(),
-    )
-    .await
-    .expect("claim")
-    .expect("the apply job");
-    assert_eq!(running.state, "running");
-
-    let second = alice
-        .propose("https://jobs.example.com/acme/7", "Acme", "Engineer")
-        .await;
-    let (status, approved) = alice.act(&second["id"], "approve", None).await;
-    assert_eq!(status, 200, "{approved}");
-    assert_eq!(approved["state"], "needs_you");
 }
 
 #[tokio::test]

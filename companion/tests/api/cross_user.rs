@@ -88,6 +88,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     .replace("{job_id}", &alice_job.to_string())
                     .replace("{answer_id}", &alice_profile.free_answer_id.to_string())
                     .replace("{request_id}", &alice_request.to_string())
+                    .replace("{artifact_id}", &seeded.artifact.to_string())
                     .replace("{application_id}", &alice_application["id"].to_string())
                     .replace("{posting_id}", &alice_intake.posting_id.to_string())
                     .replace("{watch_id}", &alice_intake.watch_id.to_string())
@@ -276,6 +277,8 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                     assert!(!text.contains("Alice"), "{context}: {text}");
                 }
                 ("GET", "/api/v1/agent-requests/{request_id}")
+                | ("GET", "/api/v1/agent-requests/{request_id}/artifacts")
+                | ("GET", "/api/v1/agent-requests/{request_id}/artifacts/{artifact_id}")
                 | ("GET", "/api/v1/applications/{application_id}")
                 | ("GET", "/api/v1/applications/{application_id}/timeline") => {
                     let (status, text) =
@@ -287,6 +290,7 @@ async fn user_b_cannot_reach_user_a_through_any_operation() {
                 | ("POST", "/api/v1/agent-requests/{request_id}/approve")
                 | ("POST", "/api/v1/agent-requests/{request_id}/decline")
                 | ("POST", "/api/v1/agent-requests/{request_id}/mark-submitted")
+                | ("POST", "/api/v1/agent-requests/{request_id}/submit")
                 | ("POST", "/api/v1/applications/{application_id}/status") => {
                     let request = caller.request(method, &url).json(&serde_json::json!({
                         "version": 1, "answers": [], "status": "offer"

@@ -17,6 +17,8 @@ pub struct Alice {
     pub profile: crate::profile::CrossUserProfile,
     pub caller: crate::approvals::Caller,
     pub request: serde_json::Value,
+    /// A screenshot of A's request's run.
+    pub artifact: i64,
     pub application: serde_json::Value,
     pub intake: crate::intake_cross_user::IntakeSeed,
     pub mail: serde_json::Value,
@@ -98,6 +100,8 @@ pub async fn seed_alice(app: &TestApp) -> Alice {
     companion::mail::credentials::rotate(&app.state, alice_user.id)
         .await
         .expect("inbound address");
+    let alice_artifact =
+        crate::apply_job::seed_artifact(app, alice_user.id, &alice_request, alice_job).await;
     Alice {
         user: alice_user,
         device: alice,
@@ -108,6 +112,7 @@ pub async fn seed_alice(app: &TestApp) -> Alice {
         profile: alice_profile,
         caller: alice_caller,
         request: alice_request,
+        artifact: alice_artifact,
         application: alice_application,
         intake: alice_intake,
         mail: alice_mail,

@@ -2,6 +2,9 @@
 //! PostgreSQL when COMPANION_TEST_DATABASE_URL points at a server), driven over HTTP.
 
 mod account;
+mod apply_data;
+mod apply_fake;
+mod apply_job;
 mod approval_pages;
 mod approvals;
 mod bad_input;

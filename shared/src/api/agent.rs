@@ -15,6 +15,9 @@ pub struct AgentSettings {
     pub defaults: LimitValues,
     /// The caller's overrides per platform.
     pub limits: Vec<PlatformLimitSetting>,
+    /// New approvals are dry runs (everything but the final click) unless the approval
+    /// says otherwise. On until the user turns it off.
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,4 +49,7 @@ pub struct AgentUpdate {
     pub paused: Option<bool>,
     /// Replaces every override of the caller.
     pub limits: Option<Vec<PlatformLimitSetting>>,
+    /// The default of new approvals: dry runs or real submits.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
 }

@@ -70,6 +70,79 @@ pub struct AgentRequest {
     /// The posting's application form as planned; absent until the plan job has run (or
     /// when it could not load the page: see the job's error).
     pub form: Option<FormSummary>,
+    /// The agent's run stops before the final click (a dry run): it ends in needs_you,
+    /// "ready to submit", with its evidence.
+    pub dry_run: bool,
+    /// Why the request needs you (state needs_you).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<NeedsYouReason>,
+    /// The run's last step, while the agent applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<ApplyProgress>,
+}
+
+/// Why a request needs the user.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NeedsYouReason {
+    /// `ready_to_submit` (a dry run ended: Submit now or finish in your tab),
+    /// `may_have_been_submitted`, `captcha`, `sign_in`, `session_expired`, `unanswered`,
+    /// `changed`, `hidden`, `unexpected_page`, `no_form`, `form_errors`, `unsure`,
+    /// `run_failed`, `cancelled`.
+    pub code: String,
+    /// The reason in a sentence.
+    pub text: String,
+}
+
+/// The code of a dry run that ended before the final click; only such a request can be
+/// submitted by the agent from its card (Submit now).
+pub const READY_TO_SUBMIT: &str = "ready_to_submit";
+
+/// A step of the agent's run ("filling 12 of 14 fields").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyProgress {
+    /// The step's name (`open`, `fill`, `attach`, `review`, `submit`, ...).
+    pub step: String,
+    /// The step in words.
+    pub text: String,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// `POST /api/v1/agent-requests/{id}/approve`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ApproveBody {
+    /// The version the caller saw (a different one is a 409); absent: whatever it is now.
+    #[serde(default)]
+    pub version: Option<i64>,
+    /// Stop before the final click; absent: the user's setting (`dryRun` of
+    /// `/api/v1/agent`, on by default).
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+}
+
+/// Evidence an apply run left on a request (`/api/v1/agent-requests/{id}/artifacts`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Artifact {
+    pub id: i64,
+    /// `screenshot` (PNG), `log` (the step log, text) or `final_url` (text).
+    pub kind: String,
+    pub name: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// The run's job and attempt.
+    pub job_id: i64,
+    pub attempt: i64,
+    /// Unix milliseconds.
+    pub created_at: i64,
 }
 
 /// The posting's application form as planned, beside the answers.

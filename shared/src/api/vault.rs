@@ -64,4 +64,8 @@ pub struct CredentialInfo {
     pub metadata: JarMetadata,
     /// Unix milliseconds.
     pub updated_at: i64,
+    /// When an apply found this session expired (Unix ms): sign in again and refresh the
+    /// account. Cleared when a new jar is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_needed_at: Option<i64>,
 }

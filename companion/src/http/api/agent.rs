@@ -37,6 +37,7 @@ pub async fn settings(state: &AppState, user_id: i64) -> Result<AgentSettings> {
                 per_hour: l.per_hour,
             })
             .collect(),
+        dry_run: agent::dry_run(&state.store, user_id).await?,
     })
 }
 
@@ -85,6 +86,9 @@ pub async fn update(state: &AppState, user_id: i64, update: AgentUpdate) -> Resu
     if let Some(limits) = &limits {
         agent::replace_limits(&state.store, user_id, limits, now).await?;
     }
+    if let Some(dry_run) = update.dry_run {
+        agent::set_dry_run(&state.store, user_id, dry_run, now).await?;
+    }
     if let Some(paused) = update.paused
         && agent::set_paused(&state.store, user_id, paused, now).await?
     {
@@ -111,7 +115,7 @@ pub async fn get(
     Ok(Json(settings(&state, principal.user_id()).await?))
 }
 
-/// Pause or resume applies, and set the per-platform limits.
+/// Pause or resume applies, set the per-platform limits and the dry-run default.
 #[utoipa::path(put, path = "/api/v1/agent", tag = "agent",
     request_body = AgentUpdate,
     responses(

@@ -233,6 +233,10 @@ pub async fn propose(
 #[derive(Deserialize)]
 pub struct DecisionForm {
     version: Option<i64>,
+    /// The approve form's dry-run checkbox (`on` when ticked), present only with
+    /// `dry_run_shown`: without the checkbox the user's setting decides.
+    dry_run: Option<String>,
+    dry_run_shown: Option<String>,
 }
 
 pub async fn decide(
@@ -243,7 +247,11 @@ pub async fn decide(
 ) -> Result<Response> {
     let user_id = me.user.id;
     let outcome = match action.as_str() {
-        "approve" => approvals::approve(&state, user_id, id, form.version).await,
+        "approve" => {
+            let dry_run = form.dry_run_shown.map(|_| form.dry_run.is_some());
+            approvals::approve(&state, user_id, id, form.version, dry_run).await
+        }
+        "submit" => approvals::submit_now(&state, user_id, id, form.version).await,
         "decline" => approvals::decline(&state, user_id, id, form.version).await,
         "mark-submitted" => approvals::mark_submitted(&state, user_id, id, form.version).await,
         _ => return Err(Error::NotFound),

@@ -191,6 +191,7 @@ pub async fn pause(
     let update = AgentUpdate {
         paused: Some(form.paused),
         limits: None,
+        dry_run: None,
     };
     agent::update(&state, me.user.id, update).await?;
     Ok(Redirect::to("/dashboard/jobs").into_response())
@@ -229,6 +230,7 @@ pub async fn limits(
     let update = AgentUpdate {
         paused: None,
         limits: Some(limits),
+        dry_run: None,
     };
     agent::update(&state, me.user.id, update).await?;
     Ok(Redirect::to("/dashboard/jobs").into_response())

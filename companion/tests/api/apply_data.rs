@@ -1,0 +1,120 @@
+//! A run's evidence as the user's data (export, deletion, retention), and one run per
+//! account at a time.
+
+use companion::store::{self, account, artifacts};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::account::archive_entries;
+use crate::apply_fake::{Fake, PNG, Plan, run_applies};
+use crate::approvals::user_with_device;
+use crate::helpers::{PASSWORD, TestApp};
+
+#[tokio::test]
+async fn artifacts_go_with_the_export_and_the_account_and_expire() {
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
+    let (alice_id, alice) = user_with_device(&app, "alice").await;
+    let request = alice
+        .propose("https://jobs.example.com/acme/1", "Acme", "Engineer")
+        .await;
+    let id = &request["id"];
+    let (status, _) = alice
+        .call(Method::POST, &format!("/api/v1/agent-requests/{id}/approve"), Some(json!({})))
+        .await;
+    assert_eq!(status, 200);
+    run_applies(&app, &Fake::new(Plan::Form)).await;
+    let store = &app.state.store;
+    assert_eq!(account::count_rows(store, "request_artifacts", alice_id).await.expect("count"), 3);
+
+    let export = alice
+        .client
+        .get(app.url("/api/v1/account/export"))
+        .send()
+        .await
+        .expect("export")
+        .bytes()
+        .await
+        .expect("zip");
+    let entries = archive_entries(&export);
+    let (_, rows) = entries
+        .iter()
+        .find(|(name, _)| name == "data/request_artifacts.json")
+        .expect("the artifacts table");
+    let rows: serde_json::Value = serde_json::from_str(rows).expect("json");
+    let shot = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|row| row["kind"] == "screenshot")
+        .expect("the screenshot");
+    let file = shot["bytes"]["file"].as_str().expect("bytes as a file");
+    let (_, png) = entries.iter().find(|(name, _)| name == file).expect("the PNG");
+    assert_eq!(png.as_bytes().len(), String::from_utf8_lossy(PNG).len());
+    assert!(entries.iter().any(|(_, text)| text.contains("filled 3 fields")), "the step log");
+
+    // Older than the retention period: swept; the fresh ones stay.
+    let old = store::now_ms() - 31 * 86_400_000;
+    let listed = artifacts::list(store, alice_id, id.as_i64().expect("id")).await.expect("list");
+    sqlx::query("UPDATE request_artifacts SET created_at = $1 WHERE id = $2")
+        .bind(old)
+        .bind(listed[0].id)
+        .execute(store.pool())
+        .await
+        .expect("age");
+    let swept = companion::apply::artifacts::sweep(store, app.state.config.artifact_retention_days)
+        .await
+        .expect("sweep");
+    assert_eq!(swept, 1);
+    assert_eq!(account::count_rows(store, "request_artifacts", alice_id).await.expect("count"), 2);
+
+    let deleted = alice
+        .client
+        .delete(app.url("/api/v1/account"))
+        .json(&json!({"confirmName": "alice", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(deleted.status(), 200);
+    for table in ["request_artifacts", "submit_ledger"] {
+        assert_eq!(account::count_rows(store, table, alice_id).await.expect("count"), 0, "{table}");
+    }
+}
+
+/// The default per-platform limit (`apply_max_concurrent_per_platform` = 1) is what keeps an
+/// account (user and platform) to one run at a time: a second apply on the platform waits
+/// while the first runs, another platform's does not.
+#[tokio::test]
+async fn one_run_per_account_at_a_time() {
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
+    let (_, alice) = user_with_device(&app, "alice").await;
+    let (_, bob) = user_with_device(&app, "bob").await;
+    for (caller, url) in [
+        (&alice, "https://jobs.lever.co/acme/1"),
+        (&alice, "https://jobs.lever.co/acme/2"),
+        (&alice, "https://boards.greenhouse.io/acme/jobs/3"),
+        (&bob, "https://jobs.lever.co/acme/1"),
+    ] {
+        let request = caller.propose(url, "Acme", "Engineer").await;
+        let (status, _) = caller
+            .call(
+                Method::POST,
+                &format!("/api/v1/agent-requests/{}/approve", request["id"]),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    let store = &app.state.store;
+    let mut running = Vec::new();
+    while let Some(job) = store::jobs::claim(store, "w", &["apply"], 60_000, store::now_ms())
+        .await
+        .expect("claim")
+    {
+        running.push((job.user_id, job.platform.clone().unwrap_or_default()));
+    }
+    running.sort();
+    let mut accounts = running.clone();
+    accounts.dedup();
+    assert_eq!(running, accounts, "two runs of one account at once: {running:?}");
+    assert_eq!(running.len(), 3, "alice's lever and greenhouse, bob's lever: {running:?}");
+}
