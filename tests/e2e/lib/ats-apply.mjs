@@ -66,7 +66,12 @@ export async function proposePlanned(seeded, url, { company = 'Initech', title =
   const card = await seeded.call('POST', '/api/v1/agent-requests', { jobUrl: url, company, title });
   return waitFor(async () => {
     const now = await seeded.call('GET', `/api/v1/agent-requests/${card.id}`);
-    return now.form?.plannedAt ? now : null;
+    if (now.form?.plannedAt) return now;
+    // Not yet: the plan job's last error, if it has one, is what a timeout reports.
+    const jobs = await seeded.call('GET', '/api/v1/jobs');
+    const failed = jobs.find((job) => job.kind === 'forms.plan' && job.lastError && job.state !== 'succeeded');
+    if (failed) throw new Error(`the plan job: ${failed.lastError}`);
+    return null;
   }, { timeout: 60000, what: `the plan of ${url}` });
 }
 
@@ -144,4 +149,26 @@ export async function browserProcesses(pid) {
     }
   }
   return found;
+}
+
+/** CSS identifier escapes (`#\33 e84…`) undone. */
+const unescapeCss = (s) => s.replace(/\\([0-9a-f]{1,6}) ?/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+  .replace(/\\(.)/g, '$1');
+
+/**
+ * The name a planned field's control posts under, from its selector: its `name`, else the
+ * field path of its Ashby entry, else its id (what the submit shims and plain forms use).
+ */
+export function postedName(selector) {
+  const named = selector.match(/\[name="([^"]+)"\]/) ?? selector.match(/\[data-field-path="([^"]+)"\]/);
+  if (named) return named[1];
+  const id = selector.match(/^#((?:\\[0-9a-f]{1,6} ?|\\.|[^\s>[:.\\])+)$/i);
+  return id ? unescapeCss(id[1]) : selector;
+}
+
+/** What a run should post for the card's approved answers: `{name: value}` (files aside). */
+export function approvedFields(card) {
+  return Object.fromEntries(card.answers
+    .filter((a) => a.value !== '' && a.source !== 'resume_pdf' && a.fieldType !== 'resume' && a.fieldType !== 'cover_letter')
+    .map((a) => [postedName(a.field), a.value]));
 }

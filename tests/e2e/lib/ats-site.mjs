@@ -63,10 +63,14 @@ export const VENDORS = Object.freeze({
   },
 });
 
-/** The pages written here, on the classic Greenhouse host (its jar is the greenhouse.io one). */
+/**
+ * The pages written here, on the classic Greenhouse host (its jar is the greenhouse.io one).
+ * The plain form is at any `/initech/plain/N`: one posting each, as a posting is applied to once.
+ */
 export const EXTRA_HOST = 'boards.greenhouse.io';
+const PLAIN = /^\/initech\/plain\/\d+$/;
 export const EXTRA = Object.freeze({
-  plain: '/initech/jobs/4000',
+  plain: '/initech/plain/1',
   captcha: '/initech/jobs/4001',
   exfiltration: '/initech/jobs/4002',
   hidden: '/initech/jobs/4003',
@@ -196,9 +200,13 @@ export class AtsSite extends EventEmitter {
   get spki() { return this.tls.spki; }
   get hosts() { return HOSTS; }
 
-  /** `https://host/path` of a vendor's posting (what a request names) or of an extra page. */
-  jobUrl(name) {
+  /**
+   * `https://host/path` of a vendor's posting (what a request names) or of an extra page;
+   * `plain` takes a number (one posting each).
+   */
+  jobUrl(name, n = 1) {
     if (VENDORS[name]) return `https://${VENDORS[name].host}${VENDORS[name].jobPath}`;
+    if (name === 'plain') return `https://${EXTRA_HOST}/initech/plain/${n}`;
     return `https://${EXTRA_HOST}${EXTRA[name]}`;
   }
 
@@ -267,7 +275,7 @@ export class AtsSite extends EventEmitter {
     const vendor = Object.entries(VENDORS).find(([, v]) => v.host === host && v.pagePath === path);
     if (vendor) return this.pages.get(vendor[0]);
     if (host !== EXTRA_HOST) return null;
-    if (path === EXTRA.plain) return plainPage();
+    if (PLAIN.test(path)) return plainPage();
     if (path === EXTRA.captcha) return captchaPage();
     if (path === EXTRA.exfiltration) return exfiltrationPage(this.probe.port);
     if (path === EXTRA.hidden) return this.hiddenFields;
