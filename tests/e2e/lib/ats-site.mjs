@@ -78,6 +78,13 @@ export const EXTRA = Object.freeze({
 
 export const HOSTS = [...new Set([...Object.values(VENDORS).map((v) => v.host), EXTRA_HOST])];
 
+/**
+ * The n-th posting of a vendor's form (n > 1: `/gitlab-2/jobs/…`), each its own posting, as a
+ * posting is applied to once; the server serves them all the same page.
+ */
+const variant = (path, n) => (n > 1 ? path.replace(/^\/([^/]+)/, `/$1-${n}`) : path);
+const original = (path) => path.replace(/^\/([^/]+)-\d+\//, '/$1/');
+
 const vendorOfHost = (host) => Object.entries(VENDORS)
   .find(([, v]) => host === v.host || host.endsWith(`.${v.domain}`) || host === v.domain)?.[0];
 
@@ -205,15 +212,15 @@ export class AtsSite extends EventEmitter {
    * `plain` takes a number (one posting each).
    */
   jobUrl(name, n = 1) {
-    if (VENDORS[name]) return `https://${VENDORS[name].host}${VENDORS[name].jobPath}`;
+    if (VENDORS[name]) return `https://${VENDORS[name].host}${variant(VENDORS[name].jobPath, n)}`;
     if (name === 'plain') return `https://${EXTRA_HOST}/initech/plain/${n}`;
     return `https://${EXTRA_HOST}${EXTRA[name]}`;
   }
 
   /** The application page's URL (where the form is). */
-  pageUrl(name) {
-    if (VENDORS[name]) return `https://${VENDORS[name].host}${VENDORS[name].pagePath}`;
-    return this.jobUrl(name);
+  pageUrl(name, n = 1) {
+    if (VENDORS[name]) return `https://${VENDORS[name].host}${variant(VENDORS[name].pagePath, n)}`;
+    return this.jobUrl(name, n);
   }
 
   /** Chromium's --host-resolver-rules value mapping every host here to the server. */
@@ -286,6 +293,7 @@ export class AtsSite extends EventEmitter {
     const host = (request.headers.host ?? '').replace(/:\d+$/, '');
     const url = new URL(request.url, `https://${host}`);
     const path = url.pathname.replace(/\/$/, '') || '/';
+    const route = original(path);
     const cookies = parseCookies(request.headers.cookie);
     const signedIn = this.signedIn(host, cookies);
     this.requests.push({ method: request.method, host, path, query: url.search, cookies, signedIn });
@@ -309,9 +317,9 @@ export class AtsSite extends EventEmitter {
       return this.send(response, 204, '');
     }
     if (/\/(confirmation|thanks)$/.test(path)) return this.send(response, 200, confirmationPage());
-    const posting = Object.values(VENDORS).find((v) => v.host === host && v.jobPath === path && v.pagePath !== path);
-    if (posting) return this.send(response, 200, postingPage(`Job at ${posting.saved}`, posting.pagePath));
-    const html = this.applicationPage(host, path);
+    const posting = Object.values(VENDORS).find((v) => v.host === host && v.jobPath === route && v.pagePath !== route);
+    if (posting) return this.send(response, 200, postingPage(`Job at ${posting.saved}`, `${path}${posting.pagePath.slice(posting.jobPath.length)}`));
+    const html = this.applicationPage(host, route);
     if (html === null) return this.send(response, 404, 'not here');
     if (this.wall && !signedIn) {
       response.writeHead(302, { location: `/sign-in?next=${encodeURIComponent(path)}` });
