@@ -15,22 +15,13 @@
 // path around it as well: the claim, the vault, the evidence and the settling.
 import { readFile } from 'node:fs/promises';
 import {
-  approve, browserProcesses, connectAccount, proposePlanned, seedUser, settled, startCompanion,
+  approve, browserProcesses, connectAccount, proposePlanned, seedUser, settled, startCompanion, userAnswers,
 } from '../e2e/lib/ats-apply.mjs';
 import { AtsSite } from '../e2e/lib/ats-site.mjs';
 
 const WARM = Number(process.argv[2] ?? 5);
 const COLD = Number(process.argv[3] ?? 3);
 const FORMS = ['plain', 'greenhouse', 'lever', 'ashby'];
-/** The required questions the profile leaves open, answered as a user would (by label start). */
-const ANSWERS = [
-  ['Are you subject to any employment agreements', 'No'],
-  ['Have you previously worked at or consulted for GitLab?', 'No'],
-  ['This position requires you to start working from the Seattle office', 'Yes'],
-  ['Are you currently based in the San Francisco Bay Area?', 'No'],
-  ['This role requires deep relationships within the AI ecosystem.', 'I led partnerships with two AI research labs.'],
-];
-
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
@@ -52,15 +43,8 @@ async function rss(pids) {
 
 /** One run of posting `n` of `form`: `{ms, ending, steps: {name: ms}, peakKb}`. */
 async function runOnce(site, companion, user, form, n) {
-  site.wall = false;
-  let card;
-  try {
-    card = await proposePlanned(user, site.jobUrl(form, n));
-  } finally {
-    site.wall = true;
-  }
-  const values = Object.fromEntries(card.answers.filter((a) => a.required && !a.value)
-    .map((a) => [a.field, ANSWERS.find(([start]) => a.label.startsWith(start))?.[1] ?? 'No']));
+  const card = await proposePlanned(user, site.jobUrl(form, n), { site });
+  const values = userAnswers(card);
   let peakKb = 0;
   let sampling = true;
   const sampler = (async () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  approve, browserProcesses, connectAccount, proposePlanned, seedUser, settled, startCompanion, subscribe,
+  approve, browserProcesses, connectAccount, postsTo as sitePosts, proposePlanned, seedUser, settled, startCompanion, subscribe,
 } from './lib/ats-apply.mjs';
 import { AtsSite } from './lib/ats-site.mjs';
 import { corpusDir } from './lib/corpus.mjs';
@@ -65,19 +65,12 @@ describe('SIGKILL during a headless apply', { skip: corpusDir() === null }, () =
     return pid;
   }
 
-  const postsTo = (url) => site.submissions.filter((s) => `https://${s.host}${s.path}` === url);
+  const postsTo = (url) => sitePosts(site, url);
 
-  /** Plans the n-th plain posting (wall down, see apply-headless) and approves a real submit. */
+  /** The n-th plain posting, planned. */
   async function approved(n) {
     const url = site.jobUrl('plain', n);
-    site.wall = false;
-    let card;
-    try {
-      card = await proposePlanned(ada, url);
-    } finally {
-      site.wall = true;
-    }
-    return { url, card };
+    return { url, card: await proposePlanned(ada, url, { site }) };
   }
 
   /** After the kill: no browser left, restart, and the request's end. */

@@ -8,11 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { RESUME_NAME, RESUME_PDF } from './lib/assist.mjs';
 import {
-  approve, approvedFields, connectAccount, proposePlanned, seedUser, settled, startCompanion, subscribe,
+  approve, assertOneSubmission, connectAccount, postsTo as sitePosts, proposePlanned, seedUser, settled, startCompanion, subscribe,
 } from './lib/ats-apply.mjs';
-import { AtsSite, EXTRA, EXTRA_HOST, answered } from './lib/ats-site.mjs';
+import { AtsSite, EXTRA, EXTRA_HOST } from './lib/ats-site.mjs';
 import { corpusDir } from './lib/corpus.mjs';
 import { waitFor } from './lib/wait.mjs';
 
@@ -42,17 +41,9 @@ describe('headless apply against the ATS fixture', { skip: corpusDir() === null 
     await site?.stop();
   });
 
-  /** Plans `url` with the wall down (see the header), then puts it up again. */
-  async function planned(who, url) {
-    site.wall = false;
-    try {
-      return await proposePlanned(who, url);
-    } finally {
-      site.wall = true;
-    }
-  }
+  const planned = (who, url) => proposePlanned(who, url, { site });
 
-  const postsTo = (url) => site.submissions.filter((s) => `https://${s.host}${s.path}` === url);
+  const postsTo = (url) => sitePosts(site, url);
 
   /** The request's artifacts, each with its bytes. */
   async function artifactsOf(who, id) {
@@ -64,22 +55,6 @@ describe('headless apply against the ATS fixture', { skip: corpusDir() === null 
       assert.equal(response.status, 200);
       return { ...artifact, bytes: Buffer.from(await response.arrayBuffer()) };
     }));
-  }
-
-  /** The one submission to `url`: the vaulted session, the approved answers, the resume. */
-  function assertSubmitted(url, card, jar) {
-    const posts = postsTo(url);
-    assert.equal(posts.length, 1, `exactly one submission to ${url}`);
-    const [post] = posts;
-    assert.equal(post.method, 'POST');
-    assert.equal(post.cookies[jar.cookies[0].name], jar.session, 'the vaulted session cookie was sent');
-    assert.ok(post.signedIn);
-    assert.deepEqual(answered(post), approvedFields(card), 'exactly the approved answers');
-    assert.ok(post.files.length >= 1, 'the resume was attached');
-    for (const file of post.files) {
-      assert.equal(file.name, RESUME_NAME);
-      assert.ok(file.bytes.equals(RESUME_PDF), 'the profile\'s PDF, byte for byte');
-    }
   }
 
   test('a dry run (the default) submits nothing and ends ready to submit with screenshots; Submit now submits once', async () => {
@@ -103,7 +78,7 @@ describe('headless apply against the ATS fixture', { skip: corpusDir() === null 
     assert.equal(again.dryRun, false);
     const applied = await settled(ada, card.id, ['applied', 'needs_you', 'declined']);
     assert.equal(applied.state, 'applied', JSON.stringify(applied.reason));
-    assertSubmitted(url, card, ada.jar);
+    assertOneSubmission(site, url, card, ada.jar);
     await assert.rejects(ada.call('POST', `/api/v1/agent-requests/${card.id}/submit`, { version: applied.version }), /HTTP 409/);
     assert.equal(postsTo(url).length, 1, 'still one');
   });

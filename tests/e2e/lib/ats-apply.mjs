@@ -3,10 +3,12 @@
 // resume PDF, cookies sealed with the extension's WASM core and stored the way the extension
 // stores them, requests driven through the API, the event stream, and the companion's
 // Chromium processes.
+import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedProfile } from './assist.mjs';
+import { RESUME_NAME, RESUME_PDF, seedProfile } from './assist.mjs';
+import { answered } from './ats-site.mjs';
 import { Companion } from './companion.mjs';
 import { dist } from './paths.mjs';
 import { waitFor } from './wait.mjs';
@@ -61,18 +63,49 @@ export async function connectAccount(seeded, jar) {
   return call('PUT', `/api/v1/credentials/${encodeURIComponent(jar.platform)}`, { envelope });
 }
 
-/** Proposes `url` and waits for the plan job's plan on the card. */
-export async function proposePlanned(seeded, url, { company = 'Initech', title = 'Engineer' } = {}) {
-  const card = await seeded.call('POST', '/api/v1/agent-requests', { jobUrl: url, company, title });
-  return waitFor(async () => {
-    const now = await seeded.call('GET', `/api/v1/agent-requests/${card.id}`);
-    if (now.form?.plannedAt) return now;
-    // Not yet: the plan job's last error, if it has one, is what a timeout reports.
-    const jobs = await seeded.call('GET', '/api/v1/jobs');
-    const failed = jobs.find((job) => job.kind === 'forms.plan' && job.lastError && job.state !== 'succeeded');
-    if (failed) throw new Error(`the plan job: ${failed.lastError}`);
-    return null;
-  }, { timeout: 60000, what: `the plan of ${url}` });
+/**
+ * Proposes `url` and waits for the plan job's plan on the card. The plan job fetches the page
+ * without the user's cookies (planning comes before any approval), so with `site` the
+ * fixture's wall is down while it plans and up again after: the run that follows gets
+ * through only with the vaulted session.
+ */
+export async function proposePlanned(seeded, url, { site, company = 'Initech', title = 'Engineer' } = {}) {
+  if (site) site.wall = false;
+  try {
+    const card = await seeded.call('POST', '/api/v1/agent-requests', { jobUrl: url, company, title });
+    return await waitFor(async () => {
+      const now = await seeded.call('GET', `/api/v1/agent-requests/${card.id}`);
+      if (now.form?.plannedAt) return now;
+      // Not yet: the plan job's last error, if it has one, is what a timeout reports.
+      const jobs = await seeded.call('GET', '/api/v1/jobs');
+      const failed = jobs.find((job) => job.kind === 'forms.plan' && job.lastError && job.state !== 'succeeded');
+      if (failed) throw new Error(`the plan job: ${failed.lastError}`);
+      return null;
+    }, { timeout: 60000, what: `the plan of ${url}` });
+  } finally {
+    if (site) site.wall = true;
+  }
+}
+
+/**
+ * The user's own answers to the saved forms' required questions the test profile leaves open
+ * (by the label's start), as given on the Edit page before approving.
+ */
+const USER_ANSWERS = [
+  ['Are you subject to any employment agreements', 'No'],
+  ['Have you previously worked at or consulted for GitLab?', 'No'],
+  ['This position requires you to start working from the Seattle office', 'Yes'],
+  ['Are you currently based in the San Francisco Bay Area?', 'No'],
+  ['This role requires deep relationships within the AI ecosystem.', 'I led partnerships with two AI research labs.'],
+];
+
+/** `{selector: value}` for the card's required answers left empty; throws for one it has none for. */
+export function userAnswers(card) {
+  return Object.fromEntries(card.answers.filter((a) => a.required && !a.value).map((a) => {
+    const found = USER_ANSWERS.find(([start]) => a.label.startsWith(start));
+    if (!found) throw new Error(`no answer for the required "${a.label}"`);
+    return [a.field, found[1]];
+  }));
 }
 
 /** Sets `values` (`{label or selector: value}`) as the user's own answers, then approves. */
@@ -171,4 +204,25 @@ export function approvedFields(card) {
   return Object.fromEntries(card.answers
     .filter((a) => a.value !== '' && a.source !== 'resume_pdf' && a.fieldType !== 'resume' && a.fieldType !== 'cover_letter')
     .map((a) => [postedName(a.field), a.value]));
+}
+
+/** The site's submissions to `url` (the application page). */
+export const postsTo = (site, url) => site.submissions.filter((s) => `https://${s.host}${s.path}` === url);
+
+/**
+ * Asserts one submission to `url`: with the vaulted session of `jar`, exactly the approved
+ * answers of `card`, and the profile's resume PDF byte for byte.
+ */
+export function assertOneSubmission(site, url, card, jar) {
+  const posts = postsTo(site, url);
+  assert.equal(posts.length, 1, `exactly one submission to ${url}`);
+  const [post] = posts;
+  assert.equal(post.method, 'POST');
+  assert.equal(post.cookies[jar.cookies[0].name], jar.session, 'the vaulted session cookie was sent');
+  assert.deepEqual(answered(post), approvedFields(card), 'exactly the approved answers');
+  assert.ok(post.files.length >= 1, 'the resume was attached');
+  for (const file of post.files) {
+    assert.equal(file.name, RESUME_NAME);
+    assert.ok(file.bytes.equals(RESUME_PDF), 'the profile\'s PDF, byte for byte');
+  }
 }
