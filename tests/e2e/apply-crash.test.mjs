@@ -21,6 +21,7 @@ describe('SIGKILL during a headless apply', { skip: corpusDir() === null }, () =
   let ada;
   let events;
   let listeners = [];
+  const killedPids = [];
 
   before(async () => {
     site = await AtsSite.start();
@@ -35,6 +36,16 @@ describe('SIGKILL during a headless apply', { skip: corpusDir() === null }, () =
     events?.close();
     await companion?.stop();
     await site?.stop();
+    // Whatever a failed check left behind of the killed companions' browsers, by pid.
+    for (const pid of killedPids) {
+      for (const left of await browserProcesses(pid)) {
+        try {
+          process.kill(left, 'SIGKILL');
+        } catch {
+          // Gone meanwhile.
+        }
+      }
+    }
   });
 
   /**
@@ -58,6 +69,7 @@ describe('SIGKILL during a headless apply', { skip: corpusDir() === null }, () =
       timer = setTimeout(() => reject(new Error(`the moment to kill never came: ${companion.log.join('').slice(-2000)}`)), 90000);
     });
     await Promise.race([killed, deadline]).finally(() => clearTimeout(timer));
+    killedPids.push(pid);
     await companion.exited;
     for (const off of listeners) off();
     listeners = [];
