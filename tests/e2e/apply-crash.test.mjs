@@ -85,13 +85,20 @@ describe('SIGKILL during a headless apply', { skip: corpusDir() === null }, () =
     return { url, card: await proposePlanned(ada, url, { site }) };
   }
 
-  /** After the kill: no browser left, restart, and the request's end. */
-  async function restartAndSettle(pid, id) {
-    await waitFor(async () => (await browserProcesses(pid)).length === 0,
-      { timeout: 10000, what: `no Chromium of the killed companion ${pid} (left: ${await browserProcesses(pid)})` });
+  /** After the kill: restart, and the request's end. */
+  async function restartAndSettle(id) {
     await companion.serve('127.0.0.1:0');
     // The lease of the killed run's job runs out; a worker of the new process takes it over.
     return settled(ada, id, ['applied', 'needs_you', 'declined'], 120000);
+  }
+
+  /** No process of the killed companion's browser is left (Chromium dies with its worker). */
+  async function noBrowserLeft(pid) {
+    let left = [];
+    await waitFor(async () => (left = await browserProcesses(pid)).length === 0,
+      { timeout: 10000, what: `no Chromium of the killed companion ${pid}` }).catch((error) => {
+      throw new Error(`${error.message}: ${left.length} processes left (${left.join(', ')})`);
+    });
   }
 
   test('killed as the application page is served: the new run submits once', async () => {
@@ -104,9 +111,10 @@ describe('SIGKILL during a headless apply', { skip: corpusDir() === null }, () =
       listeners.push(() => site.off('page', onPage));
     }, () => approve(ada, card, { dryRun: false }));
     assert.equal(postsTo(url).length, 0, 'nothing sent before the kill');
-    const done = await restartAndSettle(pid, card.id);
+    const done = await restartAndSettle(card.id);
     assert.equal(done.state, 'applied', JSON.stringify(done.reason));
     assert.equal(postsTo(url).length, 1, 'one submission');
+    await noBrowserLeft(pid);
   });
 
   test('killed once the form is filled: the new run submits once', async () => {
@@ -118,10 +126,11 @@ describe('SIGKILL during a headless apply', { skip: corpusDir() === null }, () =
     }, () => approve(ada, card, { dryRun: false }));
     const before = postsTo(url).length;
     assert.ok(before <= 1);
-    const done = await restartAndSettle(pid, card.id);
+    const done = await restartAndSettle(card.id);
     assert.equal(postsTo(url).length, 1, 'one submission, whatever the kill caught');
     // The kill lands after "filled"; if it came after the click as well, the run says so.
     assert.equal(done.state, before === 0 ? 'applied' : 'needs_you', JSON.stringify(done.reason));
+    await noBrowserLeft(pid);
   });
 
   test('killed right after the click: one submission, and the request says it may have been submitted', async () => {
@@ -140,9 +149,10 @@ describe('SIGKILL during a headless apply', { skip: corpusDir() === null }, () =
       release();
     }
     assert.equal(postsTo(url).length, 1);
-    const done = await restartAndSettle(pid, card.id);
+    const done = await restartAndSettle(card.id);
     assert.equal(done.state, 'needs_you');
     assert.equal(done.reason.code, 'may_have_been_submitted', done.reason.text);
     assert.equal(postsTo(url).length, 1, 'not submitted again');
+    await noBrowserLeft(pid);
   });
 });
