@@ -82,10 +82,13 @@ function row(platform, credential) {
   if (credential) {
     const { count, earliestExpiry } = credential.metadata;
     detail.textContent = [
+      // An apply found the session expired: sign in on the site, then Refresh.
+      credential.refreshNeededAt ? 'Needs a refresh: sign in there, then Refresh' : null,
       `Connected · ${count} cookie${count === 1 ? '' : 's'}`,
       expiryText(platform.name, earliestExpiry),
       `synced ${ago(credential.updatedAt)}`,
-    ].join(' · ');
+    ].filter(Boolean).join(' · ');
+    if (credential.refreshNeededAt) item.dataset.state = 'refresh-needed';
   } else {
     detail.textContent = 'Not connected';
   }

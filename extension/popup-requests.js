@@ -1,11 +1,20 @@
-// The popup's approval queue: pending request cards with Approve / Reject, and the approved or
-// needs-you ones to apply to in the user's tab; each offers "Open & autofill". Rendered from
+// The popup's approval queue: pending request cards with Approve / Reject, and the approved,
+// applying ("Agent is applying now… filling 12 of 14 fields") or needs-you ones; those the user
+// may still apply to in their tab offer "Open & autofill", a dry run ready to submit also
+// "Let the agent submit". Rendered from
 // storage.local (the background keeps the lists fresh from the event stream); every text goes
 // in through textContent, since titles come from scraped job pages.
 import { ext } from './lib/ext.js';
 import { openAndAutofillButton } from './popup-assist.js';
 
-const STATE_TEXT = { approved: 'Approved', needs_you: 'Needs you: apply in your tab' };
+const STATE_TEXT = { approved: 'Approved: the agent applies soon', needs_you: 'Needs you: apply in your tab' };
+
+/** The card's line: the agent's live step, why it needs the user, or the state. */
+function stateText(request) {
+  if (request.state === 'applying') return `Agent is applying now…${request.progress ? ` ${request.progress.text}` : ''}`;
+  if (request.state === 'needs_you' && request.reason) return request.reason.text;
+  return STATE_TEXT[request.state] ?? request.state;
+}
 
 const $ = (id) => document.getElementById(id);
 
@@ -67,8 +76,17 @@ function readyCard(request) {
   const headline = el('p', 'headline');
   headline.append(el('strong', 'posting', `${request.company} - ${request.title}`));
   const actions = el('div', 'row');
-  actions.append(openAndAutofillButton(request));
-  item.append(headline, el('p', 'muted small', STATE_TEXT[request.state] ?? request.state), actions);
+  if (request.state === 'needs_you' && request.reason?.code === 'ready_to_submit') {
+    const submit = el('button', 'primary small-button submit-now', 'Let the agent submit');
+    submit.type = 'button';
+    submit.addEventListener('click', () => decide(request, 'submit', item));
+    actions.append(submit);
+  }
+  // Not while the agent fills the form itself.
+  if (request.state !== 'applying') actions.append(openAndAutofillButton(request));
+  const line = el('p', 'muted small state-text', stateText(request));
+  if (request.state === 'applying') line.setAttribute('aria-live', 'polite');
+  item.append(headline, line, actions);
   return item;
 }
 

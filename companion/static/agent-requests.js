@@ -10,6 +10,8 @@ const filter = list.dataset.filter;
 const csrf = list.dataset.csrf;
 // Events up to this id are already in the page.
 const lastId = Number(list.dataset.lastId);
+// The approve forms' dry-run checkbox starts as the user's setting.
+const dryRunDefault = list.dataset.dryRun === 'true';
 
 // Same words as approval_pages::state_label.
 const STATE_LABEL = {
@@ -45,7 +47,7 @@ function el(tag, className, text) {
   return node;
 }
 
-function postForm(request, action, label, className) {
+function postForm(request, action, label, className, extra = []) {
   const form = el('form');
   form.method = 'post';
   form.action = `/dashboard/agent-requests/${request.id}/${action}`;
@@ -56,7 +58,7 @@ function postForm(request, action, label, className) {
     input.value = value;
     form.append(input);
   }
-  form.append(el('button', className, label));
+  form.append(...extra, el('button', className, label));
   form.lastChild.type = 'submit';
   return form;
 }
@@ -106,12 +108,30 @@ function plannedAnswers(request) {
   return details;
 }
 
+// The approve form's dry-run choice, as in the server's card.
+function dryRunChoice() {
+  const shown = el('input');
+  shown.type = 'hidden';
+  shown.name = 'dry_run_shown';
+  shown.value = '1';
+  const box = el('input', 'dry-run');
+  box.type = 'checkbox';
+  box.name = 'dry_run';
+  box.checked = dryRunDefault;
+  const label = el('label', 'check small');
+  label.append(box, ' Dry run');
+  return [shown, label, ' '];
+}
+
+const readyToSubmit = (request) => request.state === 'needs_you' && request.reason?.code === 'ready_to_submit';
+
 function card(request) {
   const percent = Math.round(request.confidence * 100);
   const item = el('li', 'request card fresh');
   item.dataset.id = String(request.id);
   item.dataset.state = request.state;
   item.dataset.version = String(request.version);
+  item.dataset.updated = String(request.updatedAt);
 
   const head = el('div', 'request-head');
   const headline = el('p', 'headline', 'Action Agent wants to apply to ');
@@ -146,8 +166,23 @@ function card(request) {
   const waiting = drafts(request.answers);
   if (unknown > 0) meta.append(el('span', 'warn unknown-required', `${unknown} required unknown`), ' · ');
   if (waiting > 0) meta.append(el('span', 'warn drafts', `${waiting} ${waiting === 1 ? 'draft' : 'drafts'} to approve`), ' · ');
-  meta.append(time);
+  if (request.dryRun) {
+    const badge = el('span', 'badge dry-run', 'Dry run');
+    badge.title = 'The agent stops before the final click';
+    meta.append(badge, ' · ');
+  }
+  meta.append(time, ' · ', link(`/dashboard/agent-requests/${request.id}`, 'details', 'Details →'));
   item.append(meta);
+  if (request.state === 'applying') {
+    const line = el('p', 'progress-line', `Agent is applying now…${request.progress ? ` ${request.progress.text}` : ''}`);
+    line.setAttribute('aria-live', 'polite');
+    item.append(line);
+  }
+  if (request.state === 'needs_you' && request.reason) {
+    const reason = el('p', 'reason warn', request.reason.text);
+    reason.dataset.code = request.reason.code;
+    item.append(reason);
+  }
   if (request.answers.length > 0) item.append(plannedAnswers(request));
   const draftError = request.form?.draftError;
   if (draftError) item.append(el('p', 'error small draft-error', `No drafts: ${draftError}`));
@@ -155,21 +190,25 @@ function card(request) {
   const actions = el('div', 'actions');
   if (request.state === 'pending') {
     actions.append(
-      postForm(request, 'approve', 'Approve', 'primary approve'),
+      postForm(request, 'approve', 'Approve', 'primary approve', dryRunChoice()),
       link(`/dashboard/agent-requests/${request.id}/edit`, 'button edit', waiting > 0 ? 'Review drafts' : 'Edit'),
       postForm(request, 'decline', 'Reject', 'danger decline'),
     );
   } else if (request.state === 'needs_you') {
+    const ready = readyToSubmit(request);
+    if (ready) actions.append(postForm(request, 'submit', 'Let the agent submit', 'primary submit-now'));
     actions.append(
-      link(`/dashboard/agent-requests/${request.id}/magic-link`, 'button primary magic-link', 'Open magic link'),
+      link(`/dashboard/agent-requests/${request.id}/magic-link`, `button ${ready ? '' : 'primary '}magic-link`, ready ? 'Finish in your tab' : 'Open magic link'),
       postForm(request, 'mark-submitted', 'Mark as submitted', 'mark-submitted'),
       postForm(request, 'decline', 'Reject', 'danger decline'),
     );
-  } else if (request.state === 'approved' || request.state === 'applying') {
+  } else if (request.state === 'approved') {
     actions.append(
       el('span', 'muted queued', 'Queued: the agent applies soon.'),
       postForm(request, 'decline', 'Cancel', 'danger decline'),
     );
+  } else if (request.state === 'applying') {
+    actions.append(link(`/dashboard/agent-requests/${request.id}`, '', 'Watch the run →'));
   } else if (request.applicationId != null) {
     actions.append(link(`/dashboard/applications/${request.applicationId}`, '', 'See the application →'));
   }
@@ -189,8 +228,13 @@ const known = new Map([...list.children].map((item) => [item.dataset.id, item.da
 function show(request, created) {
   const id = String(request.id);
   const existing = list.querySelector(`li[data-id="${CSS.escape(id)}"]`);
-  // A replayed or reordered event never replaces a newer card.
-  if (existing && Number(existing.dataset.version) >= request.version) return;
+  // A replayed or reordered event never replaces a newer card (progress keeps the version
+  // and moves the update time).
+  if (existing) {
+    const version = Number(existing.dataset.version);
+    if (version > request.version) return;
+    if (version === request.version && Number(existing.dataset.updated) >= request.updatedAt) return;
+  }
   if (created) bump('.filters a:not([data-state]) .count', 1);
   if (known.has(id)) bump(countOf(known.get(id)), -1);
   if (created || known.has(id)) bump(countOf(request.state), 1);

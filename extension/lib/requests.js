@@ -1,6 +1,6 @@
 // The approval queue in the background: the requests that wait for the user kept in
-// storage.local (the popup renders them from there): pending ones to approve, approved and
-// needs-you ones to apply to in the user's tab; the toolbar badge with the pending count, and an
+// storage.local (the popup renders them from there): pending ones to approve, approved,
+// applying (with the agent's live step) and needs-you ones; the toolbar badge with the pending count, and an
 // optional desktop notification for a new one. The lists are loaded on connect and then follow
 // the event stream, which also says when the user opened a request's magic link.
 import * as api from './api.js';
@@ -11,8 +11,8 @@ const CREATED = 'agent_request.created';
 const UPDATED = 'agent_request.updated';
 const MAGIC_LINK_OPENED = 'agent_request.magic_link_opened';
 const PENDING = 'pending';
-/** States in which the user can still apply themselves ("Open & autofill"). */
-const READY = ['approved', 'needs_you'];
+/** States after approval shown in the popup: queued, the agent applying, or waiting for the user. */
+const READY = ['approved', 'applying', 'needs_you'];
 const OPEN = [PENDING, ...READY];
 // A replay after a reconnect brings old `created` events: only recent ones notify.
 const NOTIFY_WITHIN_MS = 5 * 60 * 1000;
@@ -57,7 +57,8 @@ export async function follow(events) {
     const byId = new Map(list.map((r) => [r.id, r]));
     for (const card of cards) {
       const known = byId.get(card.id);
-      if (known && known.version >= card.version) continue;
+      // Progress keeps the version and moves the update time.
+      if (known && (known.version > card.version || (known.version === card.version && known.updatedAt >= card.updatedAt))) continue;
       if (!OPEN.includes(card.state)) {
         byId.delete(card.id);
         continue;
@@ -83,9 +84,9 @@ async function notify(cards) {
   }
 }
 
-/** Approves or declines a request for the popup, then updates the list at once. */
+/** Approves, declines or (after a dry run) submits a request for the popup, then updates the list at once. */
 export async function decide(saved, { id, action, version }) {
-  if (action !== 'approve' && action !== 'decline') throw new Error('unknown action');
+  if (!['approve', 'decline', 'submit'].includes(action)) throw new Error('unknown action');
   const card = await api.decideRequest(saved.pairing.companionUrl, saved.token, id, action, version);
   await follow([{ type: UPDATED, payload: card }]);
   return card;

@@ -43,7 +43,12 @@ pub async fn store_run(
         .collect();
     artifacts.push(new(LOG, "step log", TEXT, log.as_bytes()));
     if !report.final_url.is_empty() {
-        artifacts.push(new(FINAL_URL, "final URL", TEXT, report.final_url.as_bytes()));
+        artifacts.push(new(
+            FINAL_URL,
+            "final URL",
+            TEXT,
+            report.final_url.as_bytes(),
+        ));
     }
     rows::insert_all(&state.store, &artifacts, now_ms()).await
 }

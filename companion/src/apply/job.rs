@@ -51,7 +51,11 @@ pub fn register_with(worker: Worker, state: &AppState, browser: Arc<dyn Browse>)
     })
 }
 
-async fn run(state: AppState, browser: Arc<dyn Browse>, ctx: JobContext) -> Result<Value, JobError> {
+async fn run(
+    state: AppState,
+    browser: Arc<dyn Browse>,
+    ctx: JobContext,
+) -> Result<Value, JobError> {
     let payload = ctx.payload();
     let ids = match payload.get("requestId").and_then(Value::as_i64) {
         Some(id) => vec![id],
@@ -120,13 +124,19 @@ async fn already_done(
     let applied = store::applications::find_by_url(&state.store, user_id, canonical_url)
         .await?
         .is_some();
-    if applied || ledger.as_ref().is_some_and(|row| row.state == submit_ledger::SUBMITTED) {
+    if applied
+        || ledger
+            .as_ref()
+            .is_some_and(|row| row.state == submit_ledger::SUBMITTED)
+    {
         let request = runs::applied(state, user_id, id).await?;
         return Ok(Some(state_of(request.as_ref())));
     }
     if ledger.is_some() {
         let (code, text) = outcome::MAY_HAVE_BEEN_SUBMITTED;
-        return Ok(Some(settle_needs_you(state, user_id, id, code, text).await?));
+        return Ok(Some(
+            settle_needs_you(state, user_id, id, code, text).await?,
+        ));
     }
     Ok(None)
 }
@@ -155,16 +165,11 @@ async fn browse(
 ) -> Result<String, JobError> {
     let user_id = ctx.user_id();
     let request = &found.request;
-    let platform = url::Url::parse(&found.canonical_url)
+    let host = url::Url::parse(&found.canonical_url)
         .ok()
-        .and_then(|url| url.host_str().map(Platform::id_for_host))
+        .and_then(|url| url.host_str().map(str::to_owned))
         .unwrap_or_default();
-    let cookies = match state.vault.open_stored(user_id, &platform).await {
-        Ok(jar) => jar.without_expired(now_ms()),
-        // No connected account for the site: the run goes without a session.
-        Err(Error::NotFound) => CookieJar::default(),
-        Err(other) => return Err(other.into()),
-    };
+    let (platform, cookies) = jar_for(state, user_id, &host).await?;
     let profile = crate::forms::planner_profile(state, user_id).await?;
     let resume = resume_file(state, user_id).await?;
     let url = request.form.as_ref().map_or_else(
@@ -188,14 +193,15 @@ async fn browse(
     };
     artifacts::store_run(state, ctx, request.id, &report).await?;
     let decision = outcome::decide(&report.ending, watch.begun().is_some(), report.clicked);
-    if matches!(
+    let expired = matches!(
         report.ending,
         super::Ending::NeedsYou {
             why: Why::SessionExpired,
             ..
         }
-    ) {
-        super::account::needs_refresh(state, user_id, &platform).await?;
+    );
+    if expired && let Some(platform) = &platform {
+        super::account::needs_refresh(state, user_id, platform).await?;
     }
     Ok(settle(state, user_id, request.id, watch.begun(), &decision).await?)
 }
@@ -243,6 +249,25 @@ async fn settle(
         Settle::Applied => Ok(state_of(runs::applied(state, user_id, id).await?.as_ref())),
         Settle::NeedsYou { code, text } => settle_needs_you(state, user_id, id, code, text).await,
     }
+}
+
+/// The Connected Account whose cookies belong to `host` (a built-in platform or a custom
+/// site), opened in memory; none: the run goes without a session.
+async fn jar_for(
+    state: &AppState,
+    user_id: i64,
+    host: &str,
+) -> Result<(Option<String>, CookieJar)> {
+    for credential in state.vault.list(user_id).await? {
+        if Platform::lookup(&credential.platform).is_ok_and(|p| p.matches_domain(host)) {
+            let jar = state
+                .vault
+                .open_stored(user_id, &credential.platform)
+                .await?;
+            return Ok((Some(credential.platform), jar.without_expired(now_ms())));
+        }
+    }
+    Ok((None, CookieJar::default()))
 }
 
 /// The profile's resume PDF, if the user stored one.

@@ -67,9 +67,10 @@ pub fn decide(ending: &Ending, begun: bool, clicked: bool) -> Decision {
     };
     let settle = match settle {
         // Recorded as submitting but not confirmed: it may have gone out.
-        Settle::NeedsYou { .. } if begun && ledger == UNSURE => {
-            needs_you(MAY_HAVE_BEEN_SUBMITTED.0, MAY_HAVE_BEEN_SUBMITTED.1.to_owned())
-        }
+        Settle::NeedsYou { .. } if begun && ledger == UNSURE => needs_you(
+            MAY_HAVE_BEEN_SUBMITTED.0,
+            MAY_HAVE_BEEN_SUBMITTED.1.to_owned(),
+        ),
         other => other,
     };
     Decision {
@@ -110,7 +111,9 @@ mod tests {
     fn a_dry_run_is_ready_to_submit_and_leaves_the_ledger_alone() {
         let decision = decide(&Ending::ReadyToSubmit, false, false);
         assert_eq!(decision.ledger, None);
-        assert!(matches!(decision.settle, Settle::NeedsYou { ref code, .. } if code == READY_TO_SUBMIT));
+        assert!(
+            matches!(decision.settle, Settle::NeedsYou { ref code, .. } if code == READY_TO_SUBMIT)
+        );
     }
 
     #[test]
@@ -134,7 +137,9 @@ mod tests {
     fn errors_after_the_click_free_the_posting_for_another_try() {
         let decision = decide(&stopped(Why::FormErrors), true, true);
         assert_eq!(decision.ledger, Some(FORM_ERRORS));
-        assert!(matches!(decision.settle, Settle::NeedsYou { ref code, .. } if code == "form_errors"));
+        assert!(
+            matches!(decision.settle, Settle::NeedsYou { ref code, .. } if code == "form_errors")
+        );
     }
 
     #[test]

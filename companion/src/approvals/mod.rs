@@ -36,8 +36,7 @@ use crate::store::jobs::{self as job_rows, NewJob};
 use crate::store::now_ms;
 
 pub use jobs::{
-    APPLY_JOB, EXPIRE_JOB, EXPIRY_CRON, EXPIRY_SCHEDULE, expire_pending, register,
-    schedule_expiry,
+    APPLY_JOB, EXPIRE_JOB, EXPIRY_CRON, EXPIRY_SCHEDULE, expire_pending, register, schedule_expiry,
 };
 
 pub const PENDING: &str = "pending";

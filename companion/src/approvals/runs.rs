@@ -52,7 +52,16 @@ fn settled(outcome: Result<AgentRequest>) -> Result<Option<AgentRequest>> {
 
 /// approved -> applying.
 pub async fn start(state: &AppState, user_id: i64, id: i64) -> Result<Option<AgentRequest>> {
-    settled(apply(state, user_id, id, moving(&[APPROVED], APPLYING, None), "applied to").await)
+    settled(
+        apply(
+            state,
+            user_id,
+            id,
+            moving(&[APPROVED], APPLYING, None),
+            "applied to",
+        )
+        .await,
+    )
 }
 
 /// The run's step on the card (and `agent_request.updated`); false when the request is not

@@ -52,6 +52,10 @@ pub async fn requests_script() -> impl IntoResponse {
     script(include_str!("../../static/agent-requests.js"))
 }
 
+pub async fn request_script() -> impl IntoResponse {
+    script(include_str!("../../static/agent-request.js"))
+}
+
 pub async fn time_script() -> impl IntoResponse {
     script(include_str!("../../static/time.js"))
 }

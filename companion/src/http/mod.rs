@@ -274,6 +274,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::approvals::requests).post(pages::approvals::propose),
         )
         .route(
+            "/dashboard/agent-requests/{id}",
+            get(pages::agent_request::page),
+        )
+        .route(
             "/dashboard/agent-requests/{id}/edit",
             get(pages::approvals::edit_page).post(pages::approvals::edit),
         )
@@ -298,6 +302,7 @@ pub fn router(state: AppState) -> Router {
             post(pages::applications::set_status),
         )
         .route("/static/agent-requests.js", get(assets::requests_script))
+        .route("/static/agent-request.js", get(assets::request_script))
         .route("/static/magic-link.js", get(assets::magic_link_script))
         .route("/static/time.js", get(assets::time_script))
         .route(
@@ -311,6 +316,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/dashboard/settings",
             get(pages::intake::settings).post(pages::intake::save_settings),
+        )
+        .route(
+            "/dashboard/settings/dry-run",
+            post(pages::intake::save_dry_run),
         )
         .route("/dashboard/watchlist", post(pages::intake::add_watch))
         .route(

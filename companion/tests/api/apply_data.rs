@@ -19,12 +19,21 @@ async fn artifacts_go_with_the_export_and_the_account_and_expire() {
         .await;
     let id = &request["id"];
     let (status, _) = alice
-        .call(Method::POST, &format!("/api/v1/agent-requests/{id}/approve"), Some(json!({})))
+        .call(
+            Method::POST,
+            &format!("/api/v1/agent-requests/{id}/approve"),
+            Some(json!({})),
+        )
         .await;
     assert_eq!(status, 200);
     run_applies(&app, &Fake::new(Plan::Form)).await;
     let store = &app.state.store;
-    assert_eq!(account::count_rows(store, "request_artifacts", alice_id).await.expect("count"), 3);
+    assert_eq!(
+        account::count_rows(store, "request_artifacts", alice_id)
+            .await
+            .expect("count"),
+        3
+    );
 
     let export = alice
         .client
@@ -48,13 +57,23 @@ async fn artifacts_go_with_the_export_and_the_account_and_expire() {
         .find(|row| row["kind"] == "screenshot")
         .expect("the screenshot");
     let file = shot["bytes"]["file"].as_str().expect("bytes as a file");
-    let (_, png) = entries.iter().find(|(name, _)| name == file).expect("the PNG");
-    assert_eq!(png.as_bytes().len(), String::from_utf8_lossy(PNG).len());
-    assert!(entries.iter().any(|(_, text)| text.contains("filled 3 fields")), "the step log");
+    let (_, png) = entries
+        .iter()
+        .find(|(name, _)| name == file)
+        .expect("the PNG");
+    assert_eq!(*png, String::from_utf8_lossy(PNG), "the PNG as it was stored");
+    assert!(
+        entries
+            .iter()
+            .any(|(_, text)| text.contains("filled 3 fields")),
+        "the step log"
+    );
 
     // Older than the retention period: swept; the fresh ones stay.
     let old = store::now_ms() - 31 * 86_400_000;
-    let listed = artifacts::list(store, alice_id, id.as_i64().expect("id")).await.expect("list");
+    let listed = artifacts::list(store, alice_id, id.as_i64().expect("id"))
+        .await
+        .expect("list");
     sqlx::query("UPDATE request_artifacts SET created_at = $1 WHERE id = $2")
         .bind(old)
         .bind(listed[0].id)
@@ -65,7 +84,12 @@ async fn artifacts_go_with_the_export_and_the_account_and_expire() {
         .await
         .expect("sweep");
     assert_eq!(swept, 1);
-    assert_eq!(account::count_rows(store, "request_artifacts", alice_id).await.expect("count"), 2);
+    assert_eq!(
+        account::count_rows(store, "request_artifacts", alice_id)
+            .await
+            .expect("count"),
+        2
+    );
 
     let deleted = alice
         .client
@@ -76,7 +100,13 @@ async fn artifacts_go_with_the_export_and_the_account_and_expire() {
         .expect("delete");
     assert_eq!(deleted.status(), 200);
     for table in ["request_artifacts", "submit_ledger"] {
-        assert_eq!(account::count_rows(store, table, alice_id).await.expect("count"), 0, "{table}");
+        assert_eq!(
+            account::count_rows(store, table, alice_id)
+                .await
+                .expect("count"),
+            0,
+            "{table}"
+        );
     }
 }
 
@@ -115,6 +145,13 @@ async fn one_run_per_account_at_a_time() {
     running.sort();
     let mut accounts = running.clone();
     accounts.dedup();
-    assert_eq!(running, accounts, "two runs of one account at once: {running:?}");
-    assert_eq!(running.len(), 3, "alice's lever and greenhouse, bob's lever: {running:?}");
+    assert_eq!(
+        running, accounts,
+        "two runs of one account at once: {running:?}"
+    );
+    assert_eq!(
+        running.len(),
+        3,
+        "alice's lever and greenhouse, bob's lever: {running:?}"
+    );
 }

@@ -85,17 +85,29 @@ async fn a_real_run_submits_once_and_leaves_its_evidence() {
         .await;
     assert_eq!(application["source"], "agent");
 
-    let ledger = submit_ledger::live(&app.state.store, alice_id, "https://jobs.example.com/acme/1")
-        .await
-        .expect("ledger")
-        .expect("a row");
+    let ledger = submit_ledger::live(
+        &app.state.store,
+        alice_id,
+        "https://jobs.example.com/acme/1",
+    )
+    .await
+    .expect("ledger")
+    .expect("a row");
     assert_eq!(
-        (ledger.state.as_str(), ledger.submitted_by.as_str(), ledger.attempt),
+        (
+            ledger.state.as_str(),
+            ledger.submitted_by.as_str(),
+            ledger.attempt
+        ),
         ("submitted", "agent", Some(1))
     );
 
     let (status, listed) = alice
-        .call(Method::GET, &format!("/api/v1/agent-requests/{id}/artifacts"), None)
+        .call(
+            Method::GET,
+            &format!("/api/v1/agent-requests/{id}/artifacts"),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     let kinds: Vec<&str> = listed
@@ -105,11 +117,17 @@ async fn a_real_run_submits_once_and_leaves_its_evidence() {
         .filter_map(|a| a["kind"].as_str())
         .collect();
     assert_eq!(kinds, ["screenshot", "log", "final_url"]);
-    assert!(listed[0].get("bytes").is_none(), "the list carries no bytes");
+    assert!(
+        listed[0].get("bytes").is_none(),
+        "the list carries no bytes"
+    );
     assert_eq!(listed[0]["size"], PNG.len());
     let shot = alice
         .client
-        .get(app.url(&format!("/api/v1/agent-requests/{id}/artifacts/{}", listed[0]["id"])))
+        .get(app.url(&format!(
+            "/api/v1/agent-requests/{id}/artifacts/{}",
+            listed[0]["id"]
+        )))
         .send()
         .await
         .expect("shot");
@@ -121,7 +139,10 @@ async fn a_real_run_submits_once_and_leaves_its_evidence() {
     assert_eq!(shot.bytes().await.expect("bytes").as_ref(), PNG);
     let log = alice
         .client
-        .get(app.url(&format!("/api/v1/agent-requests/{id}/artifacts/{}", listed[1]["id"])))
+        .get(app.url(&format!(
+            "/api/v1/agent-requests/{id}/artifacts/{}",
+            listed[1]["id"]
+        )))
         .send()
         .await
         .expect("log");
@@ -135,10 +156,22 @@ async fn a_real_run_submits_once_and_leaves_its_evidence() {
             Some(json!({})),
         )
         .await;
-    assert_eq!(status, 409, "marking an applied request submitted is refused");
-    let again = approved(&alice, "https://jobs.example.com/acme/1?utm_source=x", Some(false)).await;
+    assert_eq!(
+        status, 409,
+        "marking an applied request submitted is refused"
+    );
+    let again = approved(
+        &alice,
+        "https://jobs.example.com/acme/1?utm_source=x",
+        Some(false),
+    )
+    .await;
     run_applies(&app, &fake).await;
-    assert_eq!(fake.clicks(), 1, "a second approval of the posting does not submit");
+    assert_eq!(
+        fake.clicks(),
+        1,
+        "a second approval of the posting does not submit"
+    );
     assert_eq!(get(&alice, &again["id"]).await["state"], "applied");
 }
 
@@ -169,10 +202,14 @@ async fn a_second_submitting_for_a_posting_is_refused() {
         attempt: job.attempt,
     };
     let now = store::now_ms();
-    let row = submit_ledger::begin(store, &start(&first), now).await.expect("begin");
+    let row = submit_ledger::begin(store, &start(&first), now)
+        .await
+        .expect("begin");
     assert!(row.is_some(), "the first click is recorded");
     for (request, what) in [(&first, "the same request"), (&second, "another request")] {
-        let refused = submit_ledger::begin(store, &start(request), now).await.expect("begin");
+        let refused = submit_ledger::begin(store, &start(request), now)
+            .await
+            .expect("begin");
         assert_eq!(refused, None, "{what} cannot click the posting again");
     }
     // A run whose job moved on (another attempt) cannot click either.
@@ -180,12 +217,30 @@ async fn a_second_submitting_for_a_posting_is_refused() {
         attempt: job.attempt + 1,
         ..start(&second)
     };
-    assert_eq!(submit_ledger::begin(store, &stale, now).await.expect("begin"), None);
+    assert_eq!(
+        submit_ledger::begin(store, &stale, now)
+            .await
+            .expect("begin"),
+        None
+    );
     // Errors after the click free the posting: the form was refused, nothing went out.
     let row = row.expect("row");
-    assert!(submit_ledger::settle(store, row, submit_ledger::FORM_ERRORS, now).await.expect("settle"));
-    assert!(!submit_ledger::settle(store, row, submit_ledger::SUBMITTED, now).await.expect("settle"));
-    assert!(submit_ledger::begin(store, &start(&second), now).await.expect("begin").is_some());
+    assert!(
+        submit_ledger::settle(store, row, submit_ledger::FORM_ERRORS, now)
+            .await
+            .expect("settle")
+    );
+    assert!(
+        !submit_ledger::settle(store, row, submit_ledger::SUBMITTED, now)
+            .await
+            .expect("settle")
+    );
+    assert!(
+        submit_ledger::begin(store, &start(&second), now)
+            .await
+            .expect("begin")
+            .is_some()
+    );
 }
 
 #[tokio::test]
@@ -194,7 +249,10 @@ async fn a_run_finding_an_open_submitting_row_hands_over_without_a_browser() {
     let (alice_id, alice) = user_with_device(&app, "alice").await;
     let request = approved(&alice, "https://jobs.example.com/acme/3", Some(false)).await;
     let fake = Fake::new(Plan::DieAfterSubmitting);
-    assert!(run_one(&app, &fake).await, "the run died after `submitting`");
+    assert!(
+        run_one(&app, &fake).await,
+        "the run died after `submitting`"
+    );
     let id = &request["id"];
     assert_eq!(get(&alice, id).await["state"], "applying");
     fake.set(Plan::Form);
@@ -227,11 +285,18 @@ async fn a_run_finding_an_open_submitting_row_hands_over_without_a_browser() {
         )
         .await;
     assert_eq!(status, 200, "{applied}");
-    let row = submit_ledger::live(&app.state.store, alice_id, "https://jobs.example.com/acme/3")
-        .await
-        .expect("ledger")
-        .expect("row");
-    assert_eq!((row.state.as_str(), row.submitted_by.as_str()), ("submitted", "you"));
+    let row = submit_ledger::live(
+        &app.state.store,
+        alice_id,
+        "https://jobs.example.com/acme/3",
+    )
+    .await
+    .expect("ledger")
+    .expect("row");
+    assert_eq!(
+        (row.state.as_str(), row.submitted_by.as_str()),
+        ("submitted", "you")
+    );
 }
 
 #[tokio::test]
@@ -254,12 +319,18 @@ async fn a_dry_run_is_ready_to_submit_and_submit_now_submits_it_once() {
     let ready = get(&alice, id).await;
     assert_eq!(ready["state"], "needs_you");
     assert_eq!(ready["reason"]["code"], "ready_to_submit");
-    assert!(ready.get("progress").is_none(), "progress ends with the run");
+    assert!(
+        ready.get("progress").is_none(),
+        "progress ends with the run"
+    );
     let (status, problem) = submit(Some(&json!(1))).await;
     assert_eq!(status, 409, "a stale version: {problem}");
     let (status, queued) = submit(Some(&ready["version"])).await;
     assert_eq!(status, 200, "{queued}");
-    assert_eq!((queued["state"].as_str(), queued["dryRun"].as_bool()), (Some("approved"), Some(false)));
+    assert_eq!(
+        (queued["state"].as_str(), queued["dryRun"].as_bool()),
+        (Some("approved"), Some(false))
+    );
     let (status, _) = submit(Some(&ready["version"])).await;
     assert_eq!(status, 409, "a second click queues nothing");
     assert_eq!(run_applies(&app, &fake).await, 1);
@@ -283,8 +354,14 @@ async fn the_dry_run_setting_is_the_approvals_default() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(settings["dryRun"], false);
-    assert_eq!(approved(&alice, "https://jobs.example.com/b", None).await["dryRun"], false);
-    assert_eq!(approved(&alice, "https://jobs.example.com/c", Some(true)).await["dryRun"], true);
+    assert_eq!(
+        approved(&alice, "https://jobs.example.com/b", None).await["dryRun"],
+        false
+    );
+    assert_eq!(
+        approved(&alice, "https://jobs.example.com/c", Some(true)).await["dryRun"],
+        true
+    );
 }
 
 #[tokio::test]
@@ -305,7 +382,10 @@ async fn progress_arrives_on_the_event_stream_in_order() {
         .filter(|e| e["type"] == "agent_request.updated" && e["payload"]["id"] == request["id"])
         .map(|e| {
             let card = &e["payload"];
-            (card["state"].as_str().unwrap_or_default().to_owned(), card["progress"]["done"].as_u64())
+            (
+                card["state"].as_str().unwrap_or_default().to_owned(),
+                card["progress"]["done"].as_u64(),
+            )
         })
         .collect();
     let expected: Vec<(String, Option<u64>)> = [
@@ -324,7 +404,10 @@ async fn progress_arrives_on_the_event_stream_in_order() {
         .into_iter()
         .find(|e| e["payload"]["progress"]["done"] == 2)
         .expect("a step");
-    assert_eq!(step["text"], "Acme - Engineer: Agent is applying now… filling 2 of 3 fields");
+    assert_eq!(
+        step["text"],
+        "Acme - Engineer: Agent is applying now… filling 2 of 3 fields"
+    );
 }
 
 #[tokio::test]
@@ -351,9 +434,17 @@ async fn an_expired_session_hands_over_and_flags_the_account() {
     assert_eq!(fake.clicks(), 0);
     let (_, accounts) = alice.call(Method::GET, "/api/v1/credentials", None).await;
     assert!(accounts[0]["refreshNeededAt"].is_i64(), "{accounts}");
-    let response = alice.client.get(app.url("/api/v1/events")).send().await.expect("stream");
+    let response = alice
+        .client
+        .get(app.url("/api/v1/events"))
+        .send()
+        .await
+        .expect("stream");
     let text = read_sse_until(response, |t| t.contains("credentials.refresh_needed")).await;
-    assert!(text.contains("LinkedIn: the saved session expired"), "{text}");
+    assert!(
+        text.contains("LinkedIn: the saved session expired"),
+        "{text}"
+    );
     // Storing a fresh jar clears the flag.
     let envelope = crate::vault::seal_for(&app, &alice.client, alice_id, "li_at=new-session").await;
     alice

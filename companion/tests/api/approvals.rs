@@ -244,7 +244,11 @@ async fn one_posting_is_applied_to_once() {
     assert_eq!(run_applies(&app, &fake).await, 1);
     assert_eq!(fake.runs(), 2, "no browser for a posting applied to");
     let (_, late) = alice
-        .call(Method::GET, &format!("/api/v1/agent-requests/{}", third["id"]), None)
+        .call(
+            Method::GET,
+            &format!("/api/v1/agent-requests/{}", third["id"]),
+            None,
+        )
         .await;
     assert_eq!(late["state"], "applied");
     assert_eq!(late["applicationId"], a["applicationId"]);

@@ -228,7 +228,7 @@ async fn agent_settings_round_trip_and_bad_limits_are_400() {
         .expect("json");
     assert_eq!(
         settings,
-        json!({"paused": false, "pausedAt": null, "defaults": {"maxConcurrent": 1, "perHour": 10}, "limits": []})
+        json!({"paused": false, "pausedAt": null, "defaults": {"maxConcurrent": 1, "perHour": 10}, "limits": [], "dryRun": true})
     );
     let put = client
         .put(app.url("/api/v1/agent"))

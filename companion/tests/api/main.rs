@@ -3,8 +3,11 @@
 
 mod account;
 mod apply_data;
+#[cfg(feature = "browser")]
+mod apply_e2e;
 mod apply_fake;
 mod apply_job;
+mod apply_pages;
 mod approval_pages;
 mod approvals;
 mod bad_input;

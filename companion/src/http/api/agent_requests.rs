@@ -258,7 +258,10 @@ pub fn artifact_response(content_type: &str, bytes: Vec<u8>) -> Response {
         [
             (CONTENT_TYPE, content_type),
             (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-            (CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600")),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=3600"),
+            ),
         ],
         Bytes::from(bytes),
     )

@@ -104,6 +104,16 @@ impl CardView {
     pub fn state_label(&self) -> &'static str {
         state_label(&self.request.state)
     }
+
+    /// A dry run that ended before the final click: the agent may submit it (Submit now).
+    pub fn ready_to_submit(&self) -> bool {
+        self.request.state == "needs_you"
+            && self
+                .request
+                .reason
+                .as_ref()
+                .is_some_and(|r| r.code == shared::api::READY_TO_SUBMIT)
+    }
 }
 
 /// Words for a state (static/agent-requests.js has the same table for live cards).
@@ -145,6 +155,8 @@ struct RequestsPage {
     total: i64,
     notice: Option<String>,
     last_event_id: i64,
+    /// The approve forms' dry-run checkbox starts as the user's setting.
+    dry_run_default: bool,
 }
 
 pub async fn requests(
@@ -178,6 +190,7 @@ pub async fn requests(
             .collect(),
         total: counts.iter().map(|(_, n)| n).sum(),
         last_event_id,
+        dry_run_default: crate::store::agent::dry_run(&state.store, me.user.id).await?,
         filter,
         notice: query.notice.filter(|n| !n.is_empty()),
         user: me.user,

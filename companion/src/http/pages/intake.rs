@@ -196,6 +196,8 @@ struct SettingsPage {
     /// Whether users without an endpoint of their own get the operator's.
     operator_model: bool,
     watchlist: Vec<WatchView>,
+    /// New approvals are dry runs (stop before the final click).
+    dry_run: bool,
     notice: String,
     error: String,
 }
@@ -266,6 +268,7 @@ async fn settings_page(
             .into_iter()
             .map(|w| WatchInfo::from(w).into())
             .collect(),
+        dry_run: store::agent::dry_run(&state.store, me.user.id).await?,
         user: me.user,
         csrf_token: me.csrf_token,
         nav: "settings",
@@ -399,5 +402,29 @@ pub async fn poll_now(State(state): State<AppState>, me: DashboardUser) -> Resul
     let notice = format!("Poll queued as job {job_id}; new postings appear on the Postings page.");
     Ok(render(
         &settings_page(&state, me, &notice, String::new()).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DryRunForm {
+    /// The checkbox: present (`on`) keeps dry runs, absent turns them off.
+    dry_run: Option<String>,
+}
+
+/// The dry-run default of new approvals.
+pub async fn save_dry_run(
+    State(state): State<AppState>,
+    me: DashboardUser,
+    Form(form): Form<DryRunForm>,
+) -> Result<Response> {
+    let on = form.dry_run.is_some();
+    store::agent::set_dry_run(&state.store, me.user.id, on, store::now_ms()).await?;
+    let notice = if on {
+        "Dry runs on: the agent stops before the final click until you let it submit."
+    } else {
+        "Dry runs off: approved requests are submitted by the agent."
+    };
+    Ok(render(
+        &settings_page(&state, me, notice, String::new()).await?,
     ))
 }

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod agent_request;
 pub mod applications;
 pub mod approvals;
 pub mod home;
