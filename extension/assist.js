@@ -1,7 +1,11 @@
 // The in-tab assist: fills the page's form with extension/form-fill.js (injected just before
 // it; that file runs without the extension too) and shows what it did in a shadow-DOM panel. The
 // service worker injects both into the isolated world only when the user asks, and hands them
-// only this form's answers; they never see a token.
+// only this form's answers; they never see a token. In a wizard it then watches the frame that
+// holds the form: when the user's Next brings new fields, it asks the worker to plan and fill
+// them (the worker may have been stopped meanwhile; the message wakes it). It never clicks
+// Next or Submit itself, and stops watching when the panel is closed, the user submits, or the
+// page goes away (the script goes with it).
 (() => {
   'use strict';
 
@@ -34,6 +38,14 @@
     footer { padding: 8px 12px; color: #6b7280; font-size: 12px; }
   `;
   const STATUS_TEXT = { [FILLED]: 'filled', [KEPT]: 'yours', [NEEDS_YOU]: 'needs you' };
+  const FOLLOWING = 'Check every answer, then submit the form yourself. AutoResume fills each new step as you go; it never clicks Next or Submit.';
+  const CHECK = 'Check every answer, then submit the form yourself.';
+  // The page settles (a step renders in several passes) before its fields are counted.
+  const SETTLE_MS = 300;
+  const CONTROLS = 'input, select, textarea';
+  const NOT_FIELDS = new Set(['hidden', 'submit', 'button', 'reset', 'image']);
+  // A button that moves a wizard on: its submit event is a step, not the application's submit.
+  const NEXT = /^(next|continue|save (and|&) continue|next step|proceed|review)\b/i;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -77,8 +89,14 @@
     return item;
   }
 
-  /** Shows (or replaces) the panel: `{blockers, outcomes, hidden}`, hidden: how many fields nobody can see were skipped. */
-  function showPanel({ blockers, outcomes, hidden = 0 }) {
+  const runtime = () => (globalThis.browser ?? globalThis.chrome).runtime;
+
+  /**
+   * Shows (or replaces) the panel: `{blockers, outcomes, hidden, step, following}`, hidden: how
+   * many fields nobody can see were skipped; step: the wizard's step (from 2 it is named);
+   * following: whether new steps will be filled as they come.
+   */
+  function showPanel({ blockers, outcomes, hidden = 0, step = 1, following = false }) {
     document.querySelector(`[${HOST_ATTRIBUTE}]`)?.remove();
     const host = document.createElement('div');
     host.setAttribute(HOST_ATTRIBUTE, '');
@@ -91,7 +109,12 @@
     const close = el('button', 'close', '×');
     close.type = 'button';
     close.title = 'Close';
-    close.addEventListener('click', () => host.remove());
+    close.addEventListener('click', () => {
+      host.remove();
+      // Closing the panel ends the assist in this tab: no more steps are filled.
+      unwatch();
+      runtime().sendMessage({ type: 'assist-stop' }).catch(() => {});
+    });
     header.append(close);
     const filled = outcomes.filter((o) => o.status === FILLED).length;
     const waiting = outcomes.filter((o) => o.status === NEEDS_YOU).length;
@@ -102,15 +125,84 @@
     } else {
       // A page can plant inputs nobody sees to collect answers: they are never filled, only counted.
       const skipped = hidden ? ` Skipped ${hidden} hidden field${hidden === 1 ? '' : 's'}.` : '';
-      summary.textContent = `Filled ${filled} of ${outcomes.length} fields; ${waiting} need${waiting === 1 ? 's' : ''} you.${skipped}`;
+      const prefix = step > 1 ? `Step ${step}: filled` : 'Filled';
+      summary.textContent = `${prefix} ${filled} of ${outcomes.length} fields; ${waiting} need${waiting === 1 ? 's' : ''} you.${skipped}`;
     }
     const list = el('ul');
     list.append(...outcomes.map(row));
-    const footer = el('footer', '', 'Check every answer, then submit the form yourself.');
+    const footer = el('footer', '', following ? FOLLOWING : CHECK);
     panel.append(header, summary, list, footer);
     root.append(panel);
     document.documentElement.append(host);
   }
 
-  globalThis.autoresumeAssist = { fill: globalThis.autoresumeFill.fill, showPanel };
+  /** Replaces the panel's footer: why the assist stopped following the form. */
+  function stopped(text) {
+    const footer = document.querySelector(`[${HOST_ATTRIBUTE}]`)?.shadowRoot.querySelector('footer');
+    if (footer) footer.textContent = text;
+  }
+
+  function visible(control) {
+    if (NOT_FIELDS.has(control.type) || control.closest(`[${HOST_ATTRIBUTE}]`)) return false;
+    if (control.checkVisibility) return control.checkVisibility({ visibilityProperty: true });
+    return control.getClientRects().length > 0 && getComputedStyle(control).visibility !== 'hidden';
+  }
+
+  // A control's identity across renders: a framework re-creates the elements of a step the
+  // user goes Back to, which are not new fields.
+  const keyOf = (control) => `${control.tagName}|${control.type}|${control.id}|${control.name}`;
+  const shownKeys = () => new Set([...document.querySelectorAll(CONTROLS)].filter(visible).map(keyOf));
+
+  let watcher = null;
+
+  /** Starts (or refreshes) watching for new fields; the fields shown now count as handled. */
+  function watch() {
+    if (watcher) {
+      watcher.last = shownKeys();
+      for (const key of watcher.last) watcher.seen.add(key);
+      return;
+    }
+    const seen = shownKeys();
+    let timer = 0;
+    const check = () => {
+      const shown = shownKeys();
+      const fresh = [...shown].filter((key) => !seen.has(key));
+      // Fields that went away mean the page moved on (a new step), not that a question opened.
+      const replaced = [...watcher.last].some((key) => !shown.has(key));
+      watcher.last = shown;
+      if (!fresh.length) return;
+      for (const key of fresh) seen.add(key);
+      runtime().sendMessage({ type: 'assist-step', replaced })
+        .then((answer) => { if (!answer?.watching) unwatch(); }, unwatch);
+    };
+    const observer = new MutationObserver(() => {
+      clearTimeout(timer);
+      timer = setTimeout(check, SETTLE_MS);
+    });
+    observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden', 'style', 'class', 'aria-hidden'] });
+    // The user's submit ends it (a fill's own, if any, is stopped before it gets here).
+    const onSubmit = (event) => {
+      const by = event.submitter;
+      if (by && NEXT.test((by.textContent || by.value || '').trim())) return;
+      unwatch();
+      runtime().sendMessage({ type: 'assist-done' }).catch(() => {});
+    };
+    document.addEventListener('submit', onSubmit, true);
+    watcher = {
+      seen,
+      last: new Set(seen),
+      stop: () => {
+        clearTimeout(timer);
+        observer.disconnect();
+        document.removeEventListener('submit', onSubmit, true);
+      },
+    };
+  }
+
+  function unwatch() {
+    watcher?.stop();
+    watcher = null;
+  }
+
+  globalThis.autoresumeAssist = { fill: globalThis.autoresumeFill.fill, showPanel, stopped, watch, unwatch };
 })();

@@ -25,9 +25,15 @@ let localConnection = null;
 
 ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== ext.runtime.id || message?.target === 'offscreen') return false;
-  handle(message).then(sendResponse, (error) => sendResponse({ ok: false, error: error.message }));
+  // The in-tab assist's script in a web page (not an extension page in a tab, as the popup may
+  // be) speaks for its own tab only: sender.tab, never the message.
+  const fromPage = sender.tab && !sender.url?.startsWith(ext.runtime.getURL(''));
+  const work = fromPage ? pageMessage(message, sender.tab.id) : handle(message);
+  work.then(sendResponse, (error) => sendResponse({ ok: false, error: error.message }));
   return true;
 });
+// A closed tab is no longer followed step by step.
+ext.tabs.onRemoved.addListener((tabId) => assist.forget(tabId).catch(report));
 ext.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) ensureConnected().catch(report);
 });
@@ -80,6 +86,11 @@ async function handle(message) {
     case 'assist-tab':
     case 'assist-open':
       return assistMessage(message);
+    case 'assist-frames':
+      return { ok: true, origins: await assist.framesToGrant(message.tabId) };
+    case 'assist-refused':
+      assist.refused(message.tabId);
+      return { ok: true };
     default:
       return { ok: false, error: 'unknown message' };
   }
@@ -109,11 +120,33 @@ async function assistMessage(message) {
   const saved = await store.load();
   if (!saved.pairing || !saved.token) return { ok: false, error: 'Not paired' };
   try {
-    if (message.type === 'assist-tab') return { ok: true, ...await assist.assistTab(core, saved, message.tabId) };
+    if (message.type === 'assist-tab') {
+      return { ok: true, ...await assist.autofill(core, saved, message.tabId, { frameOrigins: message.frameOrigins ?? [] }) };
+    }
     const request = await api.agentRequest(saved.pairing.companionUrl, saved.token, message.requestId);
     return { ok: true, ...await assist.openAndAssist(core, saved, request) };
   } catch (error) {
     return { ok: false, error: error.message };
+  }
+}
+
+// From the assist's script in a page: a wizard's new step, the user's submit, the panel closed.
+async function pageMessage(message, tabId) {
+  await ready;
+  switch (message?.type) {
+    case 'assist-step': {
+      const saved = await store.load();
+      if (!saved.pairing || !saved.token) return { watching: false };
+      return assist.nextStep(core, saved, tabId, { replaced: Boolean(message.replaced) });
+    }
+    case 'assist-done':
+      await assist.stop(tabId, 'You submitted the form; AutoResume stopped following it.');
+      return { ok: true };
+    case 'assist-stop':
+      await assist.stop(tabId);
+      return { ok: true };
+    default:
+      return { ok: false, error: 'unknown message' };
   }
 }
 

@@ -1,7 +1,9 @@
 // The popup's autofill actions: "Autofill this page" (the current tab, under activeTab) and
 // "Open & autofill" (a request's job in a new tab, offered on request cards and for a magic
 // link the user just opened in the dashboard). The background does the work; the page shows
-// the outcome in its own panel, and the popup a one-line summary.
+// the outcome in its own panel, and the popup a one-line summary. A form embedded from another
+// site (an iframe) needs that site's permission: the popup asks for it in the same click when it
+// knew of the frame when it opened, else it offers a button that asks.
 import { ext } from './lib/ext.js';
 import { originPattern } from './lib/assist.js';
 import { MAGIC_LINK_OFFER_MS } from './lib/requests.js';
@@ -28,22 +30,58 @@ export function summary(result) {
   return [`Filled ${filled} of ${result.outcomes.length} fields; ${waiting} need${waiting === 1 ? 's' : ''} you. Check them, then submit yourself.`, 'ok'];
 }
 
-async function autofillThisPage() {
+// The sites of the active tab's embedded frames that still need the user's permission, as
+// found when the popup opened: asked for at the click, which must not await anything first.
+let frameOrigins = [];
+
+const hostOf = (origin) => new URL(origin).host;
+
+/** Asks for `origins` in the current click; a refusal is told to the background, which waits for the answer. */
+function askForFrames(origins, tabId) {
+  if (!origins.length) return;
+  ext.permissions.request({ origins: origins.map(originPattern) })
+    .then((granted) => granted || ext.runtime.sendMessage({ type: 'assist-refused', tabId }))
+    .catch(() => ext.runtime.sendMessage({ type: 'assist-refused', tabId }));
+}
+
+function offerAllow(result, tabId) {
+  const allow = $('assist-allow');
+  const origins = (result?.outOfReach ?? []).filter((origin) => origin.startsWith('https:'));
+  allow.hidden = !origins.length;
+  if (!origins.length) return;
+  allow.textContent = `Allow ${origins.map(hostOf).join(', ')} & autofill`;
+  allow.onclick = () => {
+    askForFrames(origins, tabId);
+    autofillTab(tabId, origins);
+  };
+}
+
+async function autofillTab(tabId, origins) {
   const button = $('autofill');
   button.disabled = true;
+  $('assist-allow').hidden = true;
   report('Filling…', 'busy');
   try {
-    const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
-    if (!tab?.id || !/^https?:/.test(tab.url ?? 'https:')) {
-      report('Open an application form in this tab first.', 'error');
-      return;
-    }
-    report(...summary(await ext.runtime.sendMessage({ type: 'assist-tab', tabId: tab.id })));
+    const result = await ext.runtime.sendMessage({ type: 'assist-tab', tabId, frameOrigins: origins });
+    report(...summary(result));
+    offerAllow(result, tabId);
   } catch (error) {
     report(`Cannot fill this page: ${error.message}`, 'error');
   } finally {
     button.disabled = false;
   }
+}
+
+async function autofillThisPage() {
+  // Before any await: the permission prompt needs the click's user activation.
+  const known = frameOrigins;
+  askForFrames(known, known.tabId);
+  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
+  if (!tab?.id || !/^https?:/.test(tab.url ?? 'https:')) {
+    report('Open an application form in this tab first.', 'error');
+    return;
+  }
+  await autofillTab(tab.id, known.tabId === tab.id ? known : []);
 }
 
 /**
@@ -88,8 +126,17 @@ function renderMagicLink(magicLink) {
   $('magic-link-open').replaceWith(Object.assign(openAndAutofillButton(request), { id: 'magic-link-open' }));
 }
 
+/** The active tab's embedded frames that need permission (activeTab lets the popup look as it opens). */
+async function lookForFrames() {
+  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
+  if (!tab?.id || !/^https?:/.test(tab.url ?? '')) return;
+  const answer = await ext.runtime.sendMessage({ type: 'assist-frames', tabId: tab.id });
+  if (answer?.ok && answer.origins.length) frameOrigins = Object.assign(answer.origins, { tabId: tab.id });
+}
+
 export async function setUpAssist() {
   $('autofill').addEventListener('click', autofillThisPage);
+  lookForFrames().catch(() => {});
   ext.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && 'magicLink' in changes) renderMagicLink(changes.magicLink.newValue);
   });

@@ -1,8 +1,12 @@
 // The in-tab assist, service-worker side: snapshot the tab's form, plan it with the WASM
 // planner from the profile the companion keeps (fetched here with the token, which never
 // reaches the page), then let extension/form-fill.js fill the planned answers and
-// extension/assist.js show its panel.
+// extension/assist.js show its panel. The form may be in any frame the extension may script
+// (lib/assist-frames.js); the panel is in the top page. In a wizard the page's script asks for
+// each new step (lib/assist-steps.js).
 import * as api from './api.js';
+import { framesOutOfReach, granted, inject, injectTop, notGranted, originPattern } from './assist-frames.js';
+import * as steps from './assist-steps.js';
 import { ext } from './ext.js';
 
 const SNAPSHOT_FILE = 'form-snapshot.js';
@@ -11,8 +15,10 @@ const ASSIST_FILE = 'assist.js';
 // A page that builds its form after `load` (single-page ATS sites) gets this long to show it.
 const FORM_WAIT_MS = 10000;
 const LOAD_WAIT_MS = 60000;
-// How long "Open & autofill" waits for the user to answer the site's permission prompt.
-const PERMISSION_WAIT_MS = 120000;
+// Before the popup asks for an embedded frame's site: a frame in reach with this many controls
+// is taken to be the form (a search box is not).
+const CONTROLS = 'input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea';
+const MIN_FORM_CONTROLS = 2;
 
 /** What the panel says of a blocker that needs a person. */
 const BLOCKER_TEXT = Object.freeze({
@@ -21,6 +27,9 @@ const BLOCKER_TEXT = Object.freeze({
   account_creation: 'the page asks you to create an account',
   no_form: 'no application form on this page',
 });
+
+const embeddedText = (origins) => `the form is embedded from ${origins.map((o) => new URL(o).host).join(', ')}, `
+  + 'where AutoResume may not fill forms yet';
 
 /** Why a field without a planned value needs the user. */
 function reasonOf(field) {
@@ -31,23 +40,18 @@ function reasonOf(field) {
   }
 }
 
-async function inject(tabId, injection) {
-  const [frame] = await ext.scripting.executeScript({ target: { tabId }, ...injection });
-  if (frame?.error) throw new Error(String(frame.error.message ?? frame.error));
-  return frame?.result;
-}
-
-function snapshot(tabId) {
+function snapshots(tabId) {
   return inject(tabId, { files: [SNAPSHOT_FILE] });
 }
 
 const hasForm = (taken) => taken?.fields?.length > 0 || taken?.blockers?.some((b) => b.kind !== 'no_form');
 
+/** Every reachable frame's snapshot, top first: `[{frameId, result}]`. */
 async function snapshotWhenReady(tabId, wait) {
   const deadline = Date.now() + (wait ? FORM_WAIT_MS : 0);
   for (;;) {
-    const taken = await snapshot(tabId);
-    if (hasForm(taken) || Date.now() >= deadline) return taken;
+    const taken = (await snapshots(tabId)).sort((a, b) => a.frameId - b.frameId);
+    if (taken.some((frame) => hasForm(frame.result)) || Date.now() >= deadline) return taken;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -111,53 +115,107 @@ function pageFields(plan, request) {
     }));
 }
 
+const fillable = (plan) => plan.fields.some((f) => f.source.kind !== 'never_fill');
+
+function blockersOf(plans) {
+  const seen = new Set();
+  return plans.flatMap((p) => p.blockers)
+    .filter((b) => BLOCKER_TEXT[b.kind] && !seen.has(b.kind) && seen.add(b.kind))
+    .map((b) => ({ kind: b.kind, text: BLOCKER_TEXT[b.kind] }));
+}
+
 /**
- * Fills the form in `tabId` and shows the panel there. `request` (a card) adds the user's
- * edited answers; `waitForForm` gives a page that is still building its form time to show it.
- * Returns `{blocked, blockers, outcomes, hidden, timings}`: `hidden` counts the fields skipped
- * because nobody can see them; timings in milliseconds.
+ * Plans every frame's form: `{forms: [{frameId, plan}], blockers, outOfReach}`. The frames
+ * with something to fill are the forms (the top page alone when none has: its blockers then
+ * say why); `outOfReach` names the sites of embedded frames no script reached, when no form
+ * was found, which is then why.
  */
-export async function assistTab(core, saved, tabId, { request = null, waitForForm = false } = {}) {
+async function planFrames(core, tabId, taken, profile) {
+  const planned = taken.map(({ frameId, result }) => ({ frameId, plan: core.planForm(result, profile) }));
+  const forms = planned.filter(({ plan }) => fillable(plan));
+  if (forms.length) return { forms, blockers: blockersOf(forms.map((f) => f.plan)), outOfReach: [] };
+  const top = planned.filter((p) => p.frameId === 0);
+  const outOfReach = await framesOutOfReach(tabId, taken.map((f) => f.result.url));
+  const blockers = blockersOf(top.map((f) => f.plan)).filter((b) => !outOfReach.length || b.kind !== 'no_form');
+  if (outOfReach.length) blockers.push({ kind: 'frame_out_of_reach', text: embeddedText(outOfReach) });
+  return { forms: top, blockers, outOfReach };
+}
+
+/** Fills one frame's form; its outcomes. Watching for a wizard's next step starts there too. */
+async function fillFrame(tabId, frameId, job, follow) {
+  await inject(tabId, { files: [FILL_FILE, ASSIST_FILE] }, [frameId]);
+  const [done] = await inject(tabId, {
+    func: async (work, watching) => {
+      const outcomes = await globalThis.autoresumeAssist.fill(work);
+      if (watching) globalThis.autoresumeAssist.watch();
+      return outcomes;
+    },
+    args: [job, follow],
+  }, [frameId]);
+  return done?.result ?? [];
+}
+
+/**
+ * Fills the form in `tabId` (in whichever frames it is) and shows the panel in the top page.
+ * `request` (a card) adds the user's edited answers; `waitForForm` gives a page that is still
+ * building its form time to show it; `step` names a wizard's step on the panel; `follow`: the
+ * page then watches for the next step (when nothing blocked the fill).
+ * Returns `{blocked, blockers, outOfReach, outcomes, hidden, timings}`: `hidden` counts the
+ * fields skipped because nobody can see them; `outOfReach` the origins of frames that need the
+ * user's permission; timings in milliseconds.
+ */
+export async function assistTab(core, saved, tabId, { request = null, waitForForm = false, step = 1, follow = false } = {}) {
   const started = performance.now();
   const profileLoad = loadProfile(saved).then((loaded) => ({ ...loaded, ms: performance.now() - started }));
   const taken = await snapshotWhenReady(tabId, waitForForm);
   const snapshotMs = performance.now() - started;
   const { profile, pdf, ms: profileMs } = await profileLoad;
   const planStarted = performance.now();
-  const plan = core.planForm(taken, profile);
+  const { forms, blockers, outOfReach } = await planFrames(core, tabId, taken, profile);
   const planMs = performance.now() - planStarted;
-  const fields = pageFields(plan, request);
-  const hidden = plan.fields.filter((f) => f.hidden).length;
-  const blockers = plan.blockers
-    .filter((b) => BLOCKER_TEXT[b.kind])
-    .map((b) => ({ kind: b.kind, text: BLOCKER_TEXT[b.kind] }));
-  const needsPdf = !blockers.length && fields.some((f) => f.value?.kind === 'file');
+  const hidden = forms.reduce((n, { plan }) => n + plan.fields.filter((f) => f.hidden).length, 0);
+  const needsPdf = !blockers.length && forms.some(({ plan }) => plan.fields.some((f) => f.value?.kind === 'file'));
   const resume = needsPdf && pdf ? { name: pdf.name, base64: base64(pdf.bytes) } : null;
+  const following = follow && !blockers.length;
   const fillStarted = performance.now();
-  await inject(tabId, { files: [FILL_FILE, ASSIST_FILE] });
-  const outcomes = await inject(tabId, {
-    func: (job) => globalThis.autoresumeAssist.fill(job),
-    args: [{ fields, resume, blockers }],
-  });
+  const outcomes = [];
+  for (const { frameId, plan } of forms) {
+    outcomes.push(...await fillFrame(tabId, frameId, { fields: pageFields(plan, request), resume, blockers }, following));
+  }
   const fillMs = performance.now() - fillStarted;
-  await inject(tabId, {
+  await inject(tabId, { files: [FILL_FILE, ASSIST_FILE] }, [0]);
+  await injectTop(tabId, {
     func: (shown) => globalThis.autoresumeAssist.showPanel(shown),
-    args: [{ blockers, outcomes, hidden }],
+    args: [{ blockers, outcomes, hidden, step, following }],
   });
   return {
     blocked: blockers.length > 0,
     blockers,
+    outOfReach,
+    following,
     outcomes,
     hidden,
     timings: { snapshotMs, profileMs, planMs, fillMs, inTabMs: snapshotMs + planMs + fillMs, totalMs: performance.now() - started },
   };
 }
 
-/** The origin pattern a host permission for `url` names, e.g. `https://jobs.example.com/*`. */
-export function originPattern(url) {
-  const { protocol, hostname } = new URL(url);
-  return `${protocol}//${hostname}/*`;
+/**
+ * The origins of `tabId`'s embedded frames the user has not granted yet (the popup asks for
+ * them at the click, before filling). Only while no reachable frame holds a form.
+ */
+export async function framesToGrant(tabId) {
+  // A count, not a snapshot: this runs as the popup opens.
+  const reached = await inject(tabId, {
+    func: (controls) => ({ url: location.href, controls: document.querySelectorAll(controls).length }),
+    args: [CONTROLS],
+  });
+  if (reached.some((frame) => frame.result.controls >= MIN_FORM_CONTROLS)) return [];
+  const outOfReach = await framesOutOfReach(tabId, reached.map((f) => f.result.url));
+  // The manifest lets the user grant https sites only (optional_host_permissions).
+  return (await notGranted(outOfReach)).filter((origin) => origin.startsWith('https:'));
 }
+
+export { originPattern };
 
 function loaded(tabId, origin) {
   return new Promise((resolve, reject) => {
@@ -187,19 +245,7 @@ function loaded(tabId, origin) {
 // The popup asks for the permission and this message at the same click; Firefox closes the
 // popup for its prompt, so the grant is awaited here rather than there.
 async function permitted(url) {
-  const wanted = { origins: [originPattern(url.href)] };
-  if (await ext.permissions.contains(wanted)) return;
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`AutoResume may not fill forms on ${url.hostname}`)), PERMISSION_WAIT_MS);
-    const onAdded = () => ext.permissions.contains(wanted).then((yes) => yes && done(), done);
-    function done(error) {
-      clearTimeout(timer);
-      ext.permissions.onAdded.removeListener(onAdded);
-      if (error) reject(error);
-      else resolve();
-    }
-    ext.permissions.onAdded.addListener(onAdded);
-  });
+  if (!await granted([originPattern(url.href)])) throw new Error(`AutoResume may not fill forms on ${url.hostname}`);
 }
 
 /** Opens `request`'s job in a new tab and autofills it once it has loaded. */
@@ -209,5 +255,22 @@ export async function openAndAssist(core, saved, request) {
   await permitted(url);
   const tab = await ext.tabs.create({ url: url.href, active: true });
   await loaded(tab.id, url.origin);
-  return { tabId: tab.id, ...await assistTab(core, saved, tab.id, { request, waitForForm: true }) };
+  return { tabId: tab.id, ...await autofill(core, saved, tab.id, { request, waitForForm: true }) };
 }
+
+/**
+ * Fills `tabId` and follows it step by step (lib/assist-steps.js). `frameOrigins`: embedded
+ * frames' sites the popup asked the user to grant at this click; their answer is awaited first.
+ */
+export async function autofill(core, saved, tabId, { request = null, waitForForm = false, frameOrigins = [] } = {}) {
+  await granted(frameOrigins.map(originPattern), tabId);
+  return steps.start(tabId, request?.answers ?? [], (options) => assistTab(core, saved, tabId, { request, waitForForm, ...options }));
+}
+
+/** The page in `tabId` shows new fields (`{replaced}`): plans and fills them; `{watching}`. */
+export function nextStep(core, saved, tabId, change) {
+  return steps.next(tabId, change, (answers, step) => assistTab(core, saved, tabId, { request: { answers }, step, follow: true }));
+}
+
+export { forget, stop } from './assist-steps.js';
+export { refused } from './assist-frames.js';

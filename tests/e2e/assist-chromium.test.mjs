@@ -5,14 +5,20 @@
 // from a request card and from a magic link just opened in the dashboard opens the job in a new
 // tab and fills it with the request's edited answers. The forms are served on loopback, which
 // the extension may script (its companion host permission), as a toolbar click's activeTab
-// would allow on a job site.
+// would allow on a job site. A React wizard is filled step by step as the user (the test)
+// clicks Next, also after Chrome stopped the service worker, and only the user's Submit posts
+// it; a form embedded from another origin (an iframe) is filled from the top page's Autofill.
 import assert from 'node:assert/strict';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { HIDDEN_FIELDS, REACT_FILLED, RESUME_NAME, controlStates, launchWithExtension, pairedPopup, readJson, savedPages, seedProfile, startFormServer, valuesOf } from './lib/assist.mjs';
+import {
+  EMBEDDED, HIDDEN_FIELDS, REACT_FILLED, RESUME_NAME, RESUME_PDF, WIZARD, controlStates, launchWithExtension, pairedPopup, readJson, savedPages,
+  seedProfile, startFormServer, valuesOf, wizardApplication, wizardStepFilled,
+} from './lib/assist.mjs';
 import { Companion } from './lib/companion.mjs';
 import { artifacts, dist } from './lib/paths.mjs';
+import { waitFor } from './lib/wait.mjs';
 
 const USER = 'ada';
 const PASSWORD = 'correct horse battery staple';
@@ -165,6 +171,110 @@ describe('Chromium: the in-tab assist', () => {
       await page.close();
     });
   }
+
+  /**
+   * Stops the extension's service worker as Chrome does when it idles (the Stop button of
+   * chrome://serviceworker-internals); returns that page's entry for the worker.
+   */
+  async function stopServiceWorker() {
+    const internals = await browser.context.newPage();
+    await internals.goto('chrome://serviceworker-internals/');
+    const entry = internals.locator('.serviceworker-registration', { hasText: browser.extensionId });
+    await entry.getByRole('button', { name: 'Stop' }).click();
+    await entry.getByText('Running Status: STOPPED').waitFor();
+    return entry;
+  }
+
+  test('a wizard is filled step by step as the user clicks Next, even after the worker was stopped; only the user\'s Submit posts it', async () => {
+    const page = await open(WIZARD.path);
+    await page.locator('#first_name').waitFor();
+    const { text, state } = await autofill(page);
+    assert.equal(state, 'ok', text);
+    const summary = page.locator(`${PANEL} .summary`);
+    let stopped = null;
+    for (const [index, answers] of WIZARD.steps.entries()) {
+      if (index === 1) stopped = await stopServiceWorker();
+      if (index > 0) await page.click(WIZARD.next);
+      const filled = await waitFor(async () => {
+        const current = await reactState(page);
+        return wizardStepFilled(current, index) && current;
+      }, { what: `step ${index + 1} filled` });
+      assert.equal(filled.step, index, 'the assist never clicks Next');
+      const count = Object.keys(answers).length;
+      const expectedSummary = index ? `Step ${index + 1}: filled ${count} of ${count} fields; 0 need you.` : `Filled ${count} of ${count} fields; 0 need you.`;
+      await waitFor(async () => (await summary.textContent()) === expectedSummary, { what: expectedSummary });
+      // The page's message about the new step woke the stopped worker.
+      if (index === 1) await stopped.getByText('Running Status: RUNNING').waitFor();
+    }
+    await stopped.page().close();
+    // Back to a step already filled brings no new fields: it is left as the user has it.
+    await page.click(WIZARD.back);
+    await page.locator('#job_title').waitFor();
+    await page.click(WIZARD.next);
+    await page.click(WIZARD.next);
+    await page.locator('h2', { hasText: 'Review' }).waitFor();
+    assert.equal(await summary.textContent(), 'Step 3: filled 3 of 3 fields; 0 need you.');
+    assert.deepEqual(server.applications, [], 'nothing was submitted by the assist');
+    assert.equal(await page.evaluate(() => window.submits), 0);
+    await page.screenshot({ path: join(artifacts, 'assist-wizard-review.png'), fullPage: true });
+
+    await page.click(WIZARD.next);
+    await page.getByText('Thank you for applying').waitFor();
+    assert.deepEqual(server.applications.map((a) => a.fields), [wizardApplication()]);
+    await waitFor(async () => /stopped following/.test(await page.locator(`${PANEL} footer`).textContent()), { what: 'the assist to stop' });
+    await page.close();
+  });
+
+  test('a form embedded from another origin is filled from the top page\'s Autofill; its honeypot stays empty', async () => {
+    const submitted = server.applications.length;
+    const page = await open(EMBEDDED.path);
+    const frame = await (await page.waitForSelector(EMBEDDED.frame)).contentFrame();
+    await frame.waitForSelector('#first_name');
+    assert.notEqual(new URL(frame.url()).origin, new URL(page.url()).origin, 'the form is on another origin');
+    const { text, state } = await autofill(page);
+    assert.equal(state, 'ok', text);
+    assert.deepEqual(await frame.evaluate(valuesOf, Object.keys(EMBEDDED.expected)), EMBEDDED.expected);
+    const rows = await panelRows(page);
+    assert.equal(rows.filter((r) => r.status === 'filled').length, Object.keys(EMBEDDED.expected).length - 1);
+    assert.ok(!rows.some((r) => r.selector === EMBEDDED.honeypot), 'the honeypot is not even listed');
+    assert.match(await page.locator(`${PANEL} .summary`).textContent(), /Skipped 1 hidden field\.$/);
+    assert.equal(page.frames().length, 2, 'the panel is in the top page, not in the frame');
+    assert.equal(await frame.locator(PANEL).count(), 0);
+    assert.equal(server.applications.length, submitted, 'nothing was submitted');
+    await page.screenshot({ path: join(artifacts, 'assist-embedded.png'), fullPage: true });
+
+    // The user's submit posts the frame's form to its own origin, answers and resume included.
+    await frame.click('#submit_app');
+    await waitFor(() => server.applications.length > submitted, { what: 'the application' });
+    const { host, fields } = server.applications.at(-1);
+    assert.equal(`http://${host}`, new URL(frame.url()).origin);
+    assert.equal(fields['job_application[first_name]'], 'Ada');
+    assert.equal(fields['job_application[answers][sponsorship]'], '0');
+    assert.equal(fields['job_application[website]'], '');
+    assert.deepEqual(fields['job_application[resume]'].bytes, RESUME_PDF);
+    await page.close();
+  });
+
+  test('a form embedded from a site the extension may not script is named as the reason, and nothing is filled', async () => {
+    const board = await startFormServer({ host: '127.0.0.2' });
+    try {
+      const page = await open(`${EMBEDDED.path}?board=${encodeURIComponent(`${board.url}/react/embed/job_app.html`)}`);
+      const frame = await (await page.waitForSelector(EMBEDDED.frame)).contentFrame();
+      await frame.waitForSelector('#first_name');
+      const { text, state } = await autofill(page);
+      assert.equal(state, 'blocked', text);
+      const site = new URL(board.url).host;
+      assert.ok(text.includes(`the form is embedded from ${site}, where AutoResume may not fill forms yet`), text);
+      assert.ok((await page.locator(`${PANEL} .summary`).textContent()).includes(site));
+      const empty = Object.fromEntries(Object.keys(EMBEDDED.expected).map((selector) => [selector, '']));
+      assert.deepEqual(await frame.evaluate(valuesOf, Object.keys(EMBEDDED.expected)), empty);
+      // Only https sites can be granted (optional_host_permissions): no button for this one.
+      assert.equal(await popup.locator('#assist-allow').isHidden(), true);
+      await page.close();
+    } finally {
+      await board.close();
+    }
+  });
 
   test('"Open & autofill" on a card and for a magic link opens the job and fills it with the edited answers', async () => {
     const jobUrl = `${server.url}/react/index.html`;

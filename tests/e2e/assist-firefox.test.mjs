@@ -1,7 +1,9 @@
 // The in-tab assist in headless Firefox ESR, as assist-chromium.test.mjs covers it in Chromium:
 // "Autofill this page" fills the live React form (React's own state is asserted: the
 // react-select combobox, the radios, the checkbox, the resume file), leaves the honeypot
-// empty and does not submit; a saved page with a captcha is reported blocked and left alone.
+// empty and does not submit; a saved page with a captcha is reported blocked and left alone;
+// the React wizard is filled step by step as the test clicks Next and posts only on its Submit;
+// the form embedded from another origin is filled in its iframe from the top page's Autofill.
 // As in requests-firefox.test.mjs, the popup is a tab that makes the form's tab the active
 // one (tabs.update) and is clicked by script while it stays in the background; the forms are on
 // loopback, which the extension's host permission lets it script.
@@ -9,7 +11,9 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { HIDDEN_FIELDS, RESUME_NAME, controlStates, seedProfile, startFormServer, valuesOf } from './lib/assist.mjs';
+import {
+  EMBEDDED, HIDDEN_FIELDS, RESUME_NAME, WIZARD, controlStates, seedProfile, startFormServer, valuesOf, wizardApplication, wizardStepFilled,
+} from './lib/assist.mjs';
 import { Companion } from './lib/companion.mjs';
 import { openPopup, pairPopup, startFirefox } from './lib/firefox.mjs';
 import { artifacts } from './lib/paths.mjs';
@@ -112,5 +116,55 @@ describe('Firefox: the in-tab assist', () => {
     await firefox.switchTo(tab);
     assert.deepEqual(await firefox.execute(`return (${controlStates})()`), before);
     assert.equal(await firefox.execute('return window.submits'), 0);
+  });
+
+  const panelText = (css) => firefox.execute('return document.querySelector("[data-autoresume-assist]")?.shadowRoot.querySelector(arguments[0]).textContent', css);
+
+  test('a wizard is filled step by step as the user clicks Next; only the user\'s Submit posts it', async () => {
+    const submitted = server.applications.length;
+    const tab = await open(WIZARD.path);
+    await waitFor(() => firefox.execute('return document.getElementById("first_name") !== null'), { what: 'the wizard' });
+    const { text, state } = await autofill(`${server.url}${WIZARD.path}`);
+    assert.equal(state, 'ok', text);
+    await firefox.switchTo(tab);
+    const wizardState = async () => JSON.parse(await firefox.execute('return document.getElementById("state").textContent'));
+    for (const [index, answers] of WIZARD.steps.entries()) {
+      if (index > 0) await firefox.click(WIZARD.next);
+      await waitFor(async () => wizardStepFilled(await wizardState(), index), { what: `step ${index + 1} filled`, timeout: 30000 });
+      const count = Object.keys(answers).length;
+      const summary = index ? `Step ${index + 1}: filled ${count} of ${count} fields; 0 need you.` : `Filled ${count} of ${count} fields; 0 need you.`;
+      await waitFor(async () => (await panelText('.summary')) === summary, { what: summary });
+    }
+    await firefox.click(WIZARD.next);
+    await firefox.waitForText('h2', 'Review');
+    assert.equal(server.applications.length, submitted, 'nothing was submitted by the assist');
+    assert.equal(await firefox.execute('return window.submits'), 0);
+    await firefox.click(WIZARD.next);
+    await firefox.waitForText('h1', 'Thank you for applying');
+    assert.deepEqual(server.applications.at(-1).fields, wizardApplication());
+    await waitFor(async () => /stopped following/.test(await panelText('footer')), { what: 'the assist to stop' });
+  });
+
+  test('a form embedded from another origin is filled from the top page\'s Autofill; its honeypot stays empty', async () => {
+    const submitted = server.applications.length;
+    const tab = await open(EMBEDDED.path);
+    const inFrame = async (script, ...args) => {
+      await firefox.switchToFrame(EMBEDDED.frame);
+      try {
+        return await firefox.execute(script, ...args);
+      } finally {
+        await firefox.switchToTop();
+      }
+    };
+    await waitFor(() => inFrame('return document.getElementById("first_name") !== null'), { what: 'the embedded form' });
+    assert.notEqual(await inFrame('return location.origin'), new URL(server.url).origin, 'the form is on another origin');
+    const { text, state } = await autofill(`${server.url}${EMBEDDED.path}`);
+    assert.equal(state, 'ok', text);
+    await firefox.switchTo(tab);
+    assert.deepEqual(await inFrame(`return (${valuesOf})(arguments[0])`, Object.keys(EMBEDDED.expected)), EMBEDDED.expected);
+    assert.match(await panelText('.summary'), /^Filled 8 of 8 fields; 0 need you\. Skipped 1 hidden field\.$/);
+    assert.equal(await inFrame('return document.querySelector("[data-autoresume-assist]")'), null, 'the panel is in the top page');
+    assert.equal(server.applications.length, submitted, 'nothing was submitted');
+    await writeFile(join(artifacts, 'assist-firefox-embedded.png'), await firefox.screenshot('body'));
   });
 });

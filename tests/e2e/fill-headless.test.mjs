@@ -4,13 +4,16 @@
 // scripts, the WASM planner plans the snapshot in Node, and `autoresumeFill.fill` gets every
 // planned field. The live React form's own state takes the answers (react-select, radios,
 // checkbox, resume file), the labelled inputs nobody can see get nothing, and nothing is
-// submitted.
+// submitted. The React wizard is snapshotted, planned and filled one step at a time as the test
+// clicks Next, and posts the answers only when the test clicks Submit.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { HIDDEN_FIELDS, REACT_FILLED, RESUME_NAME, RESUME_PDF, readJson, startFormServer, valuesOf } from './lib/assist.mjs';
+import {
+  HIDDEN_FIELDS, REACT_FILLED, RESUME_NAME, RESUME_PDF, WIZARD, readJson, startFormServer, valuesOf, wizardApplication, wizardStepFilled,
+} from './lib/assist.mjs';
 import { dist, root } from './lib/paths.mjs';
 import { waitFor } from './lib/wait.mjs';
 import { Gecko } from './lib/webdriver.mjs';
@@ -34,18 +37,18 @@ const reactState = () => document.getElementById('state')?.textContent;
 
 /**
  * The tests, given a browser's `open(path)`, which loads a page and resolves to a tab:
- * `{ run(fn, arg), snapshot(), fill(job) }`, the last two evaluating the scripts' text.
+ * `{ run(fn, arg), snapshot(), fill(job), click(css) }`, snapshot and fill evaluating the scripts' text.
  */
-function fillTests(open, posts) {
+function fillTests(open, posts, applications) {
   /** Snapshots and plans the tab's form, then fills it with every planned field. */
-  async function planAndFill(tab) {
+  async function planAndFill(tab, { honeypot = true } = {}) {
     const plan = core.planForm(await tab.snapshot(), profile);
     assert.equal(plan.blocked, false, JSON.stringify(plan.blockers));
     const outcomes = await tab.fill({ fields: plan.fields, resume: RESUME, blockers: [] });
     const byField = new Map(outcomes.map((o) => [o.selector, o]));
     // Fields the planner will not fill get no value, so the fill leaves them as they are.
     const neverFilled = plan.fields.filter((f) => f.source.kind === 'never_fill');
-    assert.ok(neverFilled.length > 0, 'the page has a field never to fill');
+    if (honeypot) assert.ok(neverFilled.length > 0, 'the page has a field never to fill');
     for (const field of neverFilled) assert.equal(byField.get(field.selector).status, 'needs_you', field.selector);
     return outcomes;
   }
@@ -69,10 +72,31 @@ function fillTests(open, posts) {
     assert.equal(await tab.run(() => window.submits), 0, 'no submit event');
     assert.equal(posts(), before, 'nothing posted');
   });
+
+  test('the wizard is planned and filled one step at a time as the test clicks Next; it posts only on Submit', async () => {
+    const before = posts();
+    const tab = await open(WIZARD.path);
+    await waitFor(() => tab.run(reactState), { what: 'the wizard' });
+    for (const index of WIZARD.steps.keys()) {
+      if (index > 0) await tab.click(WIZARD.next);
+      await waitFor(async () => JSON.parse(await tab.run(reactState)).step === index, { what: `step ${index + 1}` });
+      const outcomes = await planAndFill(tab, { honeypot: false });
+      assert.deepEqual(outcomes.filter((o) => o.status !== 'filled'), [], `step ${index + 1}`);
+      // The resume is read by the page before React's state has it.
+      await waitFor(async () => wizardStepFilled(JSON.parse(await tab.run(reactState)), index), { what: `step ${index + 1} filled` });
+    }
+    await tab.click(WIZARD.next);
+    await waitFor(async () => JSON.parse(await tab.run(reactState)).step === WIZARD.steps.length, { what: 'the review' });
+    assert.equal(posts(), before, 'nothing posted before Submit');
+    await tab.click(WIZARD.next);
+    await waitFor(() => posts() > before, { what: 'the application' });
+    assert.deepEqual(applications().at(-1).fields, wizardApplication());
+  });
 }
 
 let server;
 const posts = () => server.requests.filter((r) => r.method !== 'GET').length;
+const applications = () => server.applications;
 
 before(async () => {
   server = await startFormServer();
@@ -99,6 +123,7 @@ describe('Chromium without the extension: the shared fill script', () => {
     await page.evaluate(countSubmits);
     return {
       run: (fn, arg) => page.evaluate(fn, arg),
+      click: (css) => page.click(css),
       snapshot: () => page.evaluate(SNAPSHOT_SCRIPT),
       async fill(job) {
         await page.evaluate(FILL_SCRIPT);
@@ -111,7 +136,7 @@ describe('Chromium without the extension: the shared fill script', () => {
     };
   }
 
-  fillTests(open, posts);
+  fillTests(open, posts, applications);
 });
 
 describe('Firefox without the extension: the shared fill script', () => {
@@ -137,10 +162,11 @@ describe('Firefox without the extension: the shared fill script', () => {
     await firefox.execute(`(${countSubmits})()`);
     return {
       run: (fn, arg) => firefox.execute(`return (${fn})(arguments[0])`, arg),
+      click: (css) => firefox.click(css),
       snapshot: () => firefox.execute(`return ${expression(SNAPSHOT_SCRIPT)}`),
       fill: (job) => firefox.execute(`${FILL_SCRIPT}\nreturn globalThis.autoresumeFill.fill(arguments[0]);`, job),
     };
   }
 
-  fillTests(open, posts);
+  fillTests(open, posts, applications);
 });

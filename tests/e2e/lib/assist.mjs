@@ -1,23 +1,19 @@
 // What the assist's e2e tests and its benchmark share: a local server for the application
 // forms, the test profile on the companion, and Chromium with the extension paired.
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, normalize } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { pages } from './form-snapshots.mjs';
+import { REACT_FORM_DIR, startFormServer as startServer } from './form-server.mjs';
 import { root } from './paths.mjs';
 
+export { REACT_FORM_DIR };
+
 const FORMS = join(root, 'shared', 'tests', 'forms');
-const FIXTURES = join(root, 'tests', 'e2e', 'fixtures');
-export const REACT_FORM_DIR = join(root, 'tests', 'output', 'react-form');
 export const RESUME_NAME = 'ada-lovelace.pdf';
 // The smallest file the companion accepts as a PDF.
 export const RESUME_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
-// Saved pages stay the static DOM they were saved as (their scripts would only fail to reach
-// their servers) and load nothing from elsewhere; no form of theirs can post anywhere.
-const SAVED_PAGE_CSP = "default-src 'self' data: 'unsafe-inline'; script-src 'none'; form-action 'none'";
 
 /** The saved application pages by name (`17nbist_greenhouse`, …). */
 export const savedPages = new Map(pages.map((page) => [basename(page, '.html'), page]));
@@ -27,49 +23,11 @@ export async function readJson(...path) {
 }
 
 /**
- * Serves `/forms/NAME.html` (the saved pages), `/fixtures/NAME.html` (tests/e2e/fixtures) and
- * `/react/` (the React form build) on
- * loopback, which the extension may script in both browsers. Every request is recorded, so a
- * test can tell that nothing was submitted: `{ url, requests, close }`.
+ * The form server (lib/form-server.mjs) with the saved pages, on 127.0.0.1 unless `host` says
+ * (127.0.0.2: a site the extension may not script): `{ url, embedUrl, requests, applications, close }`.
  */
-export async function startFormServer() {
-  const requests = [];
-  const server = createServer(async (request, response) => {
-    const { pathname } = new URL(request.url, 'http://localhost');
-    requests.push({ method: request.method, path: pathname });
-    try {
-      if (request.method !== 'GET') throw new Error('read-only');
-      let file;
-      let headers = {};
-      const saved = /^\/forms\/([\w.-]+)\.html$/.exec(pathname);
-      const fixture = /^\/fixtures\/([\w-]+\.html)$/.exec(pathname);
-      if (saved && savedPages.has(saved[1])) {
-        file = savedPages.get(saved[1]);
-        headers = { 'Content-Security-Policy': SAVED_PAGE_CSP };
-      } else if (fixture) {
-        file = join(FIXTURES, fixture[1]);
-        headers = { 'Content-Security-Policy': SAVED_PAGE_CSP };
-      } else if (pathname.startsWith('/react/')) {
-        const relative = normalize(pathname.slice('/react/'.length) || 'index.html');
-        if (relative.startsWith('..')) throw new Error('outside');
-        file = join(REACT_FORM_DIR, relative);
-      } else {
-        throw new Error('unknown');
-      }
-      const body = await readFile(file);
-      response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { 'Content-Type': 'text/plain' });
-      response.end('not here');
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
+export function startFormServer({ host } = {}) {
+  return startServer(savedPages, { host });
 }
 
 async function api(companion, token, method, path, body, contentType = 'application/json') {
@@ -183,3 +141,59 @@ export function valuesOf(selectors) {
     return [selector, el.type === 'file' ? (el.files[0]?.name ?? '') : el.value];
   }));
 }
+
+/**
+ * The React wizard (tests/react-form/wizard.jsx) filled from the test profile: per step, the
+ * answers its React state holds once the assist (or the headless fill) filled that step. The
+ * test moves on with `next` (Next on each step, Submit on the Review page); the assist never does.
+ */
+export const WIZARD = Object.freeze({
+  path: '/react/wizard.html',
+  next: '.actions button:last-child',
+  back: '.actions button:first-child',
+  steps: [
+    { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org', phone: '+1 415 555 0100' },
+    {
+      country: 'United States',
+      title: 'Staff Software Engineer',
+      sponsorship: 'No',
+      linkedin: 'https://www.linkedin.com/in/adalovelace',
+      resume: { name: RESUME_NAME, size: RESUME_PDF.length, type: 'application/pdf' },
+    },
+    { authorized: 'Yes', gender: 'Female', veteran: 'I am not a protected veteran' },
+  ],
+});
+
+/** What the wizard POSTs to /applications once the test clicks Submit: every step's answers and the resume's bytes. */
+export function wizardApplication() {
+  const answers = Object.assign({}, ...WIZARD.steps);
+  return { form: 'wizard', answers: { ...answers, resume: { ...answers.resume, data: RESUME_PDF.toString('base64') } } };
+}
+
+/** Whether the wizard's state (#state) is on step `index` with that step's answers. */
+export function wizardStepFilled(state, index) {
+  return state?.step === index
+    && Object.entries(WIZARD.steps[index]).every(([key, value]) => JSON.stringify(state[key]) === JSON.stringify(value));
+}
+
+/**
+ * The careers page (tests/react-form/careers/job.html) whose application form is an iframe
+ * from the other loopback name (another origin and site): what the frame's controls read once
+ * filled from the test profile; the honeypot out of sight (#website) stays empty.
+ */
+export const EMBEDDED = Object.freeze({
+  path: '/react/careers/job.html',
+  frame: '#grnhse_iframe',
+  honeypot: '#website',
+  expected: {
+    '#first_name': 'Ada',
+    '#last_name': 'Lovelace',
+    '#email': 'ada@example.org',
+    '#phone': '+1 415 555 0100',
+    '#resume': RESUME_NAME,
+    '#question_linkedin': 'https://www.linkedin.com/in/adalovelace',
+    '#question_authorized': '1',
+    '#question_sponsorship': '0',
+    '#website': '',
+  },
+});

@@ -101,6 +101,17 @@ export class Gecko {
     return this.command('POST', '/window', { handle });
   }
 
+  /** Makes the iframe `css` of the current page the one commands go to. */
+  async switchToFrame(css) {
+    const frame = await this.command('POST', '/element', { using: 'css selector', value: css });
+    return this.command('POST', '/frame', { id: frame });
+  }
+
+  /** Commands go to the top page again. */
+  switchToTop() {
+    return this.command('POST', '/frame', { id: null });
+  }
+
   /** Waits until the text of `css` in the current page contains `text`. */
   waitForText(css, text, options = {}) {
     return waitFor(
