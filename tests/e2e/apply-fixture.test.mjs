@@ -222,6 +222,27 @@ describe('the ATS fixture site', { skip: corpus === null }, () => {
     }
   });
 
+  test('numbered postings of a vendor serve its page; the React wizard and the embedded board are public', async () => {
+    const { status, body } = await get(site, VENDORS.lever.host, new URL(site.pageUrl('lever', 3)).pathname,
+      { cookie: cookieHeader(site.issueCookies('lever')) });
+    assert.equal(status, 200);
+    assert.equal(body, site.pages.get('lever'));
+    const page = await fresh();
+    await page.goto(site.jobUrl('wizard'));
+    await page.locator('#first_name').waitFor();
+    await page.goto(site.jobUrl('embedded'));
+    const frame = page.frameLocator('#grnhse_iframe');
+    await frame.locator('#first_name').fill('Ada');
+    await frame.locator('#resume').setInputFiles(resume);
+    const before = site.submissions.length;
+    await frame.locator('#submit_app').click();
+    await frame.getByText('Thank you for applying').waitFor();
+    const post = site.submissions.at(-1);
+    assert.equal(site.submissions.length, before + 1);
+    assert.equal(post.host, VENDORS.greenhouse.host);
+    assert.equal(post.fields['job_application[first_name]'], 'Ada');
+  });
+
   test('the captcha and hidden-field pages are behind the wall and hold what their checks need', async () => {
     const { page } = await signedIn('greenhouse', 'captcha');
     assert.equal(await page.locator('.g-recaptcha[data-sitekey]').isVisible(), true);

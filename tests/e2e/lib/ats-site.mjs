@@ -24,7 +24,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { shimTag } from './ats-shim.mjs';
 import { captchaPage, confirmationPage, exfiltrationPage, plainPage, postingPage, signInPage } from './ats-pages.mjs';
@@ -76,7 +76,20 @@ export const EXTRA = Object.freeze({
   hidden: '/initech/jobs/4003',
 });
 
-export const HOSTS = [...new Set([...Object.values(VENDORS).map((v) => v.host), EXTRA_HOST])];
+/**
+ * The live React fixtures of tests/react-form (built into tests/output/react-form by
+ * tests/run-e2e), served as static files under /react/: the wizard on a Workday-style tenant
+ * host, and a company's careers page that embeds the Greenhouse board's form in an iframe
+ * from job-boards.greenhouse.io. No wall: the careers page is the company's public site, and
+ * the board's embedded form is public as Greenhouse's are.
+ */
+export const REACT_FORM_DIR = join(root, 'tests', 'output', 'react-form');
+export const WIZARD_HOST = 'globex.wd5.myworkdayjobs.com';
+export const CAREERS_HOST = 'careers.globex.example';
+const REACT_HOSTS = [WIZARD_HOST, CAREERS_HOST, VENDORS.greenhouse.host];
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+
+export const HOSTS = [...new Set([...Object.values(VENDORS).map((v) => v.host), EXTRA_HOST, WIZARD_HOST, CAREERS_HOST])];
 
 /**
  * The n-th posting of a vendor's form (n > 1: `/gitlab-2/jobs/…`), each its own posting, as a
@@ -126,11 +139,12 @@ async function readBody(request) {
   return Buffer.concat(chunks);
 }
 
-/** A POST body (multipart or urlencoded) → `{fields: {name: value | [values]}, files}`. */
+/** A POST body (multipart or urlencoded, or JSON as sent) → `{fields: {name: value | [values]}, files}`. */
 async function parseForm(request, body) {
   const fields = {};
   const files = [];
   const type = request.headers['content-type'] ?? '';
+  if (type.startsWith('application/json')) return { fields: JSON.parse(body.toString('utf8')), files };
   if (!/multipart\/form-data|application\/x-www-form-urlencoded/.test(type)) return { fields, files, raw: body };
   const form = await new Request('https://fixture.invalid/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
   for (const [name, value] of form) {
@@ -208,11 +222,17 @@ export class AtsSite extends EventEmitter {
   get hosts() { return HOSTS; }
 
   /**
-   * `https://host/path` of a vendor's posting (what a request names) or of an extra page;
+   * `https://host/path` of a vendor's posting (what a request names), of an extra page, of the
+   * React wizard (`wizard`) or of the careers page embedding the board's form (`embedded`);
    * `plain` takes a number (one posting each).
    */
   jobUrl(name, n = 1) {
     if (VENDORS[name]) return `https://${VENDORS[name].host}${variant(VENDORS[name].jobPath, n)}`;
+    if (name === 'wizard') return `https://${WIZARD_HOST}/react/wizard.html`;
+    if (name === 'embedded') {
+      const board = `https://${VENDORS.greenhouse.host}/react/embed/job_app.html?for=globex&token=4012`;
+      return `https://${CAREERS_HOST}/react/careers/job.html?board=${encodeURIComponent(board)}`;
+    }
     if (name === 'plain') return `https://${EXTRA_HOST}/initech/plain/${n}`;
     return `https://${EXTRA_HOST}${EXTRA[name]}`;
   }
@@ -317,6 +337,7 @@ export class AtsSite extends EventEmitter {
       return this.send(response, 204, '');
     }
     if (/\/(confirmation|thanks)$/.test(path)) return this.send(response, 200, confirmationPage());
+    if (path.startsWith('/react/') && REACT_HOSTS.includes(host)) return this.reactFile(response, host, path);
     const posting = Object.values(VENDORS).find((v) => v.host === host && v.jobPath === route && v.pagePath !== route);
     if (posting) return this.send(response, 200, postingPage(`Job at ${posting.saved}`, `${path}${posting.pagePath.slice(posting.jobPath.length)}`));
     const html = this.applicationPage(host, route);
@@ -338,13 +359,30 @@ export class AtsSite extends EventEmitter {
     this.submissions.push(submission);
     this.emit('submission', submission);
     if (this.held) await this.held;
-    if (!signedIn) {
+    // The React fixtures' forms are public (see REACT_FORM_DIR); every other form needs a session.
+    const open = path === '/applications' && REACT_HOSTS.includes(host);
+    if (!signedIn && !open) {
       response.writeHead(303, { location: `/sign-in?next=${encodeURIComponent(path)}` });
       return response.end();
     }
     const done = host === VENDORS.lever.host ? 'thanks' : 'confirmation';
     response.writeHead(303, { location: `${path.replace(/\/(apply|application)$/, '')}/${done}` });
     return response.end();
+  }
+
+  /** A file of the React fixtures' build (tests/run-e2e builds it). */
+  async reactFile(response, host, path) {
+    const relative = normalize(path.slice('/react/'.length));
+    if (relative.startsWith('..')) return this.send(response, 404, 'not here');
+    let body;
+    try {
+      body = await readFile(join(REACT_FORM_DIR, relative));
+    } catch {
+      return this.send(response, 404, 'not here (is tests/output/react-form built?)');
+    }
+    if (extname(relative) === '.html') this.emit('page', { host, path, cookies: {} });
+    response.writeHead(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream' });
+    return response.end(body);
   }
 
   send(response, status, body) {
