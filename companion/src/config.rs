@@ -360,6 +360,17 @@ impl Config {
         ] {
             url::Url::parse(base).map_err(|e| Error::Config(format!("{base:?}: {e}")))?;
         }
+        for entry in &self.resolve {
+            crate::fetch::trust::Override::parse(entry)?;
+        }
+        if !self.trust_ca_file.is_empty() {
+            crate::fetch::trust::read_certificates(&self.trust_ca_file)?;
+        }
+        if self.apply_timeout_secs == 0 {
+            return Err(Error::Config(
+                "apply_timeout_secs must be at least 1".into(),
+            ));
+        }
         if self.max_body_bytes < 1024 {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
         }
@@ -385,6 +396,13 @@ impl Config {
             allow_hosts: self.fetch_allow_hosts.clone(),
             timeout: std::time::Duration::from_secs(self.fetch_timeout_secs),
             max_bytes: self.fetch_max_bytes,
+            // `validated` refused entries that do not parse.
+            resolve: self
+                .resolve
+                .iter()
+                .filter_map(|entry| crate::fetch::trust::Override::parse(entry).ok())
+                .collect(),
+            trust_ca_file: self.trust_ca_file.clone(),
         }
     }
 

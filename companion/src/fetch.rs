@@ -45,6 +45,11 @@ pub struct FetchPolicy {
     pub allow_hosts: Vec<String>,
     pub timeout: Duration,
     pub max_bytes: usize,
+    /// Hosts served from another address (the `resolve` setting). The resolver sees no
+    /// port, so the fetcher takes an entry for its host whatever the port.
+    pub resolve: Vec<trust::Override>,
+    /// A PEM file of extra CA certificates to trust; empty for none.
+    pub trust_ca_file: String,
 }
 
 /// A fetched body and the URL it finally came from.
@@ -72,9 +77,13 @@ impl Fetcher {
             .iter()
             .map(|entry| AllowEntry::parse(entry).host)
             .collect();
+        let certificates = match policy.trust_ca_file.as_str() {
+            "" => Vec::new(),
+            path => trust::read_certificates(path)?,
+        };
         Ok(Fetcher {
-            strict: client(&policy, Vec::new())?,
-            allowed: client(&policy, names)?,
+            strict: client(&policy, &certificates, Vec::new())?,
+            allowed: client(&policy, &certificates, names)?,
             policy,
         })
     }
@@ -169,15 +178,25 @@ impl Fetcher {
 
 fn client(
     policy: &FetchPolicy,
+    certificates: &[Vec<u8>],
     allowed_names: Vec<String>,
 ) -> crate::error::Result<reqwest::Client> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    for der in certificates {
+        let certificate = reqwest::Certificate::from_der(der)
+            .map_err(|e| Error::Config(format!("trust_ca_file: {e}")))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder
         .redirect(reqwest::redirect::Policy::none())
         .timeout(policy.timeout)
         .connect_timeout(policy.timeout)
         .no_proxy()
         .user_agent(concat!("AutoResume-companion/", env!("CARGO_PKG_VERSION")))
-        .dns_resolver(Arc::new(CheckedResolver { allowed_names }))
+        .dns_resolver(Arc::new(CheckedResolver {
+            allowed_names,
+            overrides: policy.resolve.clone(),
+        }))
         .build()
         .map_err(|e| Error::Internal(format!("http client: {e}")))
 }
@@ -206,15 +225,25 @@ struct CheckedResolver {
     /// Host names of the allow-list; the resolver does not see the port, so only the client
     /// that dials allow-listed host:port pairs has any.
     allowed_names: Vec<String>,
+    overrides: Vec<trust::Override>,
 }
 
 impl Resolve for CheckedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_ascii_lowercase();
         let allowed = self.allowed_names.contains(&host);
+        let overridden: Vec<SocketAddr> = self
+            .overrides
+            .iter()
+            .filter(|o| o.host == host)
+            .map(|o| o.addr)
+            .collect();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let addrs: Vec<SocketAddr> = if overridden.is_empty() {
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect()
+            } else {
+                overridden
+            };
             if !allowed && addrs.iter().any(|a| is_forbidden(a.ip())) {
                 return Err(Box::new(RefusedAddress(resolves_privately(&host)))
                     as Box<dyn std::error::Error + Send + Sync>);
@@ -438,6 +467,7 @@ fn is_forbidden_v6(ip: Ipv6Addr) -> bool {
 }
 
 pub mod proxy;
+pub mod trust;
 
 #[cfg(test)]
 mod tests;

@@ -15,6 +15,7 @@ use super::{Attempt, Ending, LogLine, Report, Shot, Step, Watch, Why};
 use crate::browser::{self, Network, Options, Session};
 use crate::error::{Error, Result};
 use crate::fetch::proxy::EgressProxy;
+use crate::fetch::{FetchPolicy, trust};
 
 /// Wizard pages followed before the run gives up on reaching a submit.
 const MAX_PAGES: usize = 12;
@@ -29,8 +30,7 @@ const POLL: Duration = Duration::from_millis(200);
 /// One reusable headless browser per worker (warm); each attempt gets a fresh in-memory
 /// context.
 pub struct Runner {
-    allow_hosts: Vec<String>,
-    trusted_spki: Vec<String>,
+    policy: FetchPolicy,
     timeout: Duration,
     browser: Mutex<Option<Arc<Session>>>,
 }
@@ -38,8 +38,7 @@ pub struct Runner {
 impl Runner {
     pub fn new(config: &crate::config::Config) -> Runner {
         Runner {
-            allow_hosts: config.fetch_allow_hosts.clone(),
-            trusted_spki: Vec::new(),
+            policy: config.fetch_policy(),
             timeout: Duration::from_secs(config.apply_timeout_secs),
             browser: Mutex::new(None),
         }
@@ -51,11 +50,19 @@ impl Runner {
         if let Some(session) = slot.as_ref().filter(|s| s.alive()) {
             return Ok(session.clone());
         }
+        // Chromium takes extra trust as the keys it may accept in a chain it cannot verify.
+        let trusted_spki = match self.policy.trust_ca_file.as_str() {
+            "" => Vec::new(),
+            path => trust::read_certificates(path)?
+                .iter()
+                .map(|der| trust::spki_hash(der))
+                .collect::<Result<_>>()?,
+        };
         let session = Arc::new(
             browser::launch(Options {
                 network: Network::PerContext,
                 scripts: true,
-                trusted_spki: &self.trusted_spki,
+                trusted_spki: &trusted_spki,
             })
             .await?,
         );
@@ -72,7 +79,11 @@ impl Runner {
     pub async fn attempt(&self, attempt: Attempt<'_>, watch: &dyn Watch) -> Result<Report> {
         let started = Instant::now();
         let session = self.session().await?;
-        let proxy = EgressProxy::start(self.allow_hosts.clone()).await?;
+        let proxy = EgressProxy::start_resolving(
+            self.policy.allow_hosts.clone(),
+            self.policy.resolve.clone(),
+        )
+        .await?;
         let context = session.context(&proxy).await?;
         let mut run = Run {
             tab: &context.tab,

@@ -48,7 +48,8 @@ fn io_error(what: &str) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::Internal(format!("headless Chromium: {what}: {e}"))
 }
 
-/// A fresh folder for one run and, as root, the wrapper that drops to [`BROWSER_USER`].
+/// A fresh folder for one run and the launcher that starts Chromium in it (as root, as
+/// [`BROWSER_USER`]).
 pub fn prepare() -> Result<Launch> {
     let dir = std::env::temp_dir().join(format!(
         "companion-chromium-{}-{}",
@@ -67,6 +68,7 @@ pub fn prepare() -> Result<Launch> {
         as_user: None,
         dir,
     };
+    let mut drop_to = None;
     if effective_uid()? == 0 {
         let (uid, gid) = browser_user()?;
         launch.profile = launch.dir.join("profile");
@@ -79,9 +81,10 @@ pub fn prepare() -> Result<Launch> {
         // The browser user may pass through the run's folder to its profile, not list it.
         std::fs::set_permissions(&launch.dir, std::fs::Permissions::from_mode(0o711))
             .map_err(io_error("its run folder"))?;
-        launch.executable = wrapper(&launch.dir, uid, gid, &chromium())?;
         launch.as_user = Some(BROWSER_USER);
+        drop_to = Some((uid, gid));
     }
+    launch.executable = wrapper(&launch.dir, drop_to, &chromium())?;
     // Chromium inherits the companion's environment, which may hold the master key.
     launch.env = std::env::vars()
         .filter(|(name, _)| name.starts_with("COMPANION_"))
@@ -93,14 +96,18 @@ pub fn prepare() -> Result<Launch> {
     Ok(launch)
 }
 
-/// chromiumoxide starts one program with Chromium's flags in no fixed order, so the drop to
-/// the browser user is a script that hands those flags on.
-fn wrapper(dir: &Path, uid: u32, gid: u32, chromium: &str) -> Result<PathBuf> {
-    let path = dir.join("chromium-as-browser-user");
+/// chromiumoxide starts one program with Chromium's flags in no fixed order, so the launch is
+/// a script that hands those flags on: through `setpriv`, which makes Chromium die with the
+/// companion (a killed worker must never leave a browser that could still submit) and, as root,
+/// drops to the browser user (`uid`, `gid`) first.
+fn wrapper(dir: &Path, drop_to: Option<(u32, u32)>, chromium: &str) -> Result<PathBuf> {
+    let path = dir.join("chromium-launcher");
     let quoted = format!("'{}'", chromium.replace('\'', r"'\''"));
-    let script = format!(
-        "#!/bin/sh\nexec /usr/bin/setpriv --reuid={uid} --regid={gid} --clear-groups -- {quoted} \"$@\"\n"
-    );
+    let user = drop_to
+        .map(|(uid, gid)| format!("--reuid={uid} --regid={gid} --clear-groups "))
+        .unwrap_or_default();
+    let script =
+        format!("#!/bin/sh\nexec /usr/bin/setpriv {user}--pdeathsig KILL -- {quoted} \"$@\"\n");
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -17,6 +17,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::{Host, Url};
 
+use super::trust::{Override, overridden};
 use super::{FetchError, dial_allowed};
 use crate::error::{Error, Result};
 
@@ -48,6 +49,22 @@ pub(crate) trait Network: Send + Sync {
 }
 
 struct System;
+
+/// The system's resolver, except for the `resolve` setting's hosts.
+struct Resolving(Vec<Override>);
+
+impl Network for Resolving {
+    fn resolve(&self, host: String, port: u16) -> BoxFuture<'static, io::Result<Vec<SocketAddr>>> {
+        match overridden(&self.0, &host, port) {
+            Some(addr) => Box::pin(async move { Ok(vec![addr]) }),
+            None => System.resolve(host, port),
+        }
+    }
+
+    fn connect(&self, addr: SocketAddr) -> BoxFuture<'static, io::Result<TcpStream>> {
+        System.connect(addr)
+    }
+}
 
 impl Network for System {
     fn resolve(&self, host: String, port: u16) -> BoxFuture<'static, io::Result<Vec<SocketAddr>>> {
@@ -84,6 +101,15 @@ impl EgressProxy {
     /// `allow_hosts` (the `fetch_allow_hosts` setting) allow.
     pub async fn start(allow_hosts: Vec<String>) -> Result<EgressProxy> {
         Self::start_with(allow_hosts, Box::new(System)).await
+    }
+
+    /// [`EgressProxy::start`], dialling the `resolve` setting's address for its hosts (which
+    /// the fetch rules still check).
+    pub async fn start_resolving(
+        allow_hosts: Vec<String>,
+        overrides: Vec<Override>,
+    ) -> Result<EgressProxy> {
+        Self::start_with(allow_hosts, Box::new(Resolving(overrides))).await
     }
 
     pub(crate) async fn start_with(

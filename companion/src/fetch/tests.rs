@@ -145,6 +145,7 @@ async fn an_allowed_host_name_opens_its_port_only_also_after_a_redirect() {
         allow_hosts: vec![format!("{host}:{allowed}")],
         timeout: Duration::from_secs(5),
         max_bytes: 1024,
+        ..FetchPolicy::default()
     })
     .expect("fetcher");
     let page = fetcher
@@ -179,12 +180,14 @@ async fn names_resolving_to_loopback_are_refused_at_connect() {
         allow_hosts: Vec::new(),
         timeout: Duration::from_secs(5),
         max_bytes: 1024,
+        ..FetchPolicy::default()
     })
     .expect("fetcher");
     // check_url refuses `localhost` by name; the resolver must refuse it by address.
     let name: Name = "localhost".parse().expect("name");
     let resolved = CheckedResolver {
         allowed_names: Vec::new(),
+        overrides: Vec::new(),
     }
     .resolve(name)
     .await;

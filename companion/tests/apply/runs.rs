@@ -30,7 +30,7 @@ fn jar(host: &str) -> CookieJar {
 /// The plain form, served and planned.
 async fn plain_site(extra: &str) -> (Site, Vec<Answer>) {
     let html = pages::plain(extra);
-    let site = Site::serve(&[("/job", html.clone())]).await;
+    let site = Site::serve(&[("/job", html.clone()), ("/acme/jobs/1", html.clone())]).await;
     let answers = planned(&html, &site.url("/job"), WHY).await;
     (site, answers)
 }
@@ -358,7 +358,7 @@ async fn an_embedded_form_from_another_origin_is_opened_in_the_tab() {
 async fn requests_to_the_metadata_service_and_other_ports_are_refused_and_logged() {
     let other = Site::serve(&[]).await;
     let html = pages::reaching(other.port);
-    let site = Site::serve(&[("/job", html.clone())]).await;
+    let site = Site::serve(&[("/job", html.clone()), ("/acme/jobs/1", html.clone())]).await;
     let answers = planned(&html, &site.url("/job"), WHY).await;
     let runner = runner(&[site.allow()]);
     let report = apply(
@@ -379,4 +379,31 @@ async fn requests_to_the_metadata_service_and_other_ports_are_refused_and_logged
         log.contains(&format!("refused 127.0.0.1:{}", other.port)),
         "{log}"
     );
+}
+
+#[tokio::test]
+async fn the_resolve_setting_serves_a_real_host_name_from_loopback_with_its_cookies() {
+    let (site, answers) = plain_site("").await;
+    let config = Config {
+        fetch_allow_hosts: vec!["boards.greenhouse.io:80".into()],
+        resolve: vec![format!("boards.greenhouse.io:80=127.0.0.1:{}", site.port)],
+        ..Config::default()
+    };
+    let runner = Runner::new(&config.validated().expect("a valid config"));
+    let url = "http://boards.greenhouse.io/acme/jobs/1";
+    let report = apply(
+        &runner,
+        url,
+        &answers,
+        &jar("boards.greenhouse.io"),
+        false,
+        &Watcher::default(),
+    )
+    .await
+    .expect("the run");
+    assert_eq!(report.ending, Ending::ReadyToSubmit, "{report:?}");
+    assert_eq!(report.final_url, url);
+    let gets = site.got("GET");
+    assert_eq!(gets[0].path, "/acme/jobs/1");
+    assert_eq!(gets[0].cookie, "session=s3cret-value");
 }
