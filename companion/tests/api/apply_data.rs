@@ -2,11 +2,11 @@
 //! account at a time.
 
 use companion::store::{self, account, artifacts};
-use reqwest::Method;
 use serde_json::json;
 
 use crate::account::archive_entries;
 use crate::apply_fake::{Fake, PNG, Plan, run_applies};
+use crate::apply_job::approved;
 use crate::approvals::user_with_device;
 use crate::helpers::{PASSWORD, TestApp};
 
@@ -14,26 +14,12 @@ use crate::helpers::{PASSWORD, TestApp};
 async fn artifacts_go_with_the_export_and_the_account_and_expire() {
     let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (alice_id, alice) = user_with_device(&app, "alice").await;
-    let request = alice
-        .propose("https://jobs.example.com/acme/1", "Acme", "Engineer")
-        .await;
+    let request = approved(&alice, "https://jobs.example.com/acme/1", None).await;
     let id = &request["id"];
-    let (status, _) = alice
-        .call(
-            Method::POST,
-            &format!("/api/v1/agent-requests/{id}/approve"),
-            Some(json!({})),
-        )
-        .await;
-    assert_eq!(status, 200);
     run_applies(&app, &Fake::new(Plan::Form)).await;
     let store = &app.state.store;
-    assert_eq!(
-        account::count_rows(store, "request_artifacts", alice_id)
-            .await
-            .expect("count"),
-        3
-    );
+    let artifacts_of_alice = || account::count_rows(store, "request_artifacts", alice_id);
+    assert_eq!(artifacts_of_alice().await.expect("count"), 3);
 
     let export = alice
         .client
@@ -61,7 +47,11 @@ async fn artifacts_go_with_the_export_and_the_account_and_expire() {
         .iter()
         .find(|(name, _)| name == file)
         .expect("the PNG");
-    assert_eq!(*png, String::from_utf8_lossy(PNG), "the PNG as it was stored");
+    assert_eq!(
+        *png,
+        String::from_utf8_lossy(PNG),
+        "the PNG as it was stored"
+    );
     assert!(
         entries
             .iter()
@@ -84,12 +74,7 @@ async fn artifacts_go_with_the_export_and_the_account_and_expire() {
         .await
         .expect("sweep");
     assert_eq!(swept, 1);
-    assert_eq!(
-        account::count_rows(store, "request_artifacts", alice_id)
-            .await
-            .expect("count"),
-        2
-    );
+    assert_eq!(artifacts_of_alice().await.expect("count"), 2);
 
     let deleted = alice
         .client
@@ -124,15 +109,7 @@ async fn one_run_per_account_at_a_time() {
         (&alice, "https://boards.greenhouse.io/acme/jobs/3"),
         (&bob, "https://jobs.lever.co/acme/1"),
     ] {
-        let request = caller.propose(url, "Acme", "Engineer").await;
-        let (status, _) = caller
-            .call(
-                Method::POST,
-                &format!("/api/v1/agent-requests/{}/approve", request["id"]),
-                Some(json!({})),
-            )
-            .await;
-        assert_eq!(status, 200);
+        approved(caller, url, None).await;
     }
     let store = &app.state.store;
     let mut running = Vec::new();

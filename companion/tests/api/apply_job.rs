@@ -39,7 +39,7 @@ pub async fn seed_artifact(app: &TestApp, user_id: i64, request: &Value, job: i6
         .id
 }
 
-async fn approved(caller: &Caller, url: &str, dry_run: Option<bool>) -> Value {
+pub async fn approved(caller: &Caller, url: &str, dry_run: Option<bool>) -> Value {
     let request = caller.propose(url, "Acme", "Engineer").await;
     let mut body = json!({});
     if let Some(dry_run) = dry_run {
@@ -122,30 +122,21 @@ async fn a_real_run_submits_once_and_leaves_its_evidence() {
         "the list carries no bytes"
     );
     assert_eq!(listed[0]["size"], PNG.len());
-    let shot = alice
-        .client
-        .get(app.url(&format!(
+    let artifact = |index: usize| {
+        let path = format!(
             "/api/v1/agent-requests/{id}/artifacts/{}",
-            listed[0]["id"]
-        )))
-        .send()
-        .await
-        .expect("shot");
+            listed[index]["id"]
+        );
+        alice.client.get(app.url(&path)).send()
+    };
+    let shot = artifact(0).await.expect("shot");
     assert_eq!(shot.status(), 200);
     let header = |name: &str| shot.headers()[name].to_str().expect("header").to_owned();
     assert_eq!(header("content-type"), "image/png");
     assert_eq!(header("x-content-type-options"), "nosniff");
     assert!(header("cache-control").starts_with("private"));
     assert_eq!(shot.bytes().await.expect("bytes").as_ref(), PNG);
-    let log = alice
-        .client
-        .get(app.url(&format!(
-            "/api/v1/agent-requests/{id}/artifacts/{}",
-            listed[1]["id"]
-        )))
-        .send()
-        .await
-        .expect("log");
+    let log = artifact(1).await.expect("log");
     assert!(log.text().await.expect("text").contains("filled 3 fields"));
 
     // Nothing submits it again: not another run, not the magic link.

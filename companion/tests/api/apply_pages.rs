@@ -5,27 +5,9 @@
 use reqwest::Method;
 
 use crate::apply_fake::{Fake, Plan, run_applies};
+use crate::approval_pages::{page, post_form};
 use crate::approvals::user_with_device;
-use crate::helpers::{Browser, TestApp};
-
-async fn page(browser: &Browser, url: String) -> String {
-    let response = browser.client.get(url).send().await.expect("page");
-    assert_eq!(response.status(), 200);
-    response.text().await.expect("html")
-}
-
-async fn post_form(browser: &Browser, url: String, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut form: Vec<(&str, &str)> = vec![("csrf_token", browser.csrf.as_str())];
-    form.extend_from_slice(fields);
-    browser
-        .client
-        .post(url)
-        .header("origin", &browser.origin)
-        .form(&form)
-        .send()
-        .await
-        .expect("post")
-}
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn the_settings_page_turns_dry_runs_off_with_its_csrf_token() {

@@ -9,13 +9,17 @@ use crate::helpers::{Browser, TestApp, read_sse_until, sse_events};
 
 const MAGIC_LINK_OPENED: &str = "agent_request.magic_link_opened";
 
-async fn page(browser: &Browser, url: String) -> String {
+pub async fn page(browser: &Browser, url: String) -> String {
     let response = browser.client.get(url).send().await.expect("page");
     assert_eq!(response.status(), 200);
     response.text().await.expect("html")
 }
 
-async fn post_form(browser: &Browser, url: String, fields: &[(&str, &str)]) -> reqwest::Response {
+pub async fn post_form(
+    browser: &Browser,
+    url: String,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let mut form: Vec<(&str, &str)> = vec![("csrf_token", browser.csrf.as_str())];
     form.extend_from_slice(fields);
     browser

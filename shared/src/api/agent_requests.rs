@@ -72,6 +72,7 @@ pub struct AgentRequest {
     pub form: Option<FormSummary>,
     /// The agent's run stops before the final click (a dry run): it ends in needs_you,
     /// "ready to submit", with its evidence.
+    #[serde(default)]
     pub dry_run: bool,
     /// Why the request needs you (state needs_you).
     #[serde(default, skip_serializing_if = "Option::is_none")]
