@@ -4,8 +4,8 @@
 // with the user's session from the vault. Cold: the first run of a freshly started companion
 // (its browser launched by that run); warm: the runs after it on the same companion. Median of
 // the runs, the ending, the per-step breakdown from the run's step log artifact (lines
-// "NAME (N ms)"), and the peak resident memory of the companion's Chromium processes during
-// a run.
+// "NAME (N ms)"), and the peak memory (PSS, shared pages counted once) of the companion's
+// Chromium processes during a run.
 //
 //   node tests/bench/apply.mjs [WARM_RUNS] [COLD_RUNS]
 //   (after cargo build -p companion and scripts/build-extension; needs ../shared/corpus)
@@ -27,13 +27,13 @@ const median = (values) => {
   return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
 };
 
-/** Resident memory (kB) of the processes, summed. */
-async function rss(pids) {
+/** Proportional set size (kB) of the processes, summed: shared pages counted once in all. */
+async function pss(pids) {
   let total = 0;
   for (const pid of pids) {
     try {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      total += Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
+      const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+      total += Number(rollup.match(/^Pss:\s+(\d+)/m)?.[1] ?? 0);
     } catch {
       // Gone meanwhile.
     }
@@ -49,7 +49,7 @@ async function runOnce(site, companion, user, form, n) {
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      peakKb = Math.max(peakKb, await rss(await browserProcesses(companion.process.pid)));
+      peakKb = Math.max(peakKb, await pss(await browserProcesses(companion.process.pid)));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
