@@ -2,7 +2,7 @@
 //! into the workers, and serves HTTP.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
@@ -22,16 +22,19 @@ use crate::vault::identity::Identity;
 use crate::vault::master_key::MasterKey;
 use crate::{apply, approvals, http, intake, jobs, mail, store};
 
-/// The process-wide Prometheus recorder; installed once even when tests start many servers.
+/// The process-wide Prometheus recorder; installed once even when tests start many servers
+/// at the same moment (the lock makes the check and the install one step).
 fn metrics_handle() -> Result<PrometheusHandle> {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    if let Some(handle) = HANDLE.get() {
+    static HANDLE: Mutex<Option<PrometheusHandle>> = Mutex::new(None);
+    let mut handle = HANDLE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(handle) = handle.as_ref() {
         return Ok(handle.clone());
     }
-    let handle = PrometheusBuilder::new()
+    let installed = PrometheusBuilder::new()
         .install_recorder()
         .map_err(|e| Error::Internal(format!("metrics recorder: {e}")))?;
-    Ok(HANDLE.get_or_init(|| handle).clone())
+    *handle = Some(installed.clone());
+    Ok(installed)
 }
 
 /// A companion ready to serve: database migrated, identity loaded, listener bound.
@@ -83,6 +86,7 @@ const SWEEPS: &[jobs::runner::Sweep] = &[
             apply::artifacts::sweep(&state.store, state.config.artifact_retention_days).await
         })
     },
+    |state| Box::pin(async move { apply::release_stranded(&state).await }),
 ];
 
 /// `companion worker`: runs `workers` job workers (at least one) named `<name>-<n>`, and

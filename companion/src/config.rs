@@ -121,6 +121,10 @@ pub struct Config {
     /// Largest message accepted from an inbound webhook or an upload, in bytes; those routes
     /// alone may exceed `max_body_bytes`. `COMPANION_MAIL_MAX_BYTES`.
     pub mail_max_bytes: usize,
+    /// Seconds a mail body may go without a byte before it is dropped with 408, so a stalled
+    /// sender does not keep one of the few large-body slots; the whole body gets ten times
+    /// this. `COMPANION_MAIL_READ_TIMEOUT_SECS`.
+    pub mail_read_timeout_secs: u64,
     /// How far a Mailgun signature's timestamp may be from now, in seconds; older posts are
     /// refused as replays. `COMPANION_MAILGUN_TIMESTAMP_WINDOW_SECS`.
     pub mailgun_timestamp_window_secs: u64,
@@ -200,6 +204,7 @@ impl Default for Config {
             model_api_key: String::new(),
             model_timeout_secs: 60,
             mail_max_bytes: 25 * 1024 * 1024,
+            mail_read_timeout_secs: 30,
             mailgun_timestamp_window_secs: 900,
             metrics_token: String::new(),
         }
@@ -225,7 +230,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 40] = [
+const ENV_KEYS: [&str; 41] = [
     "bind",
     "data_dir",
     "database_url",
@@ -264,6 +269,7 @@ const ENV_KEYS: [&str; 40] = [
     "model_api_key",
     "model_timeout_secs",
     "mail_max_bytes",
+    "mail_read_timeout_secs",
     "mailgun_timestamp_window_secs",
     "metrics_token",
 ];
@@ -328,21 +334,16 @@ impl Config {
         if self.master_key_file.is_empty() {
             self.master_key_file = default_key_file().display().to_string();
         }
-        if self.job_lease_secs == 0 {
-            return Err(Error::Config("job_lease_secs must be at least 1".into()));
-        }
-        if self.job_concurrency == 0 {
-            return Err(Error::Config("job_concurrency must be at least 1".into()));
-        }
-        if self.fetch_timeout_secs == 0 {
-            return Err(Error::Config(
-                "fetch_timeout_secs must be at least 1".into(),
-            ));
-        }
-        if self.model_timeout_secs == 0 {
-            return Err(Error::Config(
-                "model_timeout_secs must be at least 1".into(),
-            ));
+        for (name, value) in [
+            ("job_lease_secs", self.job_lease_secs),
+            ("job_concurrency", self.job_concurrency as u64),
+            ("fetch_timeout_secs", self.fetch_timeout_secs),
+            ("model_timeout_secs", self.model_timeout_secs),
+            ("mail_read_timeout_secs", self.mail_read_timeout_secs),
+        ] {
+            if value == 0 {
+                return Err(Error::Config(format!("{name} must be at least 1")));
+            }
         }
         if !self.model_base_url.is_empty()
             && !url::Url::parse(&self.model_base_url)

@@ -27,6 +27,9 @@ pub enum Error {
     Unprocessable(String),
     #[error("{0}")]
     TooLarge(String),
+    /// The caller stopped sending its request body (408).
+    #[error("{0}")]
+    TimedOut(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
     /// A caller that is not a user (a mail provider's webhook) failed its check; the detail

@@ -167,6 +167,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2000)]
         clients: usize,
     },
+    /// Dry runs of the headless apply on saved application pages (served over loopback):
+    /// wall time per form with a new browser per run (cold) and one warm browser, the
+    /// median of each step, and the peak memory of the browser's processes.
+    #[cfg(feature = "browser")]
+    Apply {
+        /// A folder of saved pages (.html).
+        #[arg(default_value = "../shared/corpus/ats_forms_real")]
+        dir: PathBuf,
+        /// Runs per form and browser state.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// The streams of `bench sse`, which starts this itself.
     #[command(hide = true)]
     SseClients {
@@ -289,6 +301,10 @@ async fn run(cli: Cli) -> Result<()> {
                     marker,
                 },
         } => cli::bench_sse::clients(&url, &token, clients, &marker).await,
+        #[cfg(feature = "browser")]
+        Command::Bench {
+            command: BenchCommand::Apply { dir, runs },
+        } => cli::bench_apply::bench_apply(&dir, runs).await,
         Command::Pair { user } => cli::user::pair(&config, &user).await,
     }
 }

@@ -8,6 +8,9 @@ ALTER TABLE agent_requests ADD COLUMN dry_run BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE agent_requests ADD COLUMN reason_code TEXT;
 ALTER TABLE agent_requests ADD COLUMN reason TEXT;
 ALTER TABLE agent_requests ADD COLUMN progress TEXT;
+-- The job whose run moved the request to `applying`: a request left applying by a job that
+-- ended (its last worker died) is handed to the user by the sweep.
+ALTER TABLE agent_requests ADD COLUMN apply_job_id BIGINT;
 
 -- The user's default for new approvals: dry runs until they turn it off. No row: on.
 ALTER TABLE agent_controls ADD COLUMN dry_run BIGINT NOT NULL DEFAULT 1;

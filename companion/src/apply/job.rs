@@ -98,6 +98,7 @@ async fn apply_one(
     if found.request.state == APPROVED && runs::start(state, user_id, id).await?.is_none() {
         return Ok("skipped".into());
     }
+    store::agent_requests::set_apply_job(&state.store, user_id, id, ctx.id()).await?;
     match browse(state, browser, ctx, &found).await {
         Ok(state_now) => Ok(state_now),
         Err(JobError::Failed(error)) => {
@@ -111,6 +112,27 @@ async fn apply_one(
         }
         Err(lost) => Err(lost),
     }
+}
+
+/// Hands the user every request left `applying` by an apply job that has ended (the worker
+/// of its last attempt died mid-run): what the ledger knows decides, as at a run's start.
+/// Idempotent; run by the sweep where workers run. Returns how many it released.
+pub async fn release_stranded(state: &AppState) -> Result<usize> {
+    let stranded = store::agent_requests::stranded_applying(&state.store).await?;
+    for (user_id, id) in &stranded {
+        let Some(found) = runs::load(state, *user_id, *id).await? else {
+            continue;
+        };
+        if already_done(state, *user_id, *id, &found.canonical_url)
+            .await?
+            .is_none()
+        {
+            let text = "The agent's run stopped without finishing (its worker stopped). Finish \
+                        in your tab.";
+            settle_needs_you(state, *user_id, *id, outcome::RUN_FAILED, text).await?;
+        }
+    }
+    Ok(stranded.len())
 }
 
 /// The posting was applied to already, or a click on it may have happened: no browser.

@@ -10,7 +10,7 @@ mod job;
 pub mod outcome;
 mod watch;
 
-pub use job::{Browse, register, register_with};
+pub use job::{Browse, register, register_with, release_stranded};
 
 use futures_util::future::BoxFuture;
 
@@ -169,6 +169,8 @@ pub struct Report {
 mod page;
 #[cfg(feature = "browser")]
 mod run;
+#[cfg(feature = "browser")]
+mod site;
 
 #[cfg(feature = "browser")]
 pub use run::Runner;

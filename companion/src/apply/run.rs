@@ -11,6 +11,7 @@ use shared::forms::{BlockerKind, FormSnapshot};
 use tokio::sync::Mutex;
 
 use super::page::{self, Button, Seen};
+use super::site::{host_of, looks_like_sign_in, same_site};
 use super::{Attempt, Ending, LogLine, Report, Shot, Step, Watch, Why};
 use crate::browser::{self, Network, Options, Session};
 use crate::error::{Error, Result};
@@ -68,6 +69,14 @@ impl Runner {
         );
         *slot = Some(session.clone());
         Ok(session)
+    }
+
+    /// Closes the warm browser once no attempt uses it (a worker shutting down).
+    pub async fn close(&self) {
+        let session = self.browser.lock().await.take();
+        if let Some(session) = session.and_then(Arc::into_inner) {
+            session.close().await;
+        }
     }
 
     /// The folder of the warm browser's run, if one is up (its processes name it).
@@ -193,7 +202,8 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Runs `what`, logging how long it took under `name`.
+    /// Logs how long the step `name` took since `since`, as `name (N ms)` (what
+    /// `companion bench apply` reads).
     fn timed(&mut self, name: &str, since: Instant) {
         self.note(format!("{name} ({} ms)", since.elapsed().as_millis()));
     }
@@ -307,7 +317,7 @@ impl Run<'_> {
             decision.stops.retain(|s| s.kind != StopKind::NoForm);
         }
         if let Some(stop) = decision.stops.first() {
-            let why = self.why(stop.kind, snapshot).await;
+            let why = self.why(stop.kind).await;
             self.note(format!("stopped: {} ({})", why.as_str(), stop.detail));
             self.shoot("stopped").await;
             return Ok(Some(stopped(why, stop.detail.clone())));
@@ -362,25 +372,27 @@ impl Run<'_> {
         self.submit(&button).await.map(Some)
     }
 
-    /// The reason for the user behind a stop: a sign-in wall is an expired session when the
-    /// run brought the user's cookies.
-    async fn why(&mut self, kind: StopKind, snapshot: &FormSnapshot) -> Why {
+    /// The reason for the user behind a stop: a sign-in wall (or a form-less page at a sign-in
+    /// address) is an expired session when the run brought the user's cookies.
+    async fn why(&mut self, kind: StopKind) -> Why {
+        let sign_in = match kind {
+            StopKind::SignIn => true,
+            StopKind::NoForm => looks_like_sign_in(&page::url(self.tab).await),
+            _ => false,
+        };
+        if sign_in {
+            return if self.attempt.cookies.is_empty() {
+                Why::SignIn
+            } else {
+                Why::SessionExpired
+            };
+        }
         match kind {
             StopKind::Captcha => Why::Captcha,
-            StopKind::SignIn if !self.attempt.cookies.is_empty() => Why::SessionExpired,
-            StopKind::SignIn => Why::SignIn,
-            StopKind::NoForm if looks_like_sign_in(&page::url(self.tab).await) => {
-                if self.attempt.cookies.is_empty() {
-                    Why::SignIn
-                } else {
-                    Why::SessionExpired
-                }
-            }
-            StopKind::NoForm if snapshot.fields.is_empty() => Why::NoForm,
-            StopKind::NoForm => Why::NoForm,
             StopKind::Changed => Why::Changed,
             StopKind::Hidden => Why::Hidden,
             StopKind::Unanswered => Why::Unanswered,
+            StopKind::SignIn | StopKind::NoForm => Why::NoForm,
         }
     }
 
@@ -458,60 +470,5 @@ impl Run<'_> {
                 return stopped(Why::Unsure, "no confirmation and no errors seen");
             }
         }
-    }
-}
-
-fn host_of(url: &str) -> Option<String> {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-}
-
-/// The same site, near enough without the public-suffix list: the same host, or two names
-/// under the same last two labels (boards.greenhouse.io and job-boards.greenhouse.io).
-fn same_site(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
-    let named = |h: &str| h.parse::<std::net::IpAddr>().is_err() && !h.starts_with('[');
-    let tail = |h: &str| {
-        let labels: Vec<&str> = h.rsplitn(3, '.').take(2).collect();
-        labels.join(".")
-    };
-    named(a) && named(b) && a.contains('.') && tail(a) == tail(b)
-}
-
-fn looks_like_sign_in(url: &str) -> bool {
-    let Ok(url) = url::Url::parse(url) else {
-        return false;
-    };
-    let path = url.path().to_ascii_lowercase();
-    [
-        "login",
-        "signin",
-        "sign-in",
-        "sign_in",
-        "sso",
-        "oauth",
-        "authorize",
-    ]
-    .iter()
-    .any(|word| path.contains(word))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_site;
-
-    #[test]
-    fn sites_compare_by_their_last_two_labels() {
-        assert!(same_site(
-            "boards.greenhouse.io",
-            "job-boards.greenhouse.io"
-        ));
-        assert!(same_site("127.0.0.1", "127.0.0.1"));
-        assert!(!same_site("127.0.0.1", "10.0.0.1"));
-        assert!(!same_site("boards.greenhouse.io", "evil.example"));
-        assert!(!same_site("jobs.lever.co", "lever.co.evil.example"));
     }
 }

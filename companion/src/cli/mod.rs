@@ -1,6 +1,8 @@
 //! The command bodies of `companion`: each parses nothing (clap did), calls the library and
 //! prints what the user asked for. Logs go to stderr, results to stdout.
 
+#[cfg(feature = "browser")]
+pub mod bench_apply;
 pub mod bench_queue;
 pub mod bench_sse;
 #[cfg(feature = "browser")]

@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(entry.port, 443);
         assert_eq!(entry.addr, "127.0.0.1:8443".parse().expect("addr"));
         assert_eq!(
-            overridden(&[entry.clone()], "boards.greenhouse.io", 443),
+            overridden(std::slice::from_ref(&entry), "boards.greenhouse.io", 443),
             Some(entry.addr)
         );
         assert_eq!(overridden(&[entry], "boards.greenhouse.io", 80), None);

@@ -1,12 +1,14 @@
 //! Whole mail messages as request bodies (up to `mail_max_bytes`, 25 MiB by default): only a
 //! few are read at once, each straight into one buffer of its declared size, never into a
-//! chain of copies.
+//! chain of copies, and a sender that stalls loses its place (`mail_read_timeout_secs`).
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::body::{Body, HttpBody};
-use futures_util::StreamExt;
+use axum::body::{Body, Bytes, HttpBody};
+use futures_util::{Stream, StreamExt};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -38,21 +40,65 @@ impl LargeBodies {
     }
 }
 
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A body whose bytes stopped arriving, or arrive too slowly to finish in time.
+#[derive(Debug, thiserror::Error)]
+#[error("the body stopped arriving")]
+struct Stalled;
+
+/// The body's data as it arrives, ended by [`Stalled`] when no byte comes for
+/// `mail_read_timeout_secs` or the whole takes ten times that: a permit of [`LargeBodies`]
+/// is held while it is read, and a sender dripping a byte now and then must not keep it.
+pub fn paced(
+    body: Body,
+    config: &Config,
+) -> impl Stream<Item = std::result::Result<Bytes, BoxError>> + Send + 'static {
+    let idle = Duration::from_secs(config.mail_read_timeout_secs);
+    let deadline = Instant::now() + idle * 10;
+    let mut chunks = body.into_data_stream();
+    async_stream::stream! {
+        loop {
+            let wait = idle.min(deadline.saturating_duration_since(Instant::now()));
+            match tokio::time::timeout(wait, chunks.next()).await {
+                Ok(Some(chunk)) => yield chunk.map_err(BoxError::from),
+                Ok(None) => break,
+                Err(_) => {
+                    yield Err(BoxError::from(Stalled));
+                    break;
+                }
+            }
+        }
+    }
+}
+
 /// A failed body read: the route's limit cutting it off reads as a message over
-/// `mail_max_bytes`; anything else is the sender's malformed `what`.
+/// `mail_max_bytes`, a stalled sender as 408; anything else is the sender's malformed `what`.
 pub fn read_error(error: &(dyn std::error::Error + 'static), config: &Config, what: &str) -> Error {
-    if over_limit(error) {
+    if caused_by::<http_body_util::LengthLimitError>(error) {
         crate::mail::too_large(config.mail_max_bytes)
+    } else if caused_by::<Stalled>(error) {
+        stalled(config)
     } else {
         Error::BadRequest(format!("{what}: {error}"))
     }
 }
 
-/// Whether a read error is the route's limit (`guard::limit_body`) cutting the body off.
-fn over_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+/// The refusal of a body that arrived too slowly.
+fn stalled(config: &Config) -> Error {
+    let idle = config.mail_read_timeout_secs;
+    Error::TimedOut(format!(
+        "the message arrived too slowly (nothing for {idle} s, or over {} s in all); send it again",
+        idle * 10
+    ))
+}
+
+/// Whether `T` is `error` or one of its causes (the route's limit (`guard::limit_body`)
+/// cutting a body off, [`Stalled`]).
+fn caused_by<T: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut source = Some(error);
     while let Some(error) = source {
-        if error.is::<http_body_util::LengthLimitError>() {
+        if error.is::<T>() {
             return true;
         }
         source = error.source();
@@ -66,9 +112,10 @@ fn over_limit(error: &(dyn std::error::Error + 'static)) -> bool {
 pub async fn read(body: Body, config: &Config) -> Result<Vec<u8>> {
     let declared = usize::try_from(body.size_hint().lower()).unwrap_or(0);
     let mut out = Vec::with_capacity(declared);
-    let mut chunks = body.into_data_stream();
+    let chunks = paced(body, config);
+    futures_util::pin_mut!(chunks);
     while let Some(chunk) = chunks.next().await {
-        let chunk = chunk.map_err(|e| read_error(&e, config, "the body could not be read"))?;
+        let chunk = chunk.map_err(|e| read_error(&*e, config, "the body could not be read"))?;
         out.extend_from_slice(&chunk);
     }
     Ok(out)

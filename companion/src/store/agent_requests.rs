@@ -292,3 +292,26 @@ pub async fn set_progress(
         .fetch_optional(store.pool())
         .await?)
 }
+
+/// Names the job whose run is applying to the request.
+pub async fn set_apply_job(store: &Store, user_id: i64, id: i64, job_id: i64) -> Result<()> {
+    sqlx::query("UPDATE agent_requests SET apply_job_id = $1 WHERE id = $2 AND user_id = $3")
+        .bind(job_id)
+        .bind(id)
+        .bind(user_id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Requests left `applying` by an apply job that has ended (every attempt's worker died, or
+/// it was closed otherwise): (user id, request id).
+pub async fn stranded_applying(store: &Store) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT r.user_id, r.id FROM agent_requests r JOIN jobs j ON j.id = r.apply_job_id
+         WHERE r.state = 'applying' AND j.state IN ('succeeded', 'dead', 'cancelled')
+         ORDER BY r.id LIMIT 100",
+    )
+    .fetch_all(store.pool())
+    .await?)
+}

@@ -5,7 +5,7 @@ use companion::store::{self, account, artifacts};
 use serde_json::json;
 
 use crate::account::archive_entries;
-use crate::apply_fake::{Fake, PNG, Plan, run_applies};
+use crate::apply_fake::{Fake, PNG, Plan, run_applies, run_one};
 use crate::apply_job::approved;
 use crate::approvals::user_with_device;
 use crate::helpers::{PASSWORD, TestApp};
@@ -131,4 +131,57 @@ async fn one_run_per_account_at_a_time() {
         3,
         "alice's lever and greenhouse, bob's lever: {running:?}"
     );
+}
+
+/// A request whose apply job ended while it was applying (the worker of its last attempt
+/// died) is handed to the user by the sweep: "may have been submitted" when the ledger has its
+/// click, else "the run stopped".
+#[tokio::test]
+async fn the_sweep_hands_over_requests_their_dead_job_left_applying() {
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
+    let (alice_id, alice) = user_with_device(&app, "alice").await;
+    let clicked = approved(&alice, "https://jobs.example.com/acme/1", Some(false)).await;
+    let fake = Fake::new(Plan::DieAfterSubmitting);
+    assert!(run_one(&app, &fake).await);
+    let store = &app.state.store;
+    // Its last attempt: the job is dead, nothing will run it again.
+    sqlx::query("UPDATE jobs SET state = 'dead' WHERE kind = 'apply'")
+        .execute(store.pool())
+        .await
+        .expect("dead");
+    // A run that never reached the click, its job then closed.
+    let quiet = approved(&alice, "https://jobs.example.com/acme/2", Some(false)).await;
+    let request_id = quiet["id"].as_i64().expect("id");
+    companion::approvals::runs::start(&app.state, alice_id, request_id)
+        .await
+        .expect("start")
+        .expect("applying");
+    let dead_job: (i64,) = sqlx::query_as("SELECT id FROM jobs WHERE state = 'dead' LIMIT 1")
+        .fetch_one(store.pool())
+        .await
+        .expect("a dead job");
+    store::agent_requests::set_apply_job(store, alice_id, request_id, dead_job.0)
+        .await
+        .expect("job");
+
+    let released = companion::apply::release_stranded(&app.state)
+        .await
+        .expect("sweep");
+    assert_eq!(released, 2);
+    for (request, code) in [(clicked, "may_have_been_submitted"), (quiet, "run_failed")] {
+        let path = format!("/api/v1/agent-requests/{}", request["id"]);
+        let (_, card) = alice.call(reqwest::Method::GET, &path, None).await;
+        assert_eq!(
+            (&card["state"], &card["reason"]["code"]),
+            (&json!("needs_you"), &json!(code))
+        );
+    }
+    assert_eq!(
+        companion::apply::release_stranded(&app.state)
+            .await
+            .expect("sweep"),
+        0,
+        "nothing left to release"
+    );
+    assert_eq!(fake.clicks(), 0);
 }

@@ -1,9 +1,11 @@
 //! Large bodies on the mail routes: an unknown secret (or Postmark's basic auth) is refused
 //! before the body is read, only a few bodies are read at once, and a message over
-//! `mail_max_bytes` gets one answer however far over it is and however it was sent.
+//! `mail_max_bytes` gets one answer however far over it is and however it was sent, and a
+//! sender that stalls is cut off.
 
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -173,6 +175,77 @@ async fn only_a_few_large_bodies_are_read_at_once() {
             == 400
     })
     .await;
+    assert_eq!(stored(&app, alice).await, 0);
+}
+
+#[tokio::test]
+async fn a_sender_that_stalls_gets_408_and_gives_its_place_back() {
+    let app = TestApp::spawn_with(|config| config.mail_read_timeout_secs = 1).await;
+    let (alice, fresh) = inbound_user(&app, "alice").await;
+    let token = app.pair(alice, "Chrome").await.token;
+    let path = format!("/api/v1/inbound/{}/sendgrid", fresh.secret);
+
+    // Every place taken by a stalled sender: multipart posts, and a plain upload.
+    let mut stalled = Vec::new();
+    for _ in 1..companion::http::bodies::AT_ONCE {
+        let mut post = Raw::start(&app, &path, &[("Content-Type", FORM)], Some(20_000)).await;
+        post.send(b"--xYzZY\r\n").await;
+        stalled.push(post);
+    }
+    let bearer = format!("Bearer {token}");
+    let headers = [
+        ("Content-Type", "message/rfc822"),
+        ("Authorization", bearer.as_str()),
+    ];
+    let mut upload = Raw::start(&app, "/api/v1/mail", &headers, Some(20_000)).await;
+    upload.send(b"From: a@example.com\r\n").await;
+    stalled.push(upload);
+
+    for post in stalled {
+        let (status, problem, _) = post.answer().await;
+        assert_eq!(status, 408, "{problem}");
+        assert_eq!(
+            problem["type"], "urn:autoresume:problem:request-timeout",
+            "{problem}"
+        );
+        assert!(
+            problem["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("too slowly")),
+            "{problem}"
+        );
+    }
+    // The Inbox page's upload form: the page again, saying why.
+    let browser = app.login("alice").await;
+    let upload_url = app.url(&format!(
+        "/dashboard/inbox/upload?csrf_token={}",
+        browser.csrf
+    ));
+    let start =
+        "--xYzZY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.eml\"\r\n\r\nFrom:";
+    let stalling = futures_util::stream::iter([Ok::<_, std::io::Error>(start.as_bytes().to_vec())])
+        .chain(futures_util::stream::pending());
+    let page = browser
+        .write(reqwest::Method::POST, &upload_url)
+        .header("content-type", FORM)
+        .body(reqwest::Body::wrap_stream(stalling))
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(page.status(), 408);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("too slowly"), "{html}");
+
+    // The places are free again: a whole post is read (and refused for its empty form).
+    let (status, _) = post(
+        &app,
+        &fresh.secret,
+        "sendgrid",
+        FORM,
+        b"--xYzZY--\r\n".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 400);
     assert_eq!(stored(&app, alice).await, 0);
 }
 

@@ -91,7 +91,7 @@ impl Form {
             }
             Form::Multipart { boundary } => boundary,
         };
-        let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
+        let mut multipart = multer::Multipart::new(bodies::paced(body, &state.config), boundary);
         let broken =
             |e: multer::Error| bodies::read_error(&e, &state.config, "malformed multipart");
         let mut fields = Vec::new();

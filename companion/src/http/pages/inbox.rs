@@ -4,7 +4,9 @@
 //! sandboxed frame served with its own CSP that loads nothing from anywhere.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::body::Body;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_FRAME_OPTIONS};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +18,7 @@ use shared::mail::Category;
 use super::{DashboardUser, ago, render, render_with};
 
 use crate::error::{Error, Result};
-use crate::http::bodies::LargeBodies;
+use crate::http::bodies::{self, LargeBodies};
 use crate::http::problem;
 use crate::mail::credentials::{self, FreshCredentials};
 use crate::mail::messages::{self, Source};
@@ -205,11 +207,15 @@ pub async fn mailgun_key(
     }
 }
 
-async fn uploaded(state: &AppState, mut multipart: Multipart) -> Result<Vec<u8>> {
-    // Cut off by the route's limit: the refusal of a message over `mail_max_bytes`.
-    let unreadable = |error| match problem::unreadable_multipart(error) {
-        Error::TooLarge(_) => crate::mail::too_large(state.config.mail_max_bytes),
-        other => other,
+/// The uploaded file, its body read at the pace [`bodies::paced`] demands.
+async fn uploaded(state: &AppState, request: Request) -> Result<Vec<u8>> {
+    let (parts, body) = request.into_parts();
+    let paced = Request::from_parts(parts, Body::from_stream(bodies::paced(body, &state.config)));
+    let mut multipart = Multipart::from_request(paced, state)
+        .await
+        .map_err(|rejection| Error::BadRequest(rejection.body_text()))?;
+    let unreadable = |error: MultipartError| {
+        bodies::read_error(&error, &state.config, "the upload could not be read")
     };
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some("file") {
@@ -223,10 +229,10 @@ pub async fn upload(
     State(state): State<AppState>,
     Extension(large): Extension<LargeBodies>,
     me: DashboardUser,
-    multipart: Multipart,
+    request: Request,
 ) -> Result<Response> {
     let result = match large.admit() {
-        Ok(_reading) => match uploaded(&state, multipart).await {
+        Ok(_reading) => match uploaded(&state, request).await {
             Ok(raw) => messages::accept(&state, me.user.id, Source::Upload, &raw).await,
             Err(error) => Err(error),
         },
