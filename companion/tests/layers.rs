@@ -56,7 +56,6 @@ const LAYERS: &[&[&str]] = &[
 const CAPABILITY_EDGES: &[(&str, &str)] = &[
     ("apply", "approvals"),
     ("apply", "forms"),
-    ("apply", "profile"),
     ("approvals", "forms"),
     ("forms", "llm"),
     ("forms", "profile"),

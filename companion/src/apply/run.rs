@@ -85,6 +85,9 @@ impl Runner {
         slot.as_ref().map(|s| s.run_dir().to_owned())
     }
 
+    /// One application. An error means nothing was clicked: Chromium failed, the page did
+    /// not load, the watch stopped the run (`Error::Conflict` with its reason) or the time ran
+    /// out first; once the final click happened, the run always ends in a report.
     pub async fn attempt(&self, attempt: Attempt<'_>, watch: &dyn Watch) -> Result<Report> {
         let started = Instant::now();
         let session = self.session().await?;

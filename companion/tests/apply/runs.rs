@@ -13,6 +13,35 @@ fn why_of(report: &Report) -> Option<Why> {
     }
 }
 
+fn assert_submitted(report: &Report) {
+    assert!(
+        matches!(report.ending, Ending::Submitted { .. }),
+        "{report:?}"
+    );
+    assert!(report.clicked);
+}
+
+/// The body of the one POST the site received, as JSON.
+fn the_json_posted(site: &Site) -> serde_json::Value {
+    let posts = site.got("POST");
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    serde_json::from_slice(&posts[0].body).expect("json")
+}
+
+/// A run that submits, without cookies, watched by nobody.
+async fn submitted(runner: &Runner, url: &str, answers: &[Answer]) -> Report {
+    apply(
+        runner,
+        url,
+        answers,
+        &CookieJar::default(),
+        true,
+        &Watcher::default(),
+    )
+    .await
+    .expect("the run")
+}
+
 fn jar(host: &str) -> CookieJar {
     CookieJar::new(vec![Cookie {
         name: "session".into(),
@@ -57,10 +86,7 @@ async fn a_plain_form_posts_exactly_the_approved_answers_with_the_cookies() {
     )
     .await
     .expect("the run");
-    assert!(
-        matches!(report.ending, Ending::Submitted { .. }),
-        "{report:?}"
-    );
+    assert_submitted(&report);
     assert!(report.clicked);
     let posts = site.got("POST");
     assert_eq!(posts.len(), 1, "{posts:?}");
@@ -102,25 +128,10 @@ async fn a_react_style_form_takes_the_values_through_its_events() {
     let site = Site::serve(&[("/job", pages::REACT.to_owned())]).await;
     let answers = planned(pages::REACT, &site.url("/job"), WHY).await;
     let runner = runner(&[site.allow()]);
-    let report = apply(
-        &runner,
-        &site.url("/job"),
-        &answers,
-        &CookieJar::default(),
-        true,
-        &Watcher::default(),
-    )
-    .await
-    .expect("the run");
-    assert!(
-        matches!(report.ending, Ending::Submitted { .. }),
-        "{report:?}"
-    );
-    let posts = site.got("POST");
-    assert_eq!(posts.len(), 1);
-    let sent: serde_json::Value = serde_json::from_slice(&posts[0].body).expect("json");
+    let report = submitted(&runner, &site.url("/job"), &answers).await;
+    assert_submitted(&report);
     assert_eq!(
-        sent,
+        the_json_posted(&site),
         serde_json::json!({"name": "Ada Lovelace", "mail": "ada@example.org", "cover": WHY})
     );
 }
@@ -177,16 +188,7 @@ async fn a_changed_form_stops_before_filling() {
     let mut optional = answers.clone();
     optional[2].required = false;
     for changed in [relabelled, optional] {
-        let report = apply(
-            &runner,
-            &site.url("/job"),
-            &changed,
-            &CookieJar::default(),
-            true,
-            &Watcher::default(),
-        )
-        .await
-        .expect("the run");
+        let report = submitted(&runner, &site.url("/job"), &changed).await;
         assert_eq!(why_of(&report), Some(Why::Changed), "{report:?}");
         assert!(!report.clicked);
     }
@@ -206,16 +208,7 @@ async fn a_required_field_without_an_approved_answer_stops() {
         })
         .collect();
     let runner = runner(&[site.allow()]);
-    let report = apply(
-        &runner,
-        &site.url("/job"),
-        &unanswered,
-        &CookieJar::default(),
-        true,
-        &Watcher::default(),
-    )
-    .await
-    .expect("the run");
+    let report = submitted(&runner, &site.url("/job"), &unanswered).await;
     assert_eq!(why_of(&report), Some(Why::Unanswered), "{report:?}");
     assert!(site.got("POST").is_empty());
 }
@@ -224,20 +217,8 @@ async fn a_required_field_without_an_approved_answer_stops() {
 async fn a_hidden_labelled_input_gets_no_value() {
     let (site, answers) = plain_site(pages::HIDDEN_PHONE).await;
     let runner = runner(&[site.allow()]);
-    let report = apply(
-        &runner,
-        &site.url("/job"),
-        &answers,
-        &CookieJar::default(),
-        true,
-        &Watcher::default(),
-    )
-    .await
-    .expect("the run");
-    assert!(
-        matches!(report.ending, Ending::Submitted { .. }),
-        "{report:?}"
-    );
+    let report = submitted(&runner, &site.url("/job"), &answers).await;
+    assert_submitted(&report);
     let posts = site.got("POST");
     let phone: Vec<(String, String)> = form_pairs(&posts[0].body)
         .into_iter()
@@ -254,16 +235,7 @@ async fn a_captcha_or_a_sign_in_wall_stops_the_run() {
     ])
     .await;
     let runner = runner(&[site.allow()]);
-    let report = apply(
-        &runner,
-        &site.url("/captcha"),
-        &[],
-        &CookieJar::default(),
-        true,
-        &Watcher::default(),
-    )
-    .await
-    .expect("the run");
+    let report = submitted(&runner, &site.url("/captcha"), &[]).await;
     assert_eq!(why_of(&report), Some(Why::Captcha), "{report:?}");
     let report = apply(
         &runner,
@@ -276,16 +248,7 @@ async fn a_captcha_or_a_sign_in_wall_stops_the_run() {
     .await
     .expect("the run");
     assert_eq!(why_of(&report), Some(Why::SessionExpired), "{report:?}");
-    let report = apply(
-        &runner,
-        &site.url("/signin"),
-        &[],
-        &CookieJar::default(),
-        true,
-        &Watcher::default(),
-    )
-    .await
-    .expect("the run");
+    let report = submitted(&runner, &site.url("/signin"), &[]).await;
     assert_eq!(why_of(&report), Some(Why::SignIn), "{report:?}");
     assert!(site.got("POST").is_empty());
 }
@@ -302,25 +265,10 @@ async fn a_wizard_is_followed_page_by_page_to_its_submit() {
         ..Answer::default()
     }];
     let runner = runner(&[site.allow()]);
-    let report = apply(
-        &runner,
-        &site.url("/wizard"),
-        &answers,
-        &CookieJar::default(),
-        true,
-        &Watcher::default(),
-    )
-    .await
-    .expect("the run");
-    assert!(
-        matches!(report.ending, Ending::Submitted { .. }),
-        "{report:?}"
-    );
-    let posts = site.got("POST");
-    assert_eq!(posts.len(), 1);
-    let sent: serde_json::Value = serde_json::from_slice(&posts[0].body).expect("json");
+    let report = submitted(&runner, &site.url("/wizard"), &answers).await;
+    assert_submitted(&report);
     assert_eq!(
-        sent,
+        the_json_posted(&site),
         serde_json::json!({"first": "Ada", "email": "ada@example.org", "city": "London",
             "phone": "+44 20 7946 0000", "why": WHY})
     );
@@ -336,20 +284,8 @@ async fn an_embedded_form_from_another_origin_is_opened_in_the_tab() {
     let parent = Site::serve(&[("/careers", pages::embedding(&form.url("/embed/job")))]).await;
     let answers = planned(&pages::plain(""), &form.url("/embed/job"), WHY).await;
     let runner = runner(&[form.allow(), parent.allow()]);
-    let report = apply(
-        &runner,
-        &parent.url("/careers"),
-        &answers,
-        &CookieJar::default(),
-        true,
-        &Watcher::default(),
-    )
-    .await
-    .expect("the run");
-    assert!(
-        matches!(report.ending, Ending::Submitted { .. }),
-        "{report:?}"
-    );
+    let report = submitted(&runner, &parent.url("/careers"), &answers).await;
+    assert_submitted(&report);
     assert_eq!(form.got("POST").len(), 1);
     assert!(log_text(&report).contains("iframe"));
 }
