@@ -6,6 +6,8 @@
 // approval), so each request is planned while the fixture's wall is down; the wall is up
 // again before the run, which gets through only with the vaulted session.
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import {
@@ -13,6 +15,7 @@ import {
 } from './lib/ats-apply.mjs';
 import { AtsSite, EXTRA, EXTRA_HOST } from './lib/ats-site.mjs';
 import { corpusDir } from './lib/corpus.mjs';
+import { artifacts as artifactDir } from './lib/paths.mjs';
 import { waitFor } from './lib/wait.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -23,6 +26,8 @@ describe('headless apply against the ATS fixture', { skip: corpusDir() === null 
   let companion;
   let ada;
   let events;
+  let browser;
+  let dashboard;
   const seen = [];
 
   before(async () => {
@@ -33,9 +38,28 @@ describe('headless apply against the ATS fixture', { skip: corpusDir() === null 
     ada.jar = site.issueCookies('greenhouse');
     await connectAccount(ada, ada.jar);
     events = await subscribe(companion, ada.token, (event) => seen.push(event));
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    dashboard = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await dashboard.goto(`${companion.url}/login`);
+    await dashboard.fill('input[name=username]', 'ada');
+    await dashboard.fill('input[name=password]', PASSWORD);
+    await Promise.all([dashboard.waitForURL(/\/dashboard/), dashboard.click('form [type=submit], form button')]);
+    await mkdir(artifactDir, { recursive: true });
   });
 
+  /** The request's page in the dashboard, its screenshots loaded, saved as `name`.png to look at. */
+  async function requestPage(id, name) {
+    await dashboard.goto(`${companion.url}/dashboard/agent-requests/${id}`);
+    for (const img of await dashboard.locator('img.thumb').all()) {
+      await img.scrollIntoViewIfNeeded();
+      assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the screenshot shows');
+    }
+    await dashboard.screenshot({ path: join(artifactDir, `${name}.png`), fullPage: true });
+    return dashboard;
+  }
+
   after(async () => {
+    await browser?.close();
     events?.close();
     await companion?.stop();
     await site?.stop();
@@ -74,13 +98,16 @@ describe('headless apply against the ATS fixture', { skip: corpusDir() === null 
     for (const shot of shots) assert.ok(shot.bytes.subarray(0, 4).equals(PNG), `${shot.name} is a PNG`);
     assert.ok(artifacts.some((a) => a.kind === 'log'), 'a step log');
 
-    const again = await ada.call('POST', `/api/v1/agent-requests/${card.id}/submit`, { version: ready.version });
-    assert.equal(again.dryRun, false);
+    const page = await requestPage(card.id, 'apply-request-ready-to-submit');
+    assert.equal(await page.locator('#reason').getAttribute('data-code'), 'ready_to_submit');
+    await Promise.all([page.waitForLoadState(), page.click('button.submit-now')]);
     const applied = await settled(ada, card.id, ['applied', 'needs_you', 'declined']);
     assert.equal(applied.state, 'applied', JSON.stringify(applied.reason));
     assertOneSubmission(site, url, card, ada.jar);
+    assert.equal(applied.dryRun, false);
     await assert.rejects(ada.call('POST', `/api/v1/agent-requests/${card.id}/submit`, { version: applied.version }), /HTTP 409/);
     assert.equal(postsTo(url).length, 1, 'still one');
+    await requestPage(card.id, 'apply-request-applied');
   });
 
   test('a captcha stops the run in needs_you, with the magic link to finish in your tab', async () => {
@@ -93,18 +120,10 @@ describe('headless apply against the ATS fixture', { skip: corpusDir() === null 
     assert.equal(postsTo(url).length, 0);
     assert.ok((await artifactsOf(ada, card.id)).some((a) => a.kind === 'screenshot'), 'the screenshot of the stop');
 
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${companion.url}/login`);
-      await page.fill('input[name=username]', 'ada');
-      await page.fill('input[name=password]', PASSWORD);
-      await Promise.all([page.waitForURL(/\/dashboard/), page.click('form [type=submit], form button')]);
-      await page.goto(`${companion.url}/dashboard/agent-requests/${card.id}/magic-link`);
-      assert.equal(await page.locator('#open-job').getAttribute('href'), url);
-    } finally {
-      await browser.close();
-    }
+    const page = await requestPage(card.id, 'apply-request-captcha');
+    assert.equal(await page.locator('#reason').getAttribute('data-code'), 'captcha');
+    await Promise.all([page.waitForURL(/magic-link/), page.click('a.magic-link')]);
+    assert.equal(await page.locator('#open-job').getAttribute('href'), url);
   });
 
   test('an expired session ends in needs_you and flags the connected account for a refresh', async () => {
