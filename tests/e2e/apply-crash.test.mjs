@@ -10,12 +10,11 @@ import {
   approve, browserProcesses, connectAccount, postsTo as sitePosts, proposePlanned, seedUser, settled, startCompanion, subscribe,
 } from './lib/ats-apply.mjs';
 import { AtsSite } from './lib/ats-site.mjs';
-import { corpusDir } from './lib/corpus.mjs';
 import { waitFor } from './lib/wait.mjs';
 
 const LEASE_SECS = 3;
 
-describe('SIGKILL during a headless apply', { skip: corpusDir() === null }, () => {
+describe('SIGKILL during a headless apply', () => {
   let site;
   let companion;
   let ada;

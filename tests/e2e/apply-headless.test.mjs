@@ -14,14 +14,13 @@ import {
   approve, assertOneSubmission, connectAccount, postsTo as sitePosts, proposePlanned, seedUser, settled, startCompanion, subscribe,
 } from './lib/ats-apply.mjs';
 import { AtsSite, EXTRA, EXTRA_HOST } from './lib/ats-site.mjs';
-import { corpusDir } from './lib/corpus.mjs';
 import { artifacts as artifactDir } from './lib/paths.mjs';
 import { waitFor } from './lib/wait.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
-describe('headless apply against the ATS fixture', { skip: corpusDir() === null }, () => {
+describe('headless apply against the ATS fixture', () => {
   let site;
   let companion;
   let ada;

@@ -9,9 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { RESUME_NAME, RESUME_PDF } from './lib/assist.mjs';
 import { approve, proposePlanned, seedUser, settled, startCompanion } from './lib/ats-apply.mjs';
 import { AtsSite, CAREERS_HOST, VENDORS, WIZARD_HOST } from './lib/ats-site.mjs';
-import { corpusDir } from './lib/corpus.mjs';
 
-describe('headless apply: a React wizard and an embedded board', { skip: corpusDir() === null }, () => {
+describe('headless apply: a React wizard and an embedded board', () => {
   let site;
   let companion;
   let ada;
