@@ -27,12 +27,13 @@ export function summary(result) {
   }
   const filled = result.outcomes.filter((o) => o.status === 'filled').length;
   const waiting = result.outcomes.filter((o) => o.status === 'needs_you').length;
-  return [`Filled ${filled} of ${result.outcomes.length} fields; ${waiting} need${waiting === 1 ? 's' : ''} you. Check them, then submit yourself.`, 'ok'];
+  const following = result.following ? ' Each next step is filled as you go.' : '';
+  return [`Filled ${filled} of ${result.outcomes.length} fields; ${waiting} need${waiting === 1 ? 's' : ''} you. Check them, then submit yourself.${following}`, 'ok'];
 }
 
 // The sites of the active tab's embedded frames that still need the user's permission, as
 // found when the popup opened: asked for at the click, which must not await anything first.
-let frameOrigins = [];
+let framesToAsk = { tabId: null, origins: [] };
 
 const hostOf = (origin) => new URL(origin).host;
 
@@ -74,14 +75,14 @@ async function autofillTab(tabId, origins) {
 
 async function autofillThisPage() {
   // Before any await: the permission prompt needs the click's user activation.
-  const known = frameOrigins;
-  askForFrames(known, known.tabId);
+  const known = framesToAsk;
+  askForFrames(known.origins, known.tabId);
   const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
   if (!tab?.id || !/^https?:/.test(tab.url ?? 'https:')) {
     report('Open an application form in this tab first.', 'error');
     return;
   }
-  await autofillTab(tab.id, known.tabId === tab.id ? known : []);
+  await autofillTab(tab.id, known.tabId === tab.id ? known.origins : []);
 }
 
 /**
@@ -131,7 +132,7 @@ async function lookForFrames() {
   const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
   if (!tab?.id || !/^https?:/.test(tab.url ?? '')) return;
   const answer = await ext.runtime.sendMessage({ type: 'assist-frames', tabId: tab.id });
-  if (answer?.ok && answer.origins.length) frameOrigins = Object.assign(answer.origins, { tabId: tab.id });
+  if (answer?.ok) framesToAsk = { tabId: tab.id, origins: answer.origins };
 }
 
 export async function setUpAssist() {

@@ -340,10 +340,17 @@ impl Config {
             ("fetch_timeout_secs", self.fetch_timeout_secs),
             ("model_timeout_secs", self.model_timeout_secs),
             ("mail_read_timeout_secs", self.mail_read_timeout_secs),
+            ("apply_timeout_secs", self.apply_timeout_secs),
         ] {
             if value == 0 {
                 return Err(Error::Config(format!("{name} must be at least 1")));
             }
+        }
+        if self.apply_max_concurrent_per_platform > 1 {
+            return Err(Error::Config(
+                "apply_max_concurrent_per_platform is at most 1: one apply per account at a time"
+                    .into(),
+            ));
         }
         if !self.model_base_url.is_empty()
             && !url::Url::parse(&self.model_base_url)
@@ -366,11 +373,6 @@ impl Config {
         }
         if !self.trust_ca_file.is_empty() {
             crate::fetch::trust::read_certificates(&self.trust_ca_file)?;
-        }
-        if self.apply_timeout_secs == 0 {
-            return Err(Error::Config(
-                "apply_timeout_secs must be at least 1".into(),
-            ));
         }
         if self.max_body_bytes < 1024 {
             return Err(Error::Config("max_body_bytes must be at least 1024".into()));
@@ -480,6 +482,17 @@ mod tests {
             ..Config::default()
         };
         assert!(config.validated().is_err());
+    }
+
+    #[test]
+    fn two_applies_at_once_on_one_account_are_refused() {
+        let config = |n| Config {
+            apply_max_concurrent_per_platform: n,
+            ..Config::default()
+        };
+        assert!(config(1).validated().is_ok());
+        let error = config(2).validated().expect_err("2 at once");
+        assert!(error.to_string().contains("at most 1"), "{error}");
     }
 
     #[test]

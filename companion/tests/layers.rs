@@ -56,6 +56,7 @@ const LAYERS: &[&[&str]] = &[
 const CAPABILITY_EDGES: &[(&str, &str)] = &[
     ("apply", "approvals"),
     ("apply", "forms"),
+    ("apply", "profile"),
     ("approvals", "forms"),
     ("forms", "llm"),
     ("forms", "profile"),

@@ -5,7 +5,7 @@
 import { ext } from './ext.js';
 
 // A page that keeps bringing fields (an endless form, a hostile page) is followed this far.
-export const MAX_FILLS = 12;
+export const MAX_FILLS = 20;
 const keyOf = (tabId) => `assist:${tabId}`;
 
 // One fill at a time per tab: two frames (or two quick steps) may ask at once.

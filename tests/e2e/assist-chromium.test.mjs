@@ -7,7 +7,9 @@
 // the extension may script (its companion host permission), as a toolbar click's activeTab
 // would allow on a job site. A React wizard is filled step by step as the user (the test)
 // clicks Next, also after Chrome stopped the service worker, and only the user's Submit posts
-// it; a form embedded from another origin (an iframe) is filled from the top page's Autofill.
+// it; closing the panel ends that; "Open & autofill" follows a wizard with the card's edited
+// answers; a form embedded from another origin (an iframe) is filled from the top page's
+// Autofill, and one on a site the extension may not script is named as the reason.
 import assert from 'node:assert/strict';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -276,17 +278,42 @@ describe('Chromium: the in-tab assist', () => {
     }
   });
 
-  test('"Open & autofill" on a card and for a magic link opens the job and fills it with the edited answers', async () => {
-    const jobUrl = `${server.url}/react/index.html`;
-    const request = await seeder.call('POST', '/api/v1/agent-requests', { jobUrl, company: 'Hooli', title: 'Platform Engineer' });
-    await seeder.call('PUT', `/api/v1/agent-requests/${request.id}`, {
-      version: request.version,
-      answers: [{ field: 'why_us', label: 'Why do you want to work at Hooli?', value: 'Your platform team ships Rust.', source: 'you' }],
-    });
-    const card = popup.locator('#requests li.request', { hasText: 'Hooli - Platform Engineer' });
+  test('closing the panel ends the following: the tab is forgotten, the next step is left to the user', async () => {
+    const page = await open(WIZARD.path);
+    await page.locator('#first_name').waitFor();
+    const { text, state } = await autofill(page);
+    assert.equal(state, 'ok', text);
+    const worker = browser.context.serviceWorkers().findLast((w) => w.url().startsWith(`chrome-extension://${browser.extensionId}/`));
+    const followed = () => worker.evaluate(async (url) => {
+      const [tab] = await chrome.tabs.query({ url });
+      return `assist:${tab.id}` in await chrome.storage.session.get(null);
+    }, page.url());
+    assert.equal(await followed(), true);
+    await page.locator(`${PANEL} button.close`).click();
+    // The worker answers a page that asks for a step of a tab it no longer follows with nothing.
+    await waitFor(async () => !await followed(), { what: 'the tab to be forgotten' });
+    await page.click(WIZARD.next);
+    await page.locator('#job_title').waitFor();
+    const shown = await reactState(page);
+    assert.deepEqual([shown.step, shown.title, shown.resume], [1, '', null]);
+    await page.close();
+  });
+
+  /** Files a request for `jobUrl` whose card has the edited `answer`, and clicks its "Open & autofill": `{request, page}`. */
+  async function openFromCard(jobUrl, company, title, answer) {
+    const request = await seeder.call('POST', '/api/v1/agent-requests', { jobUrl, company, title });
+    await seeder.call('PUT', `/api/v1/agent-requests/${request.id}`, { version: request.version, answers: [answer] });
+    const card = popup.locator('#requests li.request', { hasText: `${company} - ${title}` });
     await card.waitFor();
     await popup.bringToFront();
-    const [fromCard] = await Promise.all([browser.context.waitForEvent('page'), card.locator('button.open-autofill').click()]);
+    const [page] = await Promise.all([browser.context.waitForEvent('page'), card.locator('button.open-autofill').click()]);
+    return { request, page };
+  }
+
+  test('"Open & autofill" on a card and for a magic link opens the job and fills it with the edited answers', async () => {
+    const jobUrl = `${server.url}/react/index.html`;
+    const { request, page: fromCard } = await openFromCard(jobUrl, 'Hooli', 'Platform Engineer',
+      { field: 'why_us', label: 'Why do you want to work at Hooli?', value: 'Your platform team ships Rust.', source: 'you' });
     await popup.locator('#assist-status[data-state=ok]').waitFor();
     assert.equal(fromCard.url(), jobUrl);
     const filled = await reactState(fromCard);
@@ -311,5 +338,15 @@ describe('Chromium: the in-tab assist', () => {
     assert.equal((await reactState(fromLink)).firstName, 'Ada');
     await fromLink.close();
     await dashboard.close();
+  });
+
+  test('"Open & autofill" follows a wizard too: a later step takes the card\'s edited answer', async () => {
+    const { page } = await openFromCard(`${server.url}${WIZARD.path}`, 'Initech', 'Site Reliability Engineer',
+      { field: 'job_title', label: 'Current job title', value: 'Principal Engineer', source: 'you' });
+    await waitFor(async () => wizardStepFilled(await reactState(page).catch(() => null), 0), { what: 'step 1 filled' });
+    await page.click(WIZARD.next);
+    const edited = { ...WIZARD.steps[1], title: 'Principal Engineer' };
+    await waitFor(async () => wizardStepFilled(await reactState(page), 1, edited), { what: 'step 2 filled with the edited answer' });
+    await page.close();
   });
 });

@@ -3,7 +3,8 @@
 // react-select combobox, the radios, the checkbox, the resume file), leaves the honeypot
 // empty and does not submit; a saved page with a captcha is reported blocked and left alone;
 // the React wizard is filled step by step as the test clicks Next and posts only on its Submit;
-// the form embedded from another origin is filled in its iframe from the top page's Autofill.
+// the form embedded from another origin is filled in its iframe from the top page's Autofill,
+// and one on a site the extension may not script (127.0.0.2) is named as the reason.
 // As in requests-firefox.test.mjs, the popup is a tab that makes the form's tab the active
 // one (tabs.update) and is clicked by script while it stays in the background; the forms are on
 // loopback, which the extension's host permission lets it script.
@@ -166,5 +167,26 @@ describe('Firefox: the in-tab assist', () => {
     assert.equal(await inFrame('return document.querySelector("[data-autoresume-assist]")'), null, 'the panel is in the top page');
     assert.equal(server.applications.length, submitted, 'nothing was submitted');
     await writeFile(join(artifacts, 'assist-firefox-embedded.png'), await firefox.screenshot('body'));
+  });
+
+  test('a form embedded from a site the extension may not script is named as the reason, and nothing is filled', async () => {
+    const board = await startFormServer({ host: '127.0.0.2' });
+    try {
+      const path = `${EMBEDDED.path}?board=${encodeURIComponent(`${board.url}/react/embed/job_app.html`)}`;
+      const tab = await open(path);
+      await firefox.switchToFrame(EMBEDDED.frame);
+      await waitFor(() => firefox.execute('return document.getElementById("first_name") !== null'), { what: 'the embedded form' });
+      await firefox.switchToTop();
+      const { text, state } = await autofill(`${server.url}${path}`);
+      assert.equal(state, 'blocked', text);
+      assert.ok(text.includes(`the form is embedded from ${new URL(board.url).host}, where AutoResume may not fill forms yet`), text);
+      await firefox.switchTo(tab);
+      await firefox.switchToFrame(EMBEDDED.frame);
+      const values = await firefox.execute(`return (${valuesOf})(arguments[0])`, Object.keys(EMBEDDED.expected));
+      await firefox.switchToTop();
+      assert.deepEqual(values, Object.fromEntries(Object.keys(EMBEDDED.expected).map((selector) => [selector, ''])));
+    } finally {
+      await board.close();
+    }
   });
 });

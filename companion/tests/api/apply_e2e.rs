@@ -53,9 +53,9 @@ async fn answer(State(posts): State<Arc<Mutex<Vec<String>>>>, request: Request) 
     Html(PAGE).into_response()
 }
 
-#[tokio::test]
-async fn an_approved_request_is_submitted_once_by_the_headless_browser() {
-    let (port, posts) = site().await;
+/// A companion allowed to reach the page, and a request for it whose answers are planned
+/// from the page as the plan job would plan them (the job itself is not run here).
+async fn request_for_page(port: u16) -> (TestApp, crate::approvals::Caller, serde_json::Value) {
     let allow = format!("127.0.0.1:{port}");
     let app = TestApp::spawn_with(|config| {
         config.workers = 0;
@@ -64,16 +64,13 @@ async fn an_approved_request_is_submitted_once_by_the_headless_browser() {
     })
     .await;
     let (_, alice) = user_with_device(&app, "alice").await;
-    let resume = json!({"basics": {"name": "Ada Lovelace", "email": "ada@example.org"}});
     let url = format!("http://127.0.0.1:{port}/job");
     let request = alice.propose(&url, "Acme", "Engineer").await;
-    let id = &request["id"];
-    // The answers as the plan job would plan them from the page.
     let snapshot = companion::forms::snapshot(PAGE, &url)
         .await
         .expect("snapshot");
     let profile = shared::forms::Profile {
-        resume: resume.clone(),
+        resume: json!({"basics": {"name": "Ada Lovelace", "email": "ada@example.org"}}),
         ..shared::forms::Profile::default()
     };
     let answers =
@@ -82,11 +79,20 @@ async fn an_approved_request_is_submitted_once_by_the_headless_browser() {
     let (status, edited) = alice
         .call(
             Method::PUT,
-            &format!("/api/v1/agent-requests/{id}"),
+            &format!("/api/v1/agent-requests/{}", request["id"]),
             Some(json!({"version": 1, "answers": answers})),
         )
         .await;
     assert_eq!(status, 200, "{edited}");
+    (app, alice, edited)
+}
+
+#[tokio::test]
+async fn an_approved_request_is_submitted_once_by_the_headless_browser() {
+    let (port, posts) = site().await;
+    let (app, alice, request) = request_for_page(port).await;
+    let url = format!("http://127.0.0.1:{port}/job");
+    let id = &request["id"];
     let (status, approved) = alice
         .call(
             Method::POST,
@@ -139,5 +145,48 @@ async fn an_approved_request_is_submitted_once_by_the_headless_browser() {
         )
         .await;
     while worker.run_once().await.expect("run") {}
+    assert_eq!(posts.lock().expect("lock").len(), 1, "submitted once");
+}
+
+#[tokio::test]
+async fn a_dry_run_stops_before_the_click_and_submit_now_submits_once() {
+    let (port, posts) = site().await;
+    let (app, alice, request) = request_for_page(port).await;
+    let id = &request["id"];
+    let (status, _) = alice.act(id, "approve", None).await;
+    assert_eq!(status, 200);
+    let worker = companion::apply::register(Worker::for_app(&app.state, "e2e"), &app.state);
+    while worker.run_once().await.expect("run") {}
+    let (_, ready) = alice
+        .call(Method::GET, &format!("/api/v1/agent-requests/{id}"), None)
+        .await;
+    assert_eq!(ready["reason"]["code"], "ready_to_submit", "{ready}");
+    assert!(
+        posts.lock().expect("lock").is_empty(),
+        "a dry run posts nothing"
+    );
+    let (_, evidence) = alice
+        .call(
+            Method::GET,
+            &format!("/api/v1/agent-requests/{id}/artifacts"),
+            None,
+        )
+        .await;
+    assert!(
+        evidence
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|a| a["kind"] == "screenshot"),
+        "{evidence}"
+    );
+
+    let (status, queued) = alice.act(id, "submit", ready["version"].as_i64()).await;
+    assert_eq!(status, 200, "{queued}");
+    while worker.run_once().await.expect("run") {}
+    let (_, done) = alice
+        .call(Method::GET, &format!("/api/v1/agent-requests/{id}"), None)
+        .await;
+    assert_eq!(done["state"], "applied", "{done}");
     assert_eq!(posts.lock().expect("lock").len(), 1, "submitted once");
 }

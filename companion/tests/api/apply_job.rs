@@ -140,13 +140,7 @@ async fn a_real_run_submits_once_and_leaves_its_evidence() {
     assert!(log.text().await.expect("text").contains("filled 3 fields"));
 
     // Nothing submits it again: not another run, not the magic link.
-    let (status, _) = alice
-        .call(
-            Method::POST,
-            &format!("/api/v1/agent-requests/{id}/mark-submitted"),
-            Some(json!({})),
-        )
-        .await;
+    let (status, _) = alice.act(id, "mark-submitted", None).await;
     assert_eq!(
         status, 409,
         "marking an applied request submitted is refused"
@@ -259,22 +253,10 @@ async fn a_run_finding_an_open_submitting_row_hands_over_without_a_browser() {
             .unwrap_or_default()
             .contains("check the site before you submit again")
     );
-    let (status, _) = alice
-        .call(
-            Method::POST,
-            &format!("/api/v1/agent-requests/{id}/submit"),
-            Some(json!({})),
-        )
-        .await;
+    let (status, _) = alice.act(id, "submit", None).await;
     assert_eq!(status, 409, "Submit now only after a dry run");
     // The user checked: it went out. The ledger row is theirs now.
-    let (status, applied) = alice
-        .call(
-            Method::POST,
-            &format!("/api/v1/agent-requests/{id}/mark-submitted"),
-            Some(json!({})),
-        )
-        .await;
+    let (status, applied) = alice.act(id, "mark-submitted", None).await;
     assert_eq!(status, 200, "{applied}");
     let row = submit_ledger::live(
         &app.state.store,

@@ -129,7 +129,7 @@ async fn the_jobs_page_lists_filters_cancels_retries_and_pauses_without_javascri
             &browser,
             "/dashboard/agent/limits",
             &[
-                ("max_concurrent.indeed", "2"),
+                ("max_concurrent.indeed", "0"),
                 ("per_hour.indeed", ""),
                 ("per_hour.workday", "4")
             ]
@@ -145,12 +145,12 @@ async fn the_jobs_page_lists_filters_cancels_retries_and_pauses_without_javascri
             .iter()
             .map(|l| (l.platform.as_str(), l.max_concurrent, l.per_hour))
             .collect::<Vec<_>>(),
-        [("indeed", Some(2), None), ("workday", None, Some(4))]
+        [("indeed", Some(0), None), ("workday", None, Some(4))]
     );
     assert!(
         page(&app, &browser, "")
             .await
-            .contains(r#"name="max_concurrent.indeed" value="2""#)
+            .contains(r#"name="max_concurrent.indeed" value="0""#)
     );
     assert_eq!(
         post_form(

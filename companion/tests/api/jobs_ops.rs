@@ -232,7 +232,7 @@ async fn agent_settings_round_trip_and_bad_limits_are_400() {
     );
     let put = client
         .put(app.url("/api/v1/agent"))
-        .json(&json!({"limits": [{"platform": "workday", "maxConcurrent": 2, "perHour": null}]}))
+        .json(&json!({"limits": [{"platform": "workday", "maxConcurrent": 0, "perHour": null}]}))
         .send()
         .await
         .expect("put");
@@ -240,13 +240,15 @@ async fn agent_settings_round_trip_and_bad_limits_are_400() {
     let body: serde_json::Value = put.json().await.expect("json");
     assert_eq!(
         body["limits"],
-        json!([{"platform": "workday", "maxConcurrent": 2, "perHour": null}])
+        json!([{"platform": "workday", "maxConcurrent": 0, "perHour": null}])
     );
     for bad in [
         json!({"limits": [{"platform": "myspace", "maxConcurrent": 1}]}),
         json!({"limits": [{"platform": "indeed"}, {"platform": "indeed"}]}),
         json!({"limits": [{"platform": "indeed", "perHour": -1}]}),
         json!({"limits": [{"platform": "indeed", "maxConcurrent": 1000}]}),
+        // Two runs on one account at once: never.
+        json!({"limits": [{"platform": "indeed", "maxConcurrent": 2}]}),
     ] {
         let response = client
             .put(app.url("/api/v1/agent"))

@@ -170,10 +170,10 @@ export function wizardApplication() {
   return { form: 'wizard', answers: { ...answers, resume: { ...answers.resume, data: RESUME_PDF.toString('base64') } } };
 }
 
-/** Whether the wizard's state (#state) is on step `index` with that step's answers. */
-export function wizardStepFilled(state, index) {
+/** Whether the wizard's state (#state) is on step `index` with that step's answers (or `answers`). */
+export function wizardStepFilled(state, index, answers = WIZARD.steps[index]) {
   return state?.step === index
-    && Object.entries(WIZARD.steps[index]).every(([key, value]) => JSON.stringify(state[key]) === JSON.stringify(value));
+    && Object.entries(answers).every(([key, value]) => JSON.stringify(state[key]) === JSON.stringify(value));
 }
 
 /**

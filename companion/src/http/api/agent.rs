@@ -15,7 +15,9 @@ use crate::store::agent::{self, PlatformLimit};
 use crate::store::{jobs, now_ms};
 
 /// Highest limits accepted; above them a limit stops meaning anything.
-const MAX_CONCURRENT_CEILING: i64 = 100;
+/// One apply per account (user and platform) at a time: two runs in one session could both
+/// submit, or trip the site's own abuse checks. 0 holds a platform's applies back.
+const MAX_CONCURRENT_CEILING: i64 = 1;
 const PER_HOUR_CEILING: i64 = 10_000;
 
 pub async fn settings(state: &AppState, user_id: i64) -> Result<AgentSettings> {
