@@ -46,12 +46,21 @@ describe('headless apply against the ATS fixture', () => {
     await mkdir(artifactDir, { recursive: true });
   });
 
-  /** The request's page in the dashboard, its screenshots loaded, saved as `name`.png to look at. */
+  /**
+   * The request's page in the dashboard at the request's current version, its screenshots
+   * loaded, saved as `name`.png to look at. The page reloads itself when an event brings a newer
+   * version (static/agent-request.js), which may cut a navigation short.
+   */
   async function requestPage(id, name) {
-    await dashboard.goto(`${companion.url}/dashboard/agent-requests/${id}`);
+    const { version } = await ada.call('GET', `/api/v1/agent-requests/${id}`);
+    await dashboard.goto(`${companion.url}/dashboard/agent-requests/${id}`).catch((error) => {
+      if (!/interrupted by another navigation/.test(error.message)) throw error;
+    });
+    await dashboard.locator(`#request[data-version="${version}"]`).waitFor();
+    await dashboard.locator('#live-status[data-state=live]').waitFor();
     for (const img of await dashboard.locator('img.thumb').all()) {
       await img.scrollIntoViewIfNeeded();
-      assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the screenshot shows');
+      await waitFor(() => img.evaluate((el) => el.complete && el.naturalWidth > 0), { what: 'the screenshot to show' });
     }
     await dashboard.screenshot({ path: join(artifactDir, `${name}.png`), fullPage: true });
     return dashboard;

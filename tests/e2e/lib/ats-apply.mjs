@@ -41,11 +41,11 @@ async function wasmCore() {
   return core;
 }
 
-/** A device paired to `user` with the test profile and resume: `{token, call, paired}`. */
+/** A device paired to `user` with the test profile and resume: `{token, call, paired, companion}`. */
 export async function seedUser(companion, user) {
   const seeded = await seedProfile(companion, user);
   const paired = await companion.pairDevice(user, 'e2e apply');
-  return { ...seeded, paired };
+  return { ...seeded, paired, companion };
 }
 
 /**
@@ -122,12 +122,21 @@ export async function approve(seeded, card, { values = {}, dryRun } = {}) {
   return seeded.call('POST', `/api/v1/agent-requests/${card.id}/approve`, body);
 }
 
-/** The request once its state is one of `states`. */
-export function settled(seeded, id, states = ['applied', 'needs_you', 'declined'], timeout = 90000) {
-  return waitFor(async () => {
-    const card = await seeded.call('GET', `/api/v1/agent-requests/${id}`);
-    return states.includes(card.state) ? card : null;
-  }, { timeout, interval: 200, what: `request ${id} to be ${states.join(' or ')}` });
+/** The request once its state is one of `states`; a timeout names its state and its jobs'. */
+export async function settled(seeded, id, states = ['applied', 'needs_you', 'declined'], timeout = 90000) {
+  let card;
+  try {
+    return await waitFor(async () => {
+      card = await seeded.call('GET', `/api/v1/agent-requests/${id}`);
+      return states.includes(card.state) ? card : null;
+    }, { timeout, interval: 200, what: `request ${id} to be ${states.join(' or ')}` });
+  } catch (error) {
+    const jobs = await seeded.call('GET', '/api/v1/jobs').catch(() => []);
+    const summary = jobs.map((j) => `${j.kind} ${j.state} attempt ${j.attempt} ${j.lastError ?? ''}`).join('; ');
+    // eslint-disable-next-line no-control-regex
+    const log = seeded.companion.log.join('').replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /WARN|ERROR|apply/.test(l)).slice(-15).join('\n');
+    throw new Error(`${error.message}; the request: ${card?.state} ${JSON.stringify(card?.progress ?? null)}; jobs: ${summary}; log:\n${log}`);
+  }
 }
 
 /**
