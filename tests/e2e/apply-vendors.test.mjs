@@ -42,8 +42,8 @@ describe('headless apply on the real saved forms', { skip: corpusDir() === null 
 
   const STOPS = [
     ['greenhouse', 'unanswered', /could not be filled: typed "[^"]+"; check it against the list/],
-    ['lever', 'captcha', /hcaptcha/],
-    ['ashby', 'captcha', /recaptcha/],
+    ['lever', 'captcha', /: hCaptcha on the page\.$/],
+    ['ashby', 'captcha', /: reCAPTCHA on the page\.$/],
   ];
   for (const [vendor, code, why] of STOPS) {
     test(`${vendor}: through the wall with the vaulted session, then stopped before submit (${code})`, async () => {

@@ -55,7 +55,8 @@ pub fn decide(ending: &Ending, begun: bool, clicked: bool) -> Decision {
         Ending::NeedsYou { why, detail } => {
             let text = match detail.trim() {
                 "" => why.sentence().to_owned(),
-                detail => format!("{} {detail}", why.sentence()),
+                // "…only you can solve: hCaptcha on the page."
+                detail => format!("{}: {detail}.", why.sentence().trim_end_matches('.')),
             };
             let ledger = if *why == Why::FormErrors && clicked {
                 FORM_ERRORS
@@ -128,7 +129,9 @@ mod tests {
             decision.settle,
             Settle::NeedsYou {
                 code: "captcha".into(),
-                text: format!("{} hCaptcha on the page", Why::Captcha.sentence()),
+                text:
+                    "The page asks for a captcha, which only you can solve: hCaptcha on the page."
+                        .into(),
             }
         );
     }

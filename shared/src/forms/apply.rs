@@ -65,7 +65,11 @@ pub fn decide_page(snapshot: &FormSnapshot, plan: &FormPlan, answers: &[Answer])
             BlockerKind::NoForm => StopKind::NoForm,
             BlockerKind::MultiPage | BlockerKind::Honeypot => continue,
         };
-        decision.stop(kind, &blocker.detail);
+        let detail = match blocker.kind {
+            BlockerKind::Captcha => format!("{} on the page", captcha_name(&blocker.detail)),
+            _ => blocker.detail.clone(),
+        };
+        decision.stop(kind, &detail);
     }
     for field in &plan.fields {
         match answer_for(field, answers) {
@@ -256,6 +260,16 @@ fn field_name(field: &PlannedField) -> &str {
         &field.selector
     } else {
         field.label.trim()
+    }
+}
+
+/// A captcha vendor as people know it (the snapshot names it by a slug).
+fn captcha_name(vendor: &str) -> &str {
+    match vendor {
+        "recaptcha" => "reCAPTCHA",
+        "hcaptcha" => "hCaptcha",
+        "turnstile" => "Cloudflare Turnstile",
+        other => other,
     }
 }
 
