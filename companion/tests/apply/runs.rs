@@ -343,3 +343,39 @@ async fn the_resolve_setting_serves_a_real_host_name_from_loopback_with_its_cook
     assert_eq!(gets[0].path, "/acme/jobs/1");
     assert_eq!(gets[0].cookie, "session=s3cret-value");
 }
+
+#[tokio::test]
+async fn a_page_that_leads_to_another_site_stops_the_run() {
+    let (elsewhere, answers) = plain_site("").await;
+    let leaving = r#"<!doctype html><title>Apply</title>
+<script>location.href = "http://jobs.example.org/acme/jobs/1";</script>"#;
+    let site = Site::serve(&[("/acme/jobs/1", leaving.to_owned())]).await;
+    let config = Config {
+        fetch_allow_hosts: vec![
+            "boards.greenhouse.io:80".into(),
+            "jobs.example.org:80".into(),
+        ],
+        resolve: vec![
+            format!("boards.greenhouse.io:80=127.0.0.1:{}", site.port),
+            format!("jobs.example.org:80=127.0.0.1:{}", elsewhere.port),
+        ],
+        ..Config::default()
+    };
+    let runner = Runner::new(&config.validated().expect("a valid config"));
+    let report = apply(
+        &runner,
+        "http://boards.greenhouse.io/acme/jobs/1",
+        &answers,
+        &CookieJar::default(),
+        true,
+        &Watcher::default(),
+    )
+    .await
+    .expect("the run");
+    assert_eq!(why_of(&report), Some(Why::UnexpectedPage), "{report:?}");
+    assert!(!report.clicked);
+    assert!(
+        elsewhere.got("POST").is_empty(),
+        "nothing posted to the other site"
+    );
+}
