@@ -1,21 +1,13 @@
 // Live updates for a request's page: the run's step as it happens, and a fresh page (with
 // the run's evidence) when the request changes state. The page works without this script.
+import { follow } from './stream.js';
+
 const section = document.getElementById('request');
 const progress = document.getElementById('progress');
-const status = document.getElementById('live-status');
 const id = Number(section.dataset.id);
 const lastId = Number(section.dataset.lastId);
 
-function setStatus(state, text) {
-  status.dataset.state = state;
-  status.textContent = text;
-}
-
-const source = new EventSource('/api/v1/events');
-source.onopen = () => setStatus('live', 'live');
-source.onerror = () => setStatus('offline', 'reconnecting…');
-source.onmessage = (message) => {
-  const event = JSON.parse(message.data);
+follow((event) => {
   if (event.id <= lastId || event.type !== 'agent_request.updated') return;
   const request = event.payload;
   if (request.id !== id) return;
@@ -28,4 +20,4 @@ source.onmessage = (message) => {
     progress.hidden = false;
     progress.textContent = `Agent is applying now… ${request.progress.text}`;
   }
-};
+});

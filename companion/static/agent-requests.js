@@ -1,11 +1,11 @@
 // Live cards for the agent requests page. The page works without this script (server-rendered
 // cards, plain forms); this adds new cards and state changes as they happen. Every text from
 // a request goes in through textContent: titles come from scraped job pages.
+import { follow } from './stream.js';
 import { ago, keepTimesFresh } from './time.js';
 
 const list = document.getElementById('requests');
 const empty = document.getElementById('no-requests');
-const status = document.getElementById('live-status');
 const filter = list.dataset.filter;
 const csrf = list.dataset.csrf;
 // Events up to this id are already in the page.
@@ -245,21 +245,11 @@ function show(request, created) {
   empty.hidden = list.children.length > 0;
 }
 
-function setStatus(state, text) {
-  status.dataset.state = state;
-  status.textContent = text;
-}
-
-// EventSource sends the session cookie and resends Last-Event-ID after a drop; the replay of
-// recent events on connect is skipped by id.
-const source = new EventSource('/api/v1/events');
-source.onopen = () => setStatus('live', 'live');
-source.onerror = () => setStatus('offline', 'reconnecting…');
-source.onmessage = (message) => {
-  const event = JSON.parse(message.data);
+// The replay of recent events on connect is skipped by id.
+follow((event) => {
   if (event.id <= lastId) return;
   if (event.type === 'agent_request.created') show(event.payload, true);
   else if (event.type === 'agent_request.updated') show(event.payload, false);
-};
+});
 
 keepTimesFresh();

@@ -1,15 +1,10 @@
 // Live updates for the Inbox: a message classified (or found unparseable) updates its row,
 // or appears at the top when it is new and fits the filter. The page works without this
 // script. Text goes in with textContent only.
+import { follow } from './stream.js';
 import { ago, keepTimesFresh } from './time.js';
 
 const table = document.getElementById('mail');
-const status = document.getElementById('live-status');
-
-function setStatus(state, text) {
-  status.dataset.state = state;
-  status.textContent = text;
-}
 
 function cell(text, name) {
   const td = document.createElement('td');
@@ -89,12 +84,8 @@ function show(message) {
 }
 
 // The stream replays recent events on connect; showing a message twice is harmless.
-const source = new EventSource('/api/v1/events');
-source.onopen = () => setStatus('live', 'live');
-source.onerror = () => setStatus('offline', 'reconnecting…');
-source.onmessage = (message) => {
-  const event = JSON.parse(message.data);
+follow((event) => {
   if (event.type === 'mail.classified' && event.payload?.id != null) show(event.payload);
-};
+});
 
 keepTimesFresh();

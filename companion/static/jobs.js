@@ -1,12 +1,8 @@
 // Live updates for the jobs page. The page works without this script: it is rendered on
 // the server and its buttons are plain forms. Text goes in with textContent only.
-const table = document.getElementById('jobs');
-const status = document.getElementById('live-status');
+import { follow, setStatus } from './stream.js';
 
-function setStatus(state, text) {
-  status.dataset.state = state;
-  status.textContent = text;
-}
+const table = document.getElementById('jobs');
 
 function field(row, name) {
   return row.querySelector(`[data-field="${name}"]`);
@@ -82,7 +78,4 @@ function handle(event) {
 }
 
 // The stream replays recent events on connect; replaying a state change is harmless.
-const source = new EventSource('/api/v1/events');
-source.onopen = () => setStatus('live', 'live');
-source.onerror = () => setStatus('offline', 'reconnecting…');
-source.onmessage = (message) => handle(JSON.parse(message.data));
+follow(handle);

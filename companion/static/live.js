@@ -1,14 +1,9 @@
 // Live updates for the activity page. The page works without this script: it is rendered
 // on the server and the forms post normally. Text goes in with textContent only.
+import { follow } from './stream.js';
 import { ago, keepTimesFresh } from './time.js';
 
 const list = document.getElementById('events');
-const status = document.getElementById('live-status');
-
-function setStatus(state, text) {
-  status.dataset.state = state;
-  status.textContent = text;
-}
 
 function show(event) {
   if (list.querySelector(`li[data-id="${CSS.escape(String(event.id))}"]`)) return;
@@ -30,11 +25,6 @@ function show(event) {
   list.prepend(item);
 }
 
-// EventSource sends the session cookie; it replays the last events on connect (already on
-// the page, skipped by id) and resends Last-Event-ID itself after a drop.
-const source = new EventSource('/api/v1/events');
-source.onopen = () => setStatus('live', 'live');
-source.onerror = () => setStatus('offline', 'reconnecting…');
-source.onmessage = (message) => show(JSON.parse(message.data));
+follow(show);
 
 keepTimesFresh();

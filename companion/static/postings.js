@@ -1,9 +1,10 @@
 // Live updates for the postings page: a newly matched posting appears at the top of the
 // list. The page works without this script. Text goes in with textContent only: titles and
 // companies come from hostile job pages.
+import { follow } from './stream.js';
+
 const table = document.getElementById('postings');
 const body = table.querySelector('tbody');
-const status = document.getElementById('live-status');
 
 function cell(text, className) {
   const td = document.createElement('td');
@@ -38,13 +39,9 @@ function show(payload) {
   body.prepend(row);
 }
 
-const source = new EventSource('/api/v1/events');
-source.onopen = () => { status.dataset.state = 'live'; status.textContent = 'live'; };
-source.onerror = () => { status.dataset.state = 'offline'; status.textContent = 'reconnecting…'; };
-source.onmessage = (message) => {
-  const event = JSON.parse(message.data);
+follow((event) => {
   if (event.type === 'posting.matched') show(event.payload);
-};
+});
 
 // A picked file fills the textarea, so the plain form posts it.
 const file = document.getElementById('csv-file');

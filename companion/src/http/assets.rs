@@ -56,6 +56,10 @@ pub async fn request_script() -> impl IntoResponse {
     script(include_str!("../../static/agent-request.js"))
 }
 
+pub async fn stream_script() -> impl IntoResponse {
+    script(include_str!("../../static/stream.js"))
+}
+
 pub async fn time_script() -> impl IntoResponse {
     script(include_str!("../../static/time.js"))
 }

@@ -305,6 +305,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/agent-request.js", get(assets::request_script))
         .route("/static/magic-link.js", get(assets::magic_link_script))
         .route("/static/time.js", get(assets::time_script))
+        .route("/static/stream.js", get(assets::stream_script))
         .route(
             "/dashboard/postings",
             get(pages::intake::postings).post(pages::intake::add_posting),
