@@ -123,7 +123,8 @@ describe('Firefox: agent requests in the popup', () => {
 
     await inDashboard('/dashboard/agent-requests');
     const stateOf = (company) => firefox.execute(`return ${card(company)}?.querySelector('.badge')?.textContent ?? ''`);
-    assert.match(await stateOf('Globex'), /Approved|Needs you/);
+    // The approval started the apply job: any state after approved says it arrived.
+    assert.match(await stateOf('Globex'), /Approved|Applying|Needs you/);
     assert.match(await stateOf('Initech'), /Rejected/);
     assert.equal(await firefox.execute('return window.__pwned ?? null'), null, 'no script ran in the dashboard');
   });
