@@ -315,6 +315,38 @@ async fn a_dry_run_is_ready_to_submit_and_submit_now_submits_it_once() {
 }
 
 #[tokio::test]
+async fn a_burst_of_submit_now_clicks_queues_one_run_and_one_click() {
+    let app = TestApp::spawn_with(|config| config.workers = 0).await;
+    let (_, alice) = user_with_device(&app, "alice").await;
+    let request = approved(&alice, "https://jobs.example.com/acme/9", None).await;
+    let id = &request["id"];
+    let fake = Fake::new(Plan::Form);
+    run_applies(&app, &fake).await;
+    let ready = get(&alice, id).await;
+    assert_eq!(ready["reason"]["code"], "ready_to_submit");
+    let path = format!("/api/v1/agent-requests/{id}/submit");
+    let body = json!({"version": ready["version"]});
+    let clicks = (0..10).map(|_| alice.call(Method::POST, &path, Some(body.clone())));
+    let statuses: Vec<u16> = futures_util::future::join_all(clicks)
+        .await
+        .into_iter()
+        .map(|(status, _)| status)
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    assert_eq!(run_applies(&app, &fake).await, 1);
+    assert_eq!(fake.clicks(), 1);
+    assert_eq!(get(&alice, id).await["state"], "applied");
+}
+
+#[tokio::test]
 async fn the_dry_run_setting_is_the_approvals_default() {
     let app = TestApp::spawn_with(|config| config.workers = 0).await;
     let (_, alice) = user_with_device(&app, "alice").await;
