@@ -267,10 +267,9 @@ impl Run<'_> {
     }
 
     async fn open(&mut self, url: &str) -> Result<()> {
-        self.tab
-            .goto(url)
-            .await
-            .map_err(|e| Error::Upstream(format!("the page {url} did not load: {e}")))?;
+        self.tab.goto(url).await.map_err(|e| {
+            Error::Upstream(format!("the page {url} did not load: {}", why_not(&e)))
+        })?;
         Ok(())
     }
 
@@ -473,5 +472,32 @@ impl Run<'_> {
                 return stopped(Why::Unsure, "no confirmation and no errors seen");
             }
         }
+    }
+}
+
+/// Why a page did not load, in words: the egress proxy answers a refused or unreachable site
+/// with a failed tunnel, which Chromium reports by its error code.
+fn why_not(error: &impl std::fmt::Display) -> String {
+    let text = error.to_string();
+    if text.contains("ERR_TUNNEL_CONNECTION_FAILED") || text.contains("ERR_PROXY_CONNECTION_FAILED")
+    {
+        "the site could not be reached (it is down, or the companion's fetch rules do not allow it)"
+            .into()
+    } else if text.contains("ERR_NAME_NOT_RESOLVED") {
+        "the site's name does not resolve".into()
+    } else if text.contains("ERR_CERT") {
+        "the site's certificate is not valid".into()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_refused_tunnel_reads_as_an_unreachable_site() {
+        let why = super::why_not(&"net::ERR_TUNNEL_CONNECTION_FAILED");
+        assert!(why.contains("could not be reached"), "{why}");
+        assert_eq!(super::why_not(&"net::ERR_ABORTED"), "net::ERR_ABORTED");
     }
 }
