@@ -11,6 +11,7 @@ pub mod identity;
 pub mod mail;
 pub mod pairing;
 pub mod profile;
+pub mod resume;
 pub mod seal_export;
 pub mod sse;
 pub mod vault;
