@@ -30,7 +30,12 @@ fn a_domain_cookie_goes_to_its_subdomains_and_a_host_only_one_to_its_host_alone(
         host_only: true,
         ..cookie("h", "jobs.example.com", "/")
     };
-    for host in ["example.com", "jobs.example.com", "a.b.example.com", "JOBS.Example.com"] {
+    for host in [
+        "example.com",
+        "jobs.example.com",
+        "a.b.example.com",
+        "JOBS.Example.com",
+    ] {
         assert!(domain.is_sent_to(true, host, "/", NOW), "{host}");
     }
     for host in ["notexample.com", "example.com.evil.test", "com"] {
@@ -107,5 +112,8 @@ fn the_header_holds_what_matches_longer_paths_first() {
         Some("root=root-value; tls=tls-value")
     );
     assert_eq!(header(&jar, true, "elsewhere.test", "/"), None);
-    assert_eq!(header(&CookieJar::default(), true, "example.com", "/"), None);
+    assert_eq!(
+        header(&CookieJar::default(), true, "example.com", "/"),
+        None
+    );
 }
