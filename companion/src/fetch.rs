@@ -1,19 +1,24 @@
-//! The one way the companion fetches a URL someone else chose (pasted postings, board polls):
-//! http(s) only, every resolved address outside private, loopback, link-local and metadata
-//! ranges, redirects followed by hand with each hop checked again, a timeout and a size cap.
+//! The one way the companion fetches a URL someone else chose (pasted postings, board polls,
+//! application pages): http(s) only, every resolved address outside private, loopback,
+//! link-local and metadata ranges, redirects followed by hand with each hop checked again, a
+//! timeout and a size cap. The rules themselves are in [`rules`].
 //!
 //! The connection goes to the addresses the checking resolver returned (reqwest dials what
 //! [`CheckedResolver`] hands it), so a DNS answer cannot change between check and connect.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::StreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use url::{Host, Url};
+use reqwest::header::{ACCEPT, COOKIE, HeaderValue, LOCATION};
+use shared::cookies::CookieJar;
+use url::Url;
 
 use crate::error::Error;
+use rules::{AllowEntry, on_allow_list, resolves_privately};
+pub use rules::{check_url, checked_addrs, dial_allowed, is_forbidden};
 
 const MAX_REDIRECTS: usize = 5;
 
@@ -45,8 +50,8 @@ pub struct FetchPolicy {
     pub allow_hosts: Vec<String>,
     pub timeout: Duration,
     pub max_bytes: usize,
-    /// Hosts served from another address (the `resolve` setting). The resolver sees no
-    /// port, so the fetcher takes an entry for its host whatever the port.
+    /// `host:port` served from another address (the `resolve` setting): an entry applies to
+    /// its host on its port only.
     pub resolve: Vec<trust::Override>,
     /// A PEM file of extra CA certificates to trust; empty for none.
     pub trust_ca_file: String,
@@ -60,19 +65,28 @@ pub struct Fetched {
     pub body: Vec<u8>,
 }
 
-/// Two clients, because a resolver sees a host name but not the port: `strict` refuses every
-/// private address; `allowed` lets the allow-list's host names resolve to one, and dials only
-/// URLs whose host and port are on the list (checked per hop in [`Fetcher::get`]).
+/// Clients chosen per URL, because a resolver sees a host name but neither the port nor the
+/// scheme: one set for each port that has `resolve` entries (their resolver applies those
+/// entries alone) and one for every other port (none applies).
 #[derive(Clone)]
 pub struct Fetcher {
+    by_port: Vec<(u16, Clients)>,
+    other_ports: Clients,
+    policy: FetchPolicy,
+}
+
+/// `strict` refuses every private address; `allowed` lets the allow-list's host names
+/// resolve to one, and dials only URLs whose host and port are on the list (checked per hop
+/// in [`Fetcher::get_with_cookies`]).
+#[derive(Clone)]
+struct Clients {
     strict: reqwest::Client,
     allowed: reqwest::Client,
-    policy: FetchPolicy,
 }
 
 impl Fetcher {
     pub fn new(policy: FetchPolicy) -> crate::error::Result<Fetcher> {
-        let names = policy
+        let names: Vec<String> = policy
             .allow_hosts
             .iter()
             .map(|entry| AllowEntry::parse(entry).host)
@@ -81,37 +95,78 @@ impl Fetcher {
             "" => Vec::new(),
             path => trust::read_certificates(path)?,
         };
+        let clients = |port: Option<u16>| -> crate::error::Result<Clients> {
+            let overrides: Vec<trust::Override> = policy
+                .resolve
+                .iter()
+                .filter(|o| Some(o.port) == port)
+                .cloned()
+                .collect();
+            Ok(Clients {
+                strict: client(&policy, &certificates, Vec::new(), overrides.clone())?,
+                allowed: client(&policy, &certificates, names.clone(), overrides)?,
+            })
+        };
+        let mut ports: Vec<u16> = policy.resolve.iter().map(|o| o.port).collect();
+        ports.sort_unstable();
+        ports.dedup();
+        let by_port = ports
+            .into_iter()
+            .map(|port| Ok((port, clients(Some(port))?)))
+            .collect::<crate::error::Result<_>>()?;
         Ok(Fetcher {
-            strict: client(&policy, &certificates, Vec::new())?,
-            allowed: client(&policy, &certificates, names)?,
+            by_port,
+            other_ports: clients(None)?,
             policy,
         })
     }
 
-    /// The client that may dial `url`: the permissive one only for an allow-listed host:port.
+    /// The client that may dial `url`: the one whose resolver has the `resolve` entries of
+    /// the URL's port, and the permissive one only for an allow-listed host:port.
     fn client_for(&self, url: &Url) -> &reqwest::Client {
+        let port = url.port_or_known_default();
+        let clients = self
+            .by_port
+            .iter()
+            .find(|(p, _)| Some(*p) == port)
+            .map_or(&self.other_ports, |(_, clients)| clients);
         if on_allow_list(url, &self.policy.allow_hosts) {
-            &self.allowed
+            &clients.allowed
         } else {
-            &self.strict
+            &clients.strict
         }
     }
 
-    /// GETs `url`, following up to five redirects, each checked like the first URL.
+    /// GETs `url`, following up to five redirects, each checked like the first URL; no
+    /// cookies.
     pub async fn get(&self, url: &str, accept: &str) -> Result<Fetched, FetchError> {
+        self.get_with_cookies(url, accept, &CookieJar::default())
+            .await
+    }
+
+    /// [`Self::get`] with the user's session: each hop carries only the cookies of `jar` that
+    /// a browser would send to that hop's URL, so a redirect to another site gets none of
+    /// them. Cookies the answers set are not kept: the jar is the user's browser's copy.
+    pub async fn get_with_cookies(
+        &self,
+        url: &str,
+        accept: &str,
+        jar: &CookieJar,
+    ) -> Result<Fetched, FetchError> {
         let mut url = check_url(url, &self.policy.allow_hosts)?;
         for _ in 0..=MAX_REDIRECTS {
-            let response = self
+            let mut request = self
                 .client_for(&url)
                 .get(url.clone())
-                .header(reqwest::header::ACCEPT, accept)
-                .send()
-                .await
-                .map_err(|e| describe(&url, &e))?;
+                .header(ACCEPT, accept);
+            if let Some(cookies) = cookie_header(jar, &url)? {
+                request = request.header(COOKIE, cookies);
+            }
+            let response = request.send().await.map_err(|e| describe(&url, &e))?;
             if response.status().is_redirection() {
                 let location = response
                     .headers()
-                    .get(reqwest::header::LOCATION)
+                    .get(LOCATION)
                     .and_then(|l| l.to_str().ok())
                     .ok_or_else(|| {
                         FetchError::Upstream(format!("{url} redirected without a Location"))
@@ -180,6 +235,7 @@ fn client(
     policy: &FetchPolicy,
     certificates: &[Vec<u8>],
     allowed_names: Vec<String>,
+    overrides: Vec<trust::Override>,
 ) -> crate::error::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder();
     for der in certificates {
@@ -195,10 +251,27 @@ fn client(
         .user_agent(concat!("AutoResume-companion/", env!("CARGO_PKG_VERSION")))
         .dns_resolver(Arc::new(CheckedResolver {
             allowed_names,
-            overrides: policy.resolve.clone(),
+            overrides,
         }))
         .build()
         .map_err(|e| Error::Internal(format!("http client: {e}")))
+}
+
+/// The `Cookie` header of `jar` for `url`, marked sensitive so that no `Debug` prints it.
+/// A refusal never quotes the cookie.
+fn cookie_header(jar: &CookieJar, url: &Url) -> Result<Option<HeaderValue>, FetchError> {
+    // Cookie expiries are Unix seconds.
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let host = url.host_str().unwrap_or_default();
+    let Some(text) = jar.header_for(url.scheme() == "https", host, url.path(), now) else {
+        return Ok(None);
+    };
+    let mut value = HeaderValue::from_str(&text)
+        .map_err(|_| FetchError::Refused(format!("a stored cookie for {host} cannot be sent")))?;
+    value.set_sensitive(true);
+    Ok(Some(value))
 }
 
 /// Keeps the refusal from the resolver a 4xx rather than a generic upstream failure.
@@ -225,6 +298,7 @@ struct CheckedResolver {
     /// Host names of the allow-list; the resolver does not see the port, so only the client
     /// that dials allow-listed host:port pairs has any.
     allowed_names: Vec<String>,
+    /// The `resolve` entries of the one port this resolver's client dials.
     overrides: Vec<trust::Override>,
 }
 
@@ -254,219 +328,8 @@ impl Resolve for CheckedResolver {
     }
 }
 
-/// Parses a URL someone gave us and refuses what the companion must never fetch: other
-/// schemes, credentials in the URL, and literal addresses in forbidden ranges. Host names
-/// are checked again after resolution by the resolver.
-pub fn check_url(raw: &str, allow_hosts: &[String]) -> Result<Url, FetchError> {
-    let url =
-        Url::parse(raw.trim()).map_err(|e| FetchError::Refused(format!("invalid URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(FetchError::Refused(format!(
-            "only http and https URLs are fetched, not {}:",
-            url.scheme()
-        )));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(FetchError::Refused(
-            "URLs with credentials are not fetched".into(),
-        ));
-    }
-    let allowed = on_allow_list(&url, allow_hosts);
-    let ip = match url.host() {
-        None => return Err(FetchError::Refused("the URL has no host".into())),
-        Some(Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
-        Some(Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
-        Some(Host::Domain(domain)) => {
-            if !allowed && is_local_name(domain) {
-                return Err(local_name(domain));
-            }
-            None
-        }
-    };
-    if let Some(ip) = ip
-        && !allowed
-        && is_forbidden(ip)
-    {
-        return Err(FetchError::Refused(format!(
-            "{ip} is a private or reserved address and is not fetched"
-        )));
-    }
-    Ok(url)
-}
-
-/// The refusal of a name: which internal address it resolved to is not the caller's business.
-fn resolves_privately(host: &str) -> String {
-    format!("{host} resolves to a private or reserved address and is not fetched")
-}
-
-/// Names that mean this machine or a cloud metadata service, whatever DNS says.
-fn is_local_name(domain: &str) -> bool {
-    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-    domain == "localhost" || domain.ends_with(".localhost") || domain == "metadata.google.internal"
-}
-
-fn local_name(domain: &str) -> FetchError {
-    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-    FetchError::Refused(format!("{domain} is a local name and is not fetched"))
-}
-
-/// The ports the egress proxy dials without an allow-list entry, and those a bare entry opens.
-const WEB_PORTS: [u16; 2] = [80, 443];
-
-/// Whether the egress proxy (`proxy`) may dial `ip`, one address `host` resolved to, for a
-/// connection to `host:port` (`host` spelt as [`Url::host_str`] gives it): an allow-listed
-/// host and port always; otherwise only the web ports of a public address under a name that
-/// is not local. The reason of a refusal never names `ip`.
-pub fn dial_allowed(
-    host: &str,
-    port: u16,
-    ip: IpAddr,
-    allow_hosts: &[String],
-) -> Result<(), FetchError> {
-    if allow_listed(host, port, &WEB_PORTS, allow_hosts) {
-        return Ok(());
-    }
-    if !WEB_PORTS.contains(&port) {
-        return Err(FetchError::Refused(format!(
-            "port {port} of {host} is not allowed (only 80 and 443, or an allow-listed host:port)"
-        )));
-    }
-    if is_local_name(host) {
-        return Err(local_name(host));
-    }
-    if is_forbidden(ip) {
-        return Err(FetchError::Refused(resolves_privately(host)));
-    }
-    Ok(())
-}
-
-/// One `fetch_allow_hosts` entry.
-struct AllowEntry {
-    /// Lowercase, an IPv6 address in brackets (as [`Url::host_str`] gives it).
-    host: String,
-    /// None for a bare host: the scheme's default port only.
-    port: Option<u16>,
-}
-
-impl AllowEntry {
-    fn parse(entry: &str) -> AllowEntry {
-        let entry = entry.trim().to_ascii_lowercase();
-        let split = match entry.rfind(':') {
-            // A colon inside brackets belongs to an IPv6 address.
-            Some(colon) if !entry[colon..].contains(']') => entry[colon + 1..]
-                .parse()
-                .ok()
-                .map(|port| (entry[..colon].to_owned(), port)),
-            _ => None,
-        };
-        match split {
-            Some((host, port)) => AllowEntry {
-                host,
-                port: Some(port),
-            },
-            None => AllowEntry {
-                host: entry,
-                port: None,
-            },
-        }
-    }
-
-    /// Whether the entry names `host` and `port`; a bare entry admits the `bare_ports`.
-    fn admits(&self, host: &str, port: u16, bare_ports: &[u16]) -> bool {
-        host.eq_ignore_ascii_case(&self.host)
-            && match self.port {
-                Some(entry_port) => entry_port == port,
-                None => bare_ports.contains(&port),
-            }
-    }
-}
-
-fn allow_listed(host: &str, port: u16, bare_ports: &[u16], allow_hosts: &[String]) -> bool {
-    allow_hosts
-        .iter()
-        .any(|entry| AllowEntry::parse(entry).admits(host, port, bare_ports))
-}
-
-fn on_allow_list(url: &Url, allow_hosts: &[String]) -> bool {
-    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
-        return false;
-    };
-    // A bare entry opens the URL's own scheme's default port only, which is exactly when
-    // `Url::port` is None.
-    let bare_ports: &[u16] = if url.port().is_none() { &[port] } else { &[] };
-    allow_listed(host, port, bare_ports, allow_hosts)
-}
-
-/// The addresses a URL passed by [`check_url`] resolves to, refused when one of them is not
-/// public and the host is not on the allow-list: for a client of another crate that dials
-/// these pinned addresses itself (the model endpoint), so no later DNS answer can differ.
-pub async fn checked_addrs(
-    url: &Url,
-    allow_hosts: &[String],
-) -> Result<Vec<SocketAddr>, FetchError> {
-    let host = match url.host() {
-        Some(Host::Domain(domain)) => domain.to_owned(),
-        Some(Host::Ipv4(ip)) => ip.to_string(),
-        Some(Host::Ipv6(ip)) => ip.to_string(),
-        None => return Err(FetchError::Refused("the URL has no host".into())),
-    };
-    let port = url.port_or_known_default().unwrap_or(0);
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
-        .await
-        .map_err(|_| FetchError::Upstream(format!("{host} could not be resolved")))?
-        .collect();
-    if !on_allow_list(url, allow_hosts) && addrs.iter().any(|a| is_forbidden(a.ip())) {
-        return Err(FetchError::Refused(resolves_privately(&host)));
-    }
-    Ok(addrs)
-}
-
-/// Addresses that are not on the public internet, or that reach this machine, its network
-/// or a cloud metadata service.
-pub fn is_forbidden(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_forbidden_v4(v4),
-        IpAddr::V6(v6) => is_forbidden_v6(v6),
-    }
-}
-
-fn is_forbidden_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, c, _] = ip.octets();
-    ip.is_unspecified()
-        || ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local() // 169.254/16, the metadata address among them
-        || ip.is_multicast()
-        || ip.is_broadcast()
-        || ip.is_documentation()
-        || a == 0 // "this network"
-        || (a == 100 && (64..128).contains(&b)) // CGNAT 100.64/10
-        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
-        || (a == 198 && (b == 18 || b == 19)) // benchmarking
-        || a >= 240 // reserved
-}
-
-fn is_forbidden_v6(ip: Ipv6Addr) -> bool {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return is_forbidden_v4(v4);
-    }
-    let segments = ip.segments();
-    let first = segments[0];
-    ip.is_unspecified()
-        || ip.is_loopback()
-        || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00 // unique local fc00::/7 (fd00:ec2::254 among them)
-        || (first & 0xffc0) == 0xfe80 // link-local
-        || (first & 0xffc0) == 0xfec0 // site-local (deprecated)
-        || (first == 0x2001 && segments[1] == 0x0db8) // documentation
-        || (first == 0x0064 && segments[1] == 0xff9b) // NAT64 reaches IPv4 space
-        || first == 0x2002 // 6to4 embeds an IPv4 address
-        || (first == 0x2001 && segments[1] == 0) // Teredo
-        // IPv4-compatible ::a.b.c.d (deprecated but still routed by some stacks)
-        || (segments[..6].iter().all(|s| *s == 0))
-}
-
 pub mod proxy;
+mod rules;
 pub mod trust;
 
 #[cfg(test)]

@@ -81,7 +81,7 @@ describe('SIGKILL during a headless apply', () => {
   /** The n-th plain posting, planned. */
   async function approved(n) {
     const url = site.jobUrl('plain', n);
-    return { url, card: await proposePlanned(ada, url, { site }) };
+    return { url, card: await proposePlanned(ada, url) };
   }
 
   /** After the kill: restart, and the request's end. */

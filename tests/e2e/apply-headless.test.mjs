@@ -2,9 +2,8 @@
 // (lib/ats-site.mjs) under the vendors' host names: the user's sessions sealed in the WASM
 // core and stored the way the extension stores them, a request proposed and planned by the
 // plan job, approved, and run by the apply job's own Chromium behind its egress proxy.
-// The plan job fetches the page without the user's cookies (planning comes before any
-// approval), so each request is planned while the fixture's wall is down; the wall is up
-// again before the run, which gets through only with the vaulted session.
+// The plan job fetches the page with the user's vaulted session, as the run does, so each
+// request is planned through the fixture's wall.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -73,8 +72,6 @@ describe('headless apply against the ATS fixture', () => {
     await site?.stop();
   });
 
-  const planned = (who, url) => proposePlanned(who, url, { site });
-
   const postsTo = (url) => sitePosts(site, url);
 
   /** The request's artifacts, each with its bytes. */
@@ -91,7 +88,7 @@ describe('headless apply against the ATS fixture', () => {
 
   test('a dry run (the default) submits nothing and ends ready to submit with screenshots; Submit now submits once', async () => {
     const url = site.jobUrl('plain', 1);
-    const card = await planned(ada, url);
+    const card = await proposePlanned(ada, url);
     assert.equal(card.form.blocked, false, JSON.stringify(card.form.blockers));
     const approved = await approve(ada, card);
     assert.equal(approved.dryRun, true, 'dry run is the default');
@@ -120,7 +117,7 @@ describe('headless apply against the ATS fixture', () => {
 
   test('a captcha stops the run in needs_you, with the magic link to finish in your tab', async () => {
     const url = site.jobUrl('captcha');
-    const card = await planned(ada, url);
+    const card = await proposePlanned(ada, url);
     await approve(ada, card, { dryRun: false });
     const stopped = await settled(ada, card.id);
     assert.equal(stopped.state, 'needs_you');
@@ -143,7 +140,7 @@ describe('headless apply against the ATS fixture', () => {
     const stream = await subscribe(companion, grace.token, (event) => graceEvents.push(event));
     try {
       const url = site.jobUrl('plain', 2);
-      const card = await planned(grace, url);
+      const card = await proposePlanned(grace, url);
       await approve(grace, card, { dryRun: false });
       const stopped = await settled(grace, card.id);
       assert.equal(stopped.state, 'needs_you');
@@ -164,7 +161,7 @@ describe('headless apply against the ATS fixture', () => {
     site.on('beacon', onBeacon);
     try {
       const url = site.jobUrl('exfiltration');
-      const card = await planned(ada, url);
+      const card = await proposePlanned(ada, url);
       await approve(ada, card, { dryRun: false });
       await settled(ada, card.id);
       // The page's script ran at load and again once the run typed: the attempts were made.
@@ -180,7 +177,7 @@ describe('headless apply against the ATS fixture', () => {
 
   test('a labelled input nobody can see gets no value', async () => {
     const url = site.jobUrl('hidden');
-    const card = await planned(ada, url);
+    const card = await proposePlanned(ada, url);
     await approve(ada, card, { dryRun: false });
     const done = await settled(ada, card.id);
     assert.equal(done.state, 'applied', JSON.stringify(done.reason));

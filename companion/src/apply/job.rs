@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
-use shared::cookies::{CookieJar, Platform};
 
 use super::outcome::{self, Decision, Settle};
 use super::watch::JobWatch;
@@ -191,7 +190,7 @@ async fn browse(
         .ok()
         .and_then(|url| url.host_str().map(str::to_owned))
         .unwrap_or_default();
-    let (platform, cookies) = jar_for(state, user_id, &host).await?;
+    let (platform, cookies) = state.vault.session_for(user_id, &host).await?;
     let profile = crate::forms::planner_profile(state, user_id).await?;
     let resume = resume_file(state, user_id).await?;
     let url = request.form.as_ref().map_or_else(
@@ -223,7 +222,10 @@ async fn browse(
         }
     );
     if expired && let Some(platform) = &platform {
-        super::account::needs_refresh(state, user_id, platform).await?;
+        state
+            .vault
+            .needs_refresh(&state.bus, user_id, platform)
+            .await?;
     }
     Ok(settle(state, user_id, request.id, watch.begun(), &decision).await?)
 }
@@ -271,27 +273,6 @@ async fn settle(
         Settle::Applied => Ok(state_of(runs::applied(state, user_id, id).await?.as_ref())),
         Settle::NeedsYou { code, text } => settle_needs_you(state, user_id, id, code, text).await,
     }
-}
-
-/// The Connected Account whose cookies belong to `host` (a built-in platform or a custom
-/// site), opened in memory; none: the run goes without a session.
-async fn jar_for(
-    state: &AppState,
-    user_id: i64,
-    host: &str,
-) -> Result<(Option<String>, CookieJar)> {
-    for credential in state.vault.list(user_id).await? {
-        if Platform::lookup(&credential.platform).is_ok_and(|p| p.matches_domain(host)) {
-            let jar = state
-                .vault
-                .open_stored(user_id, &credential.platform)
-                .await?;
-            // Cookie expiries are Unix seconds.
-            let now_secs = now_ms() / 1000;
-            return Ok((Some(credential.platform), jar.without_expired(now_secs)));
-        }
-    }
-    Ok((None, CookieJar::default()))
 }
 
 /// The profile's resume PDF, if the user stored one.

@@ -4,7 +4,6 @@
 //! back until [`Watch::submitting`] has recorded it. What to fill, and when to stop instead,
 //! is decided in `shared::forms::apply`, so the in-tab assist can make the same decision.
 
-mod account;
 pub mod artifacts;
 mod job;
 pub mod outcome;

@@ -251,10 +251,9 @@ fn named(labels: &[String]) -> String {
 fn blocker_reason(blocker: &Blocker) -> String {
     match blocker.kind {
         BlockerKind::Captcha => "a captcha on the form: you finish it in your own tab".into(),
-        BlockerKind::LoginWall => "the form wants a sign-in: you finish it in your own tab".into(),
-        BlockerKind::AccountCreation => {
-            "the form wants an account: you finish it in your own tab".into()
-        }
+        // The plan job says there what the user's session lacks.
+        BlockerKind::LoginWall => format!("the form wants a sign-in: {}", blocker.detail),
+        BlockerKind::AccountCreation => format!("the form wants an account: {}", blocker.detail),
         BlockerKind::NoForm => "no application form on the page: apply from the posting".into(),
         BlockerKind::MultiPage => "the form has more pages than the first one planned".into(),
         BlockerKind::Honeypot => "a hidden trap field, which stays empty".into(),

@@ -9,9 +9,16 @@
 //! and checked, and still leave its own DNS answers between check and connect. The price is
 //! that a form drawn only by the page's scripts is not seen: its plan says there is no form,
 //! and the in-tab assist (the user's own browser) plans it there.
+//!
+//! A page behind a sign-in is fetched with the user's own session: the vault's jar for the
+//! page's site, each hop sent only the cookies a browser would send it. A page that still
+//! asks for a sign-in says which: no account connected for the site, or a session that seems
+//! expired (then the account is flagged for a refresh, as a run that meets it does).
 
 use serde_json::{Value, json};
 use shared::api::FormSummary;
+use shared::cookies::Platform;
+use shared::forms::{Blocker, BlockerKind};
 
 use super::{NEEDS_YOU, PENDING};
 use crate::error::{Error, Result};
@@ -62,12 +69,19 @@ pub async fn run(state: AppState, ctx: JobContext) -> Result<Value, JobError> {
         return Ok(json!({ "skipped": format!("the request is {}", request.state) }));
     }
     let page = forms::application_page(&request.job_url);
+    let host = url::Url::parse(&page)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
+    let (account, jar) = state.vault.session_for(user_id, &host).await?;
     ctx.progress(10, "loading the application page").await?;
     let fetched = state
         .fetcher
-        .get(&page, "text/html,application/xhtml+xml")
+        .get_with_cookies(&page, "text/html,application/xhtml+xml", &jar)
         .await
-        .map_err(|e| JobError::Failed(format!("could not load the application page: {e}")))?;
+        .map_err(|e| JobError::Failed(format!("could not load the application page: {e}")));
+    drop(jar);
+    let fetched = fetched?;
     ctx.checkpoint().await?;
     ctx.progress(40, "reading the form").await?;
     let html = String::from_utf8_lossy(&fetched.body);
@@ -75,7 +89,14 @@ pub async fn run(state: AppState, ctx: JobContext) -> Result<Value, JobError> {
         .await
         .map_err(|e| JobError::Failed(format!("could not read the form: {e}")))?;
     let profile = forms::planner_profile(&state, user_id).await?;
-    let plan = shared::forms::plan(&snapshot, &profile);
+    let mut plan = shared::forms::plan(&snapshot, &profile);
+    let walled = plan.blockers.iter().any(asks_to_sign_in);
+    if walled {
+        let why = session_missing(&state, user_id, &host, account.as_deref()).await?;
+        for blocker in plan.blockers.iter_mut().filter(|b| asks_to_sign_in(b)) {
+            blocker.detail.clone_from(&why);
+        }
+    }
     ctx.checkpoint().await?;
     ctx.progress(70, "drafting free-text answers").await?;
     let (drafted, draft_error) = match drafts::for_plan(
@@ -94,7 +115,12 @@ pub async fn run(state: AppState, ctx: JobContext) -> Result<Value, JobError> {
     ctx.checkpoint().await?;
     let (match_score, match_reasons) = super::plan::match_of(&request);
     let form = FormSummary {
-        url: fetched.url.to_string(),
+        // A sign-in page is not where the form is: the run goes to the page asked for.
+        url: if walled {
+            page.clone()
+        } else {
+            fetched.url.to_string()
+        },
         blockers: plan.blockers.clone(),
         blocked: plan.blocked,
         confidence: plan.confidence,
@@ -116,6 +142,40 @@ pub async fn run(state: AppState, ctx: JobContext) -> Result<Value, JobError> {
         "drafts": drafted.len(),
         "unknownRequired": plan.unknown_required.len(),
         "blocked": plan.blocked,
+        "withSession": account.is_some(),
         "stored": stored.is_some(),
     }))
+}
+
+fn asks_to_sign_in(blocker: &Blocker) -> bool {
+    matches!(
+        blocker.kind,
+        BlockerKind::LoginWall | BlockerKind::AccountCreation
+    )
+}
+
+/// What the card says of a page that asks for a sign-in: connect an account for the site,
+/// or (when the vault's session for it did not get through) refresh it, which flags the
+/// account as a run that meets the wall does.
+async fn session_missing(
+    state: &AppState,
+    user_id: i64,
+    host: &str,
+    account: Option<&str>,
+) -> Result<String> {
+    let Some(platform) = account else {
+        let site = Platform::lookup(&Platform::id_for_host(host))
+            .map_or_else(|_| host.to_owned(), |p| p.name);
+        return Ok(format!(
+            "connect your account for {site} in the extension, or finish in your own tab"
+        ));
+    };
+    state
+        .vault
+        .needs_refresh(&state.bus, user_id, platform)
+        .await?;
+    let name = Platform::lookup(platform).map_or_else(|_| platform.to_owned(), |p| p.name);
+    Ok(format!(
+        "your {name} session seems to have expired: sign in there again and refresh the account in the extension"
+    ))
 }

@@ -1,5 +1,7 @@
 //! The fetch rules, from literal addresses to an allow-listed name reached on another port.
 
+use std::net::IpAddr;
+
 use super::*;
 
 fn refused(url: &str) -> bool {
@@ -110,8 +112,8 @@ pub(super) async fn private_hostname() -> Option<(String, IpAddr)> {
 }
 
 /// A one-line HTTP server on `ip`: `/hop` redirects to `redirect_to`, anything else answers
-/// "reached" (the layer rule keeps axum out of this module).
-async fn serve(ip: IpAddr, redirect_to: Option<String>) -> u16 {
+/// `body` (the layer rule keeps axum out of this module).
+async fn serve(ip: IpAddr, redirect_to: Option<String>, body: &'static str) -> u16 {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind((ip, 0)).await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
@@ -124,8 +126,10 @@ async fn serve(ip: IpAddr, redirect_to: Option<String>) -> u16 {
                 (Some(to), true) => format!(
                     "HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
                 ),
-                _ => "HTTP/1.1 200 OK\r\ncontent-length: 7\r\nconnection: close\r\n\r\nreached"
-                    .to_owned(),
+                _ => format!(
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                ),
             };
             let _ = stream.write_all(response.as_bytes()).await;
         }
@@ -139,8 +143,8 @@ async fn an_allowed_host_name_opens_its_port_only_also_after_a_redirect() {
         eprintln!("skipped: this machine's name resolves to no private address");
         return;
     };
-    let other = serve(ip, None).await;
-    let allowed = serve(ip, Some(format!("http://{host}:{other}/"))).await;
+    let other = serve(ip, None, "reached").await;
+    let allowed = serve(ip, Some(format!("http://{host}:{other}/")), "reached").await;
     let fetcher = Fetcher::new(FetchPolicy {
         allow_hosts: vec![format!("{host}:{allowed}")],
         timeout: Duration::from_secs(5),
@@ -170,6 +174,42 @@ async fn an_allowed_host_name_opens_its_port_only_also_after_a_redirect() {
     }
 }
 
+#[tokio::test]
+async fn a_resolve_entry_applies_to_its_own_port_only() {
+    let Some((host, ip)) = private_hostname().await else {
+        eprintln!("skipped: this machine's name resolves to no private address");
+        return;
+    };
+    // The entry sends host:A to another loopback address; host:B is left to the hosts file.
+    let elsewhere: IpAddr = "127.0.0.3".parse().expect("ip");
+    assert_ne!(
+        ip, elsewhere,
+        "the test needs the name elsewhere than {elsewhere}"
+    );
+    let a = serve(elsewhere, None, "served from the resolve entry").await;
+    let b = serve(ip, None, "served where the name resolves").await;
+    let fetcher = Fetcher::new(FetchPolicy {
+        allow_hosts: vec![format!("{host}:{a}"), format!("{host}:{b}")],
+        timeout: Duration::from_secs(5),
+        max_bytes: 1024,
+        resolve: vec![
+            trust::Override::parse(&format!("{host}:{a}={elsewhere}:{a}")).expect("entry"),
+        ],
+        ..FetchPolicy::default()
+    })
+    .expect("fetcher");
+    for (port, expected) in [
+        (a, "served from the resolve entry"),
+        (b, "served where the name resolves"),
+    ] {
+        let page = fetcher
+            .get(&format!("http://{host}:{port}/"), "*/*")
+            .await
+            .unwrap_or_else(|e| panic!("port {port}: {e}"));
+        assert_eq!(String::from_utf8_lossy(&page.body), expected);
+    }
+}
+
 fn refused_with(url: &str, allow: &[String]) -> bool {
     matches!(check_url(url, allow), Err(FetchError::Refused(_)))
 }
@@ -195,6 +235,7 @@ async fn names_resolving_to_loopback_are_refused_at_connect() {
     // Through the client the refusal stays a refusal (a 4xx), not an upstream failure.
     let url = Url::parse("http://localhost:9/").expect("url");
     let error = fetcher
+        .other_ports
         .strict
         .get(url.clone())
         .send()

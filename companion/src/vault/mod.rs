@@ -3,6 +3,7 @@
 
 pub mod identity;
 pub mod master_key;
+mod session;
 
 use std::sync::Arc;
 

@@ -47,6 +47,7 @@ mod metrics;
 mod model_keys;
 mod pairing;
 mod pipeline;
+mod plan_session;
 mod profile;
 mod schema;
 mod secrets_in_logs;

@@ -84,6 +84,42 @@ impl Cookie {
         let host = host.trim_start_matches('.').to_ascii_lowercase();
         host == self.domain || (!self.host_only && is_subdomain_of(&host, &self.domain))
     }
+
+    /// Whether a browser sends this cookie with a request for `path` on `host` (as
+    /// `Url::host_str` spells it) at `now` (Unix seconds), over https when `https`:
+    /// RFC 6265 §5.4 (domain or host-only, path, `Secure`, expiry).
+    pub fn is_sent_to(&self, https: bool, host: &str, path: &str, now: i64) -> bool {
+        let host = host.to_ascii_lowercase();
+        // An address is never a subdomain of anything (RFC 6265 §5.1.3).
+        let address = host.starts_with('[') || host.parse::<core::net::IpAddr>().is_ok();
+        let domain_matches = if address {
+            host == self.domain
+        } else {
+            self.applies_to_host(&host)
+        };
+        domain_matches
+            && path_matches(&self.path, path)
+            && (https || !self.secure)
+            && self.expires.is_none_or(|at| at > now)
+    }
+}
+
+/// RFC 6265 §5.1.4: the cookie's path is the request's, or a prefix of it ending at a `/`.
+fn path_matches(cookie_path: &str, request_path: &str) -> bool {
+    let cookie_path = if cookie_path.starts_with('/') {
+        cookie_path
+    } else {
+        "/"
+    };
+    let request_path = if request_path.starts_with('/') {
+        request_path
+    } else {
+        "/"
+    };
+    request_path == cookie_path
+        || (request_path.starts_with(cookie_path)
+            && (cookie_path.ends_with('/')
+                || request_path.as_bytes().get(cookie_path.len()) == Some(&b'/')))
 }
 
 /// `host` is a strict subdomain of `domain` (label boundary, not a mere suffix).
@@ -150,6 +186,39 @@ impl CookieJar {
     pub fn without_expired(mut self, now: i64) -> Self {
         self.cookies.retain(|c| c.expires.is_none_or(|at| at > now));
         self
+    }
+
+    /// The `Cookie` header a browser sends with a request for `path` on `host` at `now` (see
+    /// [`Cookie::is_sent_to`]), longer paths first as RFC 6265 §5.4 orders them; `None` when
+    /// no cookie goes. The header is a secret like the values in it.
+    pub fn header_for(
+        &self,
+        https: bool,
+        host: &str,
+        path: &str,
+        now: i64,
+    ) -> Option<Zeroizing<String>> {
+        let mut sent: Vec<&Cookie> = self
+            .cookies
+            .iter()
+            .filter(|c| c.is_sent_to(https, host, path, now))
+            .collect();
+        if sent.is_empty() {
+            return None;
+        }
+        sent.sort_by_key(|c| core::cmp::Reverse(c.path.len()));
+        let size: usize = sent.iter().map(|c| c.name.len() + c.value.len() + 3).sum();
+        // Sized up front so that growing it leaves no copy of a value behind.
+        let mut header = Zeroizing::new(String::with_capacity(size));
+        for cookie in sent {
+            if !header.is_empty() {
+                header.push_str("; ");
+            }
+            header.push_str(&cookie.name);
+            header.push('=');
+            header.push_str(cookie.value.expose_secret());
+        }
+        Some(header)
     }
 
     /// The same (domain, path, name) twice is one cookie: the later entry wins, as in a browser.

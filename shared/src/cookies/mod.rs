@@ -22,3 +22,5 @@ mod tests_corpus;
 mod tests_parse;
 #[cfg(test)]
 mod tests_platform;
+#[cfg(test)]
+mod tests_send;

@@ -65,26 +65,20 @@ export async function connectAccount(seeded, jar) {
 
 /**
  * Proposes `url` and waits for the plan job's plan on the card. The plan job fetches the page
- * without the user's cookies (planning comes before any approval), so with `site` the
- * fixture's wall is down while it plans and up again after: the run that follows gets
- * through only with the vaulted session.
+ * with the user's vaulted session for its site, so a page behind the fixture's wall is planned
+ * as its form when the account is connected, and as a sign-in page when it is not.
  */
-export async function proposePlanned(seeded, url, { site, company = 'Initech', title = 'Engineer' } = {}) {
-  if (site) site.wall = false;
-  try {
-    const card = await seeded.call('POST', '/api/v1/agent-requests', { jobUrl: url, company, title });
-    return await waitFor(async () => {
-      const now = await seeded.call('GET', `/api/v1/agent-requests/${card.id}`);
-      if (now.form?.plannedAt) return now;
-      // Not yet: the plan job's last error, if it has one, is what a timeout reports.
-      const jobs = await seeded.call('GET', '/api/v1/jobs');
-      const failed = jobs.find((job) => job.kind === 'forms.plan' && job.lastError && job.state !== 'succeeded');
-      if (failed) throw new Error(`the plan job: ${failed.lastError}`);
-      return null;
-    }, { timeout: 60000, what: `the plan of ${url}` });
-  } finally {
-    if (site) site.wall = true;
-  }
+export async function proposePlanned(seeded, url, { company = 'Initech', title = 'Engineer' } = {}) {
+  const card = await seeded.call('POST', '/api/v1/agent-requests', { jobUrl: url, company, title });
+  return waitFor(async () => {
+    const now = await seeded.call('GET', `/api/v1/agent-requests/${card.id}`);
+    if (now.form?.plannedAt) return now;
+    // Not yet: the plan job's last error, if it has one, is what a timeout reports.
+    const jobs = await seeded.call('GET', '/api/v1/jobs');
+    const failed = jobs.find((job) => job.kind === 'forms.plan' && job.lastError && job.state !== 'succeeded');
+    if (failed) throw new Error(`the plan job: ${failed.lastError}`);
+    return null;
+  }, { timeout: 60000, what: `the plan of ${url}` });
 }
 
 /**

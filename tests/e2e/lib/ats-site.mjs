@@ -9,8 +9,8 @@
 // * A login wall: application pages need a session cookie this server issued (the sign-in form
 //   at /sign-in, or `issueCookies()` for the jar a browser would hold after signing in); without
 //   one, or with one whose session has expired, they redirect to a sign-in page with a password
-//   field. A test may lower it (`site.wall = false`) while the companion's plan job reads the
-//   page, which it fetches without the user's cookies; a submission needs a session always.
+//   field. The companion's plan job reads the page with the user's vaulted session as the
+//   headless run does; a submission needs a session always.
 // * Every request is recorded, every POST as a submission (method, host, path, headers, cookies,
 //   fields, files with their bytes); a submission is answered with a redirect to a "Thank you for
 //   applying" page, or held until the test releases it.
@@ -213,8 +213,6 @@ export class AtsSite extends EventEmitter {
     this.submissions = [];
     this.sessions = new Map();
     this.held = null;
-    /** False: application pages open without a session (see `wall`). */
-    this.wall = true;
   }
 
   get caPem() { return this.tls.caPem; }
@@ -344,7 +342,7 @@ export class AtsSite extends EventEmitter {
     if (posting) return this.send(response, 200, postingPage(`Job at ${posting.saved}`, `${path}${posting.pagePath.slice(posting.jobPath.length)}`));
     const html = this.applicationPage(host, route);
     if (html === null) return this.send(response, 404, 'not here');
-    if (this.wall && !signedIn) {
+    if (!signedIn) {
       response.writeHead(302, { location: `/sign-in?next=${encodeURIComponent(path)}` });
       return response.end();
     }
