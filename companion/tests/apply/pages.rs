@@ -85,7 +85,7 @@ pub fn embedding(form_url: &str) -> String {
 
 pub const CAPTCHA: &str = r#"<!doctype html><html><body><form method="post" action="/apply">
 <label for="email">Email *</label><input id="email" name="email" type="email" required>
-<div class="g-recaptcha" data-sitekey="6Lc_test"></div>
+<div class="g-recaptcha" data-sitekey="6Lc_test" style="width: 304px; height: 78px"></div>
 <button type="submit">Submit application</button></form></body></html>"#;
 
 pub const SIGN_IN: &str = r#"<!doctype html><html><head><title>Sign in</title></head><body>
