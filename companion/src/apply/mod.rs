@@ -71,6 +71,8 @@ pub trait Watch: Send + Sync {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
     Captcha,
+    /// A captcha challenge came up after the final click, in place of the confirmation.
+    CaptchaAfterSubmit,
     SignIn,
     SessionExpired,
     Unanswered,
@@ -85,7 +87,7 @@ pub enum Why {
 impl Why {
     pub fn as_str(self) -> &'static str {
         match self {
-            Why::Captcha => "captcha",
+            Why::Captcha | Why::CaptchaAfterSubmit => "captcha",
             Why::SignIn => "sign_in",
             Why::SessionExpired => "session_expired",
             Why::Unanswered => "unanswered",
@@ -102,6 +104,10 @@ impl Why {
     pub fn sentence(self) -> &'static str {
         match self {
             Why::Captcha => "The page asks for a captcha, which only you can solve.",
+            Why::CaptchaAfterSubmit => {
+                "The site asked for a captcha after Submit, so nothing was sent; only you can \
+                 solve it."
+            }
             Why::SignIn => "The page asks you to sign in.",
             Why::SessionExpired => {
                 "Your saved session for this site has expired: sign in again and refresh the \
