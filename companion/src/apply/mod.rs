@@ -126,6 +126,21 @@ impl Why {
     }
 }
 
+/// A stop before submit as the user reads it (a sign-in wall is told apart by the run, which
+/// knows whether it brought the user's cookies).
+impl From<shared::forms::apply::StopKind> for Why {
+    fn from(kind: shared::forms::apply::StopKind) -> Why {
+        use shared::forms::apply::StopKind;
+        match kind {
+            StopKind::Captcha => Why::Captcha,
+            StopKind::Changed => Why::Changed,
+            StopKind::Hidden => Why::Hidden,
+            StopKind::Unanswered => Why::Unanswered,
+            StopKind::SignIn | StopKind::NoForm => Why::NoForm,
+        }
+    }
+}
+
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ending {

@@ -341,10 +341,14 @@ impl Run<'_> {
             let since = Instant::now();
             let outcomes = page::fill(self.tab, &decision.fill, attempt.resume).await?;
             self.timed("fill", since);
-            let filled = outcomes
+            let done: Vec<_> = outcomes
                 .iter()
                 .filter(|o| o.status == "filled" || o.status == "kept")
-                .count() as u32;
+                .collect();
+            for outcome in done.iter().filter(|o| !o.note.is_empty()) {
+                self.note(format!("\"{}\": {}", outcome.label, outcome.note));
+            }
+            let filled = done.len() as u32;
             self.step(
                 "filled",
                 format!("filled {filled} of {total} fields"),
@@ -392,13 +396,7 @@ impl Run<'_> {
                 Why::SessionExpired
             };
         }
-        match kind {
-            StopKind::Captcha => Why::Captcha,
-            StopKind::Changed => Why::Changed,
-            StopKind::Hidden => Why::Hidden,
-            StopKind::Unanswered => Why::Unanswered,
-            StopKind::SignIn | StopKind::NoForm => Why::NoForm,
-        }
+        Why::from(kind)
     }
 
     /// A wizard's Next (or Review): click it and wait for the next step to show.
@@ -493,23 +491,12 @@ impl Run<'_> {
     /// another page, the run cannot tell.
     async fn challenged(&mut self, before: &str) -> Option<Ending> {
         let stop = challenge(&page::snapshot(self.tab).await.ok()?)?;
-        let held = page::url(self.tab).await == before;
-        self.note(format!(
-            "the site asked for a captcha after Submit ({}); {}",
-            stop.detail,
-            if held {
-                "nothing was sent"
-            } else {
-                "the page changed"
-            }
-        ));
-        Some(if held {
-            stopped(Why::CaptchaAfterSubmit, stop.detail)
-        } else {
-            stopped(
-                Why::Unsure,
-                format!("the site asked for a captcha after Submit ({})", stop.detail),
-            )
-        })
+        let asked = format!("the site asked for a captcha after Submit ({})", stop.detail);
+        if page::url(self.tab).await != before {
+            self.note(format!("{asked}; the page changed"));
+            return Some(stopped(Why::Unsure, asked));
+        }
+        self.note(format!("{asked}; nothing was sent"));
+        Some(stopped(Why::CaptchaAfterSubmit, stop.detail))
     }
 }
