@@ -491,7 +491,10 @@ impl Run<'_> {
     /// another page, the run cannot tell.
     async fn challenged(&mut self, before: &str) -> Option<Ending> {
         let stop = challenge(&page::snapshot(self.tab).await.ok()?)?;
-        let asked = format!("the site asked for a captcha after Submit ({})", stop.detail);
+        let asked = format!(
+            "the site asked for a captcha after Submit ({})",
+            stop.detail
+        );
         if page::url(self.tab).await != before {
             self.note(format!("{asked}; the page changed"));
             return Some(stopped(Why::Unsure, asked));

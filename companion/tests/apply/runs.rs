@@ -261,7 +261,8 @@ async fn an_invisible_captcha_asks_nothing_before_submit() {
     assert_submitted(&report);
     assert_eq!(site.got("POST").len(), 1);
     assert!(
-        log_text(&report).contains("invisible reCAPTCHA on the page: it asks nothing before Submit"),
+        log_text(&report)
+            .contains("invisible reCAPTCHA on the page: it asks nothing before Submit"),
         "{report:?}"
     );
 }
@@ -281,11 +282,7 @@ async fn a_captcha_challenge_after_the_click_stops_the_run_with_nothing_sent() {
     let (site, answers) = plain_site(pages::CHALLENGE_ON_SUBMIT).await;
     let runner = runner(&[site.allow()]);
     let report = submitted(&runner, &site.url("/job"), &answers).await;
-    assert_eq!(
-        why_of(&report),
-        Some(Why::CaptchaAfterSubmit),
-        "{report:?}"
-    );
+    assert_eq!(why_of(&report), Some(Why::CaptchaAfterSubmit), "{report:?}");
     assert!(report.clicked);
     assert!(site.got("POST").is_empty());
     assert!(

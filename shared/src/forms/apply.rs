@@ -63,9 +63,9 @@ pub fn decide_page(snapshot: &FormSnapshot, plan: &FormPlan, answers: &[Answer])
     for blocker in &snapshot.blockers {
         if blocker.kind == BlockerKind::Captcha && blocker.invisible {
             let name = captcha_name(&blocker.detail);
-            decision
-                .notes
-                .push(format!("invisible {name} on the page: it asks nothing before Submit"));
+            decision.notes.push(format!(
+                "invisible {name} on the page: it asks nothing before Submit"
+            ));
             continue;
         }
         let kind = match blocker.kind {
