@@ -151,17 +151,29 @@
     return options.filter((o) => o.getClientRects().length > 0 && !o.closest(`[${HOST_ATTRIBUTE}]`));
   }
 
+  /** The list a combobox controls, else any list on the page, when one shows. */
+  function shownList(el) {
+    const owned = el.getAttribute('aria-controls') || el.getAttribute('aria-owns');
+    const lists = owned ? [document.getElementById(owned)].filter(Boolean) : [...document.querySelectorAll('[role="listbox"]')];
+    return lists.some((l) => l.getClientRects().length > 0 && !l.closest(`[${HOST_ATTRIBUTE}]`));
+  }
+
+  /**
+   * `{match, seen, listed}`: the option for `text`, whether options showed, and whether the
+   * page offered a list at all (options, an expanded combobox, a list shown).
+   */
   async function waitForOption(el, text) {
     const started = Date.now();
     let seen = false;
+    let listed = false;
     for (;;) {
       await tick();
       const options = visibleOptions(el);
       seen ||= options.length > 0;
+      listed ||= seen || el.getAttribute('aria-expanded') === 'true' || shownList(el);
       const match = bestMatch(options, text, (o) => o.textContent);
-      if (match) return { match, seen };
-      const opened = seen || el.getAttribute('aria-expanded') === 'true';
-      if (Date.now() - started >= (opened ? OPTION_WAIT_MS : UNOPENED_WAIT_MS)) return { match: null, seen };
+      if (match) return { match, seen, listed };
+      if (Date.now() - started >= (listed ? OPTION_WAIT_MS : UNOPENED_WAIT_MS)) return { match: null, seen, listed };
     }
   }
 
@@ -181,7 +193,7 @@
     } else {
       el.click();
     }
-    const { match, seen } = await waitForOption(el, text);
+    const { match, seen, listed } = await waitForOption(el, text);
     if (match) {
       match.scrollIntoView?.({ block: 'nearest' });
       match.click();
@@ -191,6 +203,8 @@
       press(el, 'Escape');
       return [NEEDS_YOU, `pick "${text}" from the list`];
     }
+    // Nothing to check the typed answer against: the answer as typed is the field's value.
+    if (!listed) return el.value === text ? [FILLED, 'typed; the page offers no list'] : [NEEDS_YOU, 'the page did not take the value'];
     if (!seen) return [NEEDS_YOU, `typed "${text}"; check it against the list`];
     // A list came up without the answer: leave no half-typed search behind.
     setValue(el, '');

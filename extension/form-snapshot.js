@@ -466,18 +466,45 @@
 
   const pageText = () => clean(document.body ? document.body.innerText || document.body.textContent : '');
 
+  // Each captcha vendor: its slug, the frames and scripts it loads, its widget's container and
+  // the traces an invisible one leaves (a badge, a response field).
+  const CAPTCHAS = [
+    ['recaptcha', /recaptcha|google\.com\/recaptcha/i, '.g-recaptcha', '.grecaptcha-badge, [name^="g-recaptcha-response"]'],
+    ['hcaptcha', /hcaptcha/i, '.h-captcha', '[name^="h-captcha-response"]'],
+    ['turnstile', /challenges\.cloudflare\.com|turnstile/i, '.cf-turnstile', '[name^="cf-turnstile-response"]'],
+  ];
+  // reCAPTCHA v3's badge shows on the page but asks nothing.
+  const CAPTCHA_BADGE = '.grecaptcha-badge';
+
+  /** Whether a person sees `el` on the page: laid out with an area, not hidden or transparent, not parked off the page. */
+  function inSight(el) {
+    const rect = el.getBoundingClientRect();
+    if (!el.getClientRects().length || rect.width < 1 || rect.height < 1) return false;
+    if (rect.right + scrollX <= 0 || rect.bottom + scrollY <= 0 || style(el).visibility !== 'visible') return false;
+    for (let node = el; node; node = parentOf(node)) if (Number(style(node).opacity) === 0) return false;
+    return true;
+  }
+
+  /**
+   * Captchas by what they ask of a person: `invisible` when nothing shows to solve (a badge, an
+   * empty container, `data-size="invisible"`, a response field only), else a widget or a
+   * challenge in sight (a container that takes up space, a vendor's frame).
+   */
   function captchaBlockers() {
-    const found = new Map();
-    const vendors = [
-      ['recaptcha', /recaptcha|google\.com\/recaptcha/i, '.g-recaptcha, .grecaptcha-badge, [name^="g-recaptcha-response"]'],
-      ['hcaptcha', /hcaptcha/i, '.h-captcha, [name^="h-captcha-response"]'],
-      ['turnstile', /challenges\.cloudflare\.com|turnstile/i, '.cf-turnstile, [name^="cf-turnstile-response"]'],
-    ];
-    const sources = [...document.querySelectorAll('iframe[src], script[src]')].map((e) => e.getAttribute('src'));
-    for (const [vendor, src, selector] of vendors) {
-      if (document.querySelector(selector) || sources.some((s) => src.test(s))) found.set(vendor, true);
+    const blockers = [];
+    const frames = [...document.querySelectorAll('iframe[src]')].filter((f) => !f.closest(CAPTCHA_BADGE));
+    const scripts = [...document.querySelectorAll('script[src]')].map((e) => e.getAttribute('src'));
+    for (const [vendor, src, widget, traces] of CAPTCHAS) {
+      const containers = [...document.querySelectorAll(widget)].filter((c) => !c.closest(CAPTCHA_BADGE));
+      const vendorFrames = frames.filter((f) => src.test(f.getAttribute('src')));
+      const present = containers.length || vendorFrames.length || document.querySelector(traces) || scripts.some((s) => src.test(s));
+      if (!present) continue;
+      const framed = (c) => [...c.querySelectorAll('iframe')].some((f) => !f.closest(CAPTCHA_BADGE) && inSight(f));
+      const shown = vendorFrames.some(inSight)
+        || containers.some((c) => (c.getAttribute('data-size') !== 'invisible' && inSight(c)) || framed(c));
+      blockers.push({ kind: 'captcha', detail: vendor, invisible: !shown });
     }
-    return [...found.keys()].map((vendor) => ({ kind: 'captcha', detail: vendor }));
+    return blockers;
   }
 
   const SIGN_IN = /^(sign in|log ?in|sign in to apply|log in to apply)$/i;

@@ -117,10 +117,11 @@ function pageFields(plan, request) {
 
 const fillable = (plan) => plan.fields.some((f) => f.source.kind !== 'never_fill');
 
+// An invisible captcha asks nothing of the user before their Submit: the form is filled.
 function blockersOf(plans) {
   const seen = new Set();
   return plans.flatMap((p) => p.blockers)
-    .filter((b) => BLOCKER_TEXT[b.kind] && !seen.has(b.kind) && seen.add(b.kind))
+    .filter((b) => BLOCKER_TEXT[b.kind] && !b.invisible && !seen.has(b.kind) && seen.add(b.kind))
     .map((b) => ({ kind: b.kind, text: BLOCKER_TEXT[b.kind] }));
 }
 

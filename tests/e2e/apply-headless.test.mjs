@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import {
-  approve, assertOneSubmission, connectAccount, postsTo as sitePosts, proposePlanned, seedUser, settled, startCompanion, subscribe,
+  approve, artifactsOf, assertOneSubmission, connectAccount, postsTo as sitePosts, proposePlanned, seedUser, settled, startCompanion, subscribe,
 } from './lib/ats-apply.mjs';
 import { AtsSite, EXTRA, EXTRA_HOST } from './lib/ats-site.mjs';
 import { artifacts as artifactDir } from './lib/paths.mjs';
@@ -73,18 +73,6 @@ describe('headless apply against the ATS fixture', () => {
   });
 
   const postsTo = (url) => sitePosts(site, url);
-
-  /** The request's artifacts, each with its bytes. */
-  async function artifactsOf(who, id) {
-    const list = await who.call('GET', `/api/v1/agent-requests/${id}/artifacts`);
-    return Promise.all(list.map(async (artifact) => {
-      const response = await fetch(`${companion.url}/api/v1/agent-requests/${id}/artifacts/${artifact.id}`, {
-        headers: { authorization: `Bearer ${who.token}` },
-      });
-      assert.equal(response.status, 200);
-      return { ...artifact, bytes: Buffer.from(await response.arrayBuffer()) };
-    }));
-  }
 
   test('a dry run (the default) submits nothing and ends ready to submit with screenshots; Submit now submits once', async () => {
     const url = site.jobUrl('plain', 1);

@@ -162,7 +162,8 @@ describe('Chromium: the in-tab assist', () => {
         }
         assert.ok(checked > 0, `${name}: no labelled value was checked`);
         const rows = await panelRows(page);
-        assert.equal(rows.length, plan.fields.filter((f) => f.fieldType !== 'honeypot').length);
+        // Hidden fields are skipped (the summary counts them), not listed.
+        assert.equal(rows.length, plan.fields.filter((f) => f.fieldType !== 'honeypot' && !f.hidden).length);
       }
       assert.equal(await page.evaluate(() => window.submits), 0, 'no submit event');
       assert.equal(page.url(), address, 'no navigation');

@@ -4,8 +4,9 @@
 // scripts, the WASM planner plans the snapshot in Node, and `autoresumeFill.fill` gets every
 // planned field. The live React form's own state takes the answers (react-select, radios,
 // checkbox, resume file), the labelled inputs nobody can see get nothing, and nothing is
-// submitted. The React wizard is snapshotted, planned and filled one step at a time as the test
-// clicks Next, and posts the answers only when the test clicks Submit.
+// submitted. A combobox whose page offers no list keeps the typed answer; one whose list
+// lacks it is left to the user. The React wizard is snapshotted, planned and filled one step
+// at a time as the test clicks Next, and posts the answers only when the test clicks Submit.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -71,6 +72,23 @@ function fillTests(open, posts, applications) {
     assert.deepEqual(await tab.run(valuesOf, Object.keys(HIDDEN_FIELDS.expected)), HIDDEN_FIELDS.expected);
     assert.equal(await tab.run(() => window.submits), 0, 'no submit event');
     assert.equal(posts(), before, 'nothing posted');
+  });
+
+  const combobox = (selector, text) => ({ selector, label: selector, kind: 'combobox', required: true, value: { kind: 'text', text } });
+
+  test('a combobox whose page offers no list keeps the typed answer as its value', async () => {
+    const tab = await open('/fixtures/combobox-no-list.html');
+    const outcomes = await tab.fill({ fields: [combobox('#located', 'No')], resume: null, blockers: [] });
+    assert.deepEqual(outcomes.map((o) => [o.status, o.note]), [['filled', 'typed; the page offers no list']]);
+    assert.deepEqual(await tab.run(valuesOf, ['#located']), { '#located': 'No' });
+    assert.equal(await tab.run(() => window.submits), 0, 'no submit event');
+  });
+
+  test('a combobox whose list lacks the answer is left empty for the user', async () => {
+    const tab = await open('/fixtures/combobox-list.html');
+    const outcomes = await tab.fill({ fields: [combobox('#sponsorship', 'Maybe later')], resume: null, blockers: [] });
+    assert.deepEqual(outcomes.map((o) => [o.status, o.note]), [['needs_you', 'no option matches "Maybe later"']]);
+    assert.deepEqual(await tab.run(valuesOf, ['#sponsorship']), { '#sponsorship': '' });
   });
 
   test('the wizard is planned and filled one step at a time as the test clicks Next; it posts only on Submit', async () => {

@@ -70,6 +70,8 @@ pub trait Watch: Send + Sync {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
     Captcha,
+    /// A captcha challenge came up after the final click, in place of the confirmation.
+    CaptchaAfterSubmit,
     SignIn,
     SessionExpired,
     Unanswered,
@@ -84,7 +86,7 @@ pub enum Why {
 impl Why {
     pub fn as_str(self) -> &'static str {
         match self {
-            Why::Captcha => "captcha",
+            Why::Captcha | Why::CaptchaAfterSubmit => "captcha",
             Why::SignIn => "sign_in",
             Why::SessionExpired => "session_expired",
             Why::Unanswered => "unanswered",
@@ -101,6 +103,10 @@ impl Why {
     pub fn sentence(self) -> &'static str {
         match self {
             Why::Captcha => "The page asks for a captcha, which only you can solve.",
+            Why::CaptchaAfterSubmit => {
+                "The site asked for a captcha after Submit, so nothing was sent; only you can \
+                 solve it."
+            }
             Why::SignIn => "The page asks you to sign in.",
             Why::SessionExpired => {
                 "Your saved session for this site has expired: sign in again and refresh the \
@@ -115,6 +121,21 @@ impl Why {
             Why::Unsure => {
                 "The application may have been submitted, but no confirmation was seen: check."
             }
+        }
+    }
+}
+
+/// A stop before submit as the user reads it (a sign-in wall is told apart by the run, which
+/// knows whether it brought the user's cookies).
+impl From<shared::forms::apply::StopKind> for Why {
+    fn from(kind: shared::forms::apply::StopKind) -> Why {
+        use shared::forms::apply::StopKind;
+        match kind {
+            StopKind::Captcha => Why::Captcha,
+            StopKind::Changed => Why::Changed,
+            StopKind::Hidden => Why::Hidden,
+            StopKind::Unanswered => Why::Unanswered,
+            StopKind::SignIn | StopKind::NoForm => Why::NoForm,
         }
     }
 }

@@ -58,7 +58,9 @@ pub fn decide(ending: &Ending, begun: bool, clicked: bool) -> Decision {
                 // "…only you can solve: hCaptcha on the page."
                 detail => format!("{}: {detail}.", why.sentence().trim_end_matches('.')),
             };
-            let ledger = if *why == Why::FormErrors && clicked {
+            // The site answered the click (errors, a captcha challenge) and kept the form.
+            let answered = matches!(why, Why::FormErrors | Why::CaptchaAfterSubmit);
+            let ledger = if answered && clicked {
                 FORM_ERRORS
             } else {
                 UNSURE
@@ -142,6 +144,31 @@ mod tests {
         assert_eq!(decision.ledger, Some(FORM_ERRORS));
         assert!(
             matches!(decision.settle, Settle::NeedsYou { ref code, .. } if code == "form_errors")
+        );
+    }
+
+    #[test]
+    fn a_captcha_after_the_click_frees_the_posting_and_says_nothing_was_sent() {
+        let ending = Ending::NeedsYou {
+            why: Why::CaptchaAfterSubmit,
+            detail: "reCAPTCHA on the page".into(),
+        };
+        let decision = decide(&ending, true, true);
+        assert_eq!(decision.ledger, Some(FORM_ERRORS));
+        assert_eq!(
+            decision.settle,
+            Settle::NeedsYou {
+                code: "captcha".into(),
+                text: "The site asked for a captcha after Submit, so nothing was sent; only you \
+                       can solve it: reCAPTCHA on the page."
+                    .into(),
+            }
+        );
+        // Recorded as submitting without the runner's click: it may have gone out.
+        let decision = decide(&ending, true, false);
+        assert_eq!(decision.ledger, Some(UNSURE));
+        assert!(
+            matches!(decision.settle, Settle::NeedsYou { ref code, .. } if code == MAY_HAVE_BEEN_SUBMITTED.0)
         );
     }
 

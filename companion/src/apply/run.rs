@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chromiumoxide::Page;
-use shared::forms::apply::{StopKind, decide_page, missing};
+use shared::forms::apply::{StopKind, challenge, decide_page, missing};
 use shared::forms::{BlockerKind, FormSnapshot};
 use tokio::sync::Mutex;
 
 use super::page::{self, Button, Seen};
-use super::site::{host_of, looks_like_sign_in, same_site};
+use super::site::{host_of, looks_like_sign_in, same_site, why_not};
 use super::{Attempt, Ending, LogLine, Report, Shot, Step, Watch, Why};
 use crate::browser::{self, Network, Options, Session};
 use crate::error::{Error, Result};
@@ -284,7 +284,7 @@ impl Run<'_> {
                 let stops = snapshot
                     .blockers
                     .iter()
-                    .any(|b| b.kind.needs_a_person() && b.kind != BlockerKind::NoForm);
+                    .any(|b| b.needs_a_person() && b.kind != BlockerKind::NoForm);
                 if !snapshot.fields.is_empty() || stops {
                     return taken;
                 }
@@ -318,6 +318,9 @@ impl Run<'_> {
             // A wizard's review page shows answers, not fields.
             decision.stops.retain(|s| s.kind != StopKind::NoForm);
         }
+        for note in &decision.notes {
+            self.note(note.clone());
+        }
         if let Some(stop) = decision.stops.first() {
             let why = self.why(stop.kind).await;
             self.note(format!("stopped: {} ({})", why.as_str(), stop.detail));
@@ -338,10 +341,14 @@ impl Run<'_> {
             let since = Instant::now();
             let outcomes = page::fill(self.tab, &decision.fill, attempt.resume).await?;
             self.timed("fill", since);
-            let filled = outcomes
+            let done: Vec<_> = outcomes
                 .iter()
                 .filter(|o| o.status == "filled" || o.status == "kept")
-                .count() as u32;
+                .collect();
+            for outcome in done.iter().filter(|o| !o.note.is_empty()) {
+                self.note(format!("\"{}\": {}", outcome.label, outcome.note));
+            }
+            let filled = done.len() as u32;
             self.step(
                 "filled",
                 format!("filled {filled} of {total} fields"),
@@ -389,13 +396,7 @@ impl Run<'_> {
                 Why::SessionExpired
             };
         }
-        match kind {
-            StopKind::Captcha => Why::Captcha,
-            StopKind::Changed => Why::Changed,
-            StopKind::Hidden => Why::Hidden,
-            StopKind::Unanswered => Why::Unanswered,
-            StopKind::SignIn | StopKind::NoForm => Why::NoForm,
-        }
+        Why::from(kind)
     }
 
     /// A wizard's Next (or Review): click it and wait for the next step to show.
@@ -430,6 +431,12 @@ impl Run<'_> {
             self.shoot("stopped").await;
             return Ok(stopped(Why::Changed, stop.detail.clone()));
         }
+        // A widget the vendor's script rendered while the run filled.
+        if let Some(stop) = challenge(&page::snapshot(self.tab).await?) {
+            self.note(format!("stopped: captcha ({})", stop.detail));
+            self.shoot("stopped").await;
+            return Ok(stopped(Why::Captcha, stop.detail));
+        }
         self.shoot("before-submit").await;
         if !self.attempt.submit {
             self.note(format!("dry run: \"{}\" not clicked", button.text));
@@ -442,17 +449,20 @@ impl Run<'_> {
             .await
             .map_err(|e| Error::Conflict(format!("not submitted: {e}")))?;
         let since = Instant::now();
+        let before = page::url(self.tab).await;
         page::click(self.tab, button).await?;
         self.clicked = true;
         self.note(format!("clicked \"{}\"", button.text));
-        let ending = self.outcome().await;
+        let ending = self.outcome(&before).await;
         self.timed("outcome", since);
         self.shoot("after-submit").await;
         Ok(ending)
     }
 
-    /// What the page shows after the click: a confirmation, errors that stay, or neither.
-    async fn outcome(&mut self) -> Ending {
+    /// What the page shows after the click: a confirmation, a captcha challenge (at the
+    /// form's address `before`: the site held the application back), errors that stay, or
+    /// none of them.
+    async fn outcome(&mut self, before: &str) -> Ending {
         let deadline = Instant::now() + OUTCOME_WAIT;
         let mut errors_since: Option<Instant> = None;
         loop {
@@ -461,6 +471,9 @@ impl Run<'_> {
                 if let Some(confirmation) = seen.confirmation {
                     self.note(format!("confirmation: {confirmation}"));
                     return Ending::Submitted { confirmation };
+                }
+                if let Some(ending) = self.challenged(before).await {
+                    return ending;
                 }
                 if seen.errors.is_empty() {
                     errors_since = None;
@@ -473,31 +486,20 @@ impl Run<'_> {
             }
         }
     }
-}
 
-/// Why a page did not load, in words: the egress proxy answers a refused or unreachable site
-/// with a failed tunnel, which Chromium reports by its error code.
-fn why_not(error: &impl std::fmt::Display) -> String {
-    let text = error.to_string();
-    if text.contains("ERR_TUNNEL_CONNECTION_FAILED") || text.contains("ERR_PROXY_CONNECTION_FAILED")
-    {
-        "the site could not be reached (it is down, or the companion's fetch rules do not allow it)"
-            .into()
-    } else if text.contains("ERR_NAME_NOT_RESOLVED") {
-        "the site's name does not resolve".into()
-    } else if text.contains("ERR_CERT") {
-        "the site's certificate is not valid".into()
-    } else {
-        text
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_refused_tunnel_reads_as_an_unreachable_site() {
-        let why = super::why_not(&"net::ERR_TUNNEL_CONNECTION_FAILED");
-        assert!(why.contains("could not be reached"), "{why}");
-        assert_eq!(super::why_not(&"net::ERR_ABORTED"), "net::ERR_ABORTED");
+    /// A captcha challenge shown after the click: still on the form, nothing was sent; on
+    /// another page, the run cannot tell.
+    async fn challenged(&mut self, before: &str) -> Option<Ending> {
+        let stop = challenge(&page::snapshot(self.tab).await.ok()?)?;
+        let asked = format!(
+            "the site asked for a captcha after Submit ({})",
+            stop.detail
+        );
+        if page::url(self.tab).await != before {
+            self.note(format!("{asked}; the page changed"));
+            return Some(stopped(Why::Unsure, asked));
+        }
+        self.note(format!("{asked}; nothing was sent"));
+        Some(stopped(Why::CaptchaAfterSubmit, stop.detail))
     }
 }

@@ -1,4 +1,5 @@
-//! Where the run is: the application's site, or somewhere it must not go on.
+//! Where the run is: the application's site, or somewhere it must not go on (or why a page
+//! did not load).
 
 pub fn host_of(url: &str) -> Option<String> {
     url::Url::parse(url)
@@ -42,9 +43,33 @@ pub fn looks_like_sign_in(url: &str) -> bool {
     .any(|word| path.contains(word))
 }
 
+/// Why a page did not load, in words: the egress proxy answers a refused or unreachable site
+/// with a failed tunnel, which Chromium reports by its error code.
+pub fn why_not(error: &impl std::fmt::Display) -> String {
+    let text = error.to_string();
+    if text.contains("ERR_TUNNEL_CONNECTION_FAILED") || text.contains("ERR_PROXY_CONNECTION_FAILED")
+    {
+        "the site could not be reached (it is down, or the companion's fetch rules do not allow it)"
+            .into()
+    } else if text.contains("ERR_NAME_NOT_RESOLVED") {
+        "the site's name does not resolve".into()
+    } else if text.contains("ERR_CERT") {
+        "the site's certificate is not valid".into()
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::same_site;
+
+    #[test]
+    fn a_refused_tunnel_reads_as_an_unreachable_site() {
+        let why = super::why_not(&"net::ERR_TUNNEL_CONNECTION_FAILED");
+        assert!(why.contains("could not be reached"), "{why}");
+        assert_eq!(super::why_not(&"net::ERR_ABORTED"), "net::ERR_ABORTED");
+    }
 
     #[test]
     fn sites_compare_by_their_registrable_domain() {

@@ -250,6 +250,11 @@ fn named(labels: &[String]) -> String {
 
 fn blocker_reason(blocker: &Blocker) -> String {
     match blocker.kind {
+        BlockerKind::Captcha if blocker.invisible => {
+            "an invisible captcha on the form: it asks nothing before Submit, and if it asks \
+             after, you finish in your own tab"
+                .into()
+        }
         BlockerKind::Captcha => "a captcha on the form: you finish it in your own tab".into(),
         // The plan job says there what the user's session lacks.
         BlockerKind::LoginWall => format!("the form wants a sign-in: {}", blocker.detail),

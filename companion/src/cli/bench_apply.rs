@@ -83,15 +83,24 @@ async fn serve(dir: &Path) -> Result<u16> {
     Ok(port)
 }
 
-/// The answers the plan job would make, every unknown one approved as [`FREE_TEXT`].
+/// The answers the plan job would make, every unknown one approved as a user would: the
+/// first option of a choice, else [`FREE_TEXT`].
 async fn answers(html: &str, url: &str) -> Result<Vec<Answer>> {
     let snapshot = companion::forms::snapshot(html, url).await?;
     let plan = shared::forms::plan(&snapshot, &profile());
+    let first_option = |selector: &str| {
+        let field = snapshot.fields.iter().find(|f| f.selector == selector)?;
+        let option = field
+            .options
+            .iter()
+            .find(|o| !o.value.trim().is_empty() && !o.text.trim().is_empty())?;
+        Some(option.text.clone())
+    };
     Ok(companion::approvals::plan::planned_answers(&plan, &[])
         .into_iter()
         .map(|mut answer| {
             if answer.value.is_empty() && answer.source == "unknown" {
-                answer.value = FREE_TEXT.to_owned();
+                answer.value = first_option(&answer.field).unwrap_or_else(|| FREE_TEXT.to_owned());
                 answer.source = "you".to_owned();
             }
             answer

@@ -318,9 +318,13 @@ async fn a_model_error_keeps_the_plan_without_drafts_and_the_retry_drafts() {
             .contains("could not draft"),
         "{job}"
     );
-    // Ashby's form has a captcha: only the user's own tab can finish it.
-    assert_eq!(request["form"]["blocked"], true);
-    assert!(request["confidenceReasons"].to_string().contains("captcha"));
+    // Ashby's form has an invisible reCAPTCHA: it asks nothing before Submit.
+    assert_eq!(request["form"]["blocked"], false);
+    assert!(
+        request["confidenceReasons"]
+            .to_string()
+            .contains("an invisible captcha on the form")
+    );
 
     pages.model_fails.store(false, Ordering::SeqCst);
     assert!(worker.run_once().await.expect("run"));

@@ -85,8 +85,34 @@ pub fn embedding(form_url: &str) -> String {
 
 pub const CAPTCHA: &str = r#"<!doctype html><html><body><form method="post" action="/apply">
 <label for="email">Email *</label><input id="email" name="email" type="email" required>
-<div class="g-recaptcha" data-sitekey="6Lc_test"></div>
+<div class="g-recaptcha" data-sitekey="6Lc_test" style="width: 304px; height: 78px"></div>
 <button type="submit">Submit application</button></form></body></html>"#;
+
+/// reCAPTCHA's invisible widget: nothing to solve on the page (its badge aside).
+pub const INVISIBLE_CAPTCHA: &str =
+    r#"<div class="g-recaptcha" data-sitekey="6Lc_test" data-size="invisible"></div>"#;
+
+/// The invisible widget, and a stand-in for its vendor's script that answers the submit with a
+/// visible challenge frame instead of sending the form.
+pub const CHALLENGE_ON_SUBMIT: &str = r#"<div class="g-recaptcha" data-sitekey="6Lc_test" data-size="invisible"></div>
+<script>
+  document.querySelector('form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const frame = document.createElement('iframe');
+    frame.src = '/recaptcha/api2/bframe?k=6Lc_test';
+    frame.style.cssText = 'width: 400px; height: 580px; border: 0';
+    document.body.append(frame);
+  });
+</script>"#;
+
+/// An empty widget that its vendor's script (a stand-in) renders as a box to solve once the
+/// user starts typing.
+pub const WIDGET_WHILE_FILLING: &str = r#"<div class="g-recaptcha" data-sitekey="6Lc_test"></div>
+<script>
+  document.addEventListener('input', () => {
+    document.querySelector('.g-recaptcha').style.cssText = 'width: 304px; height: 78px';
+  }, { once: true });
+</script>"#;
 
 pub const SIGN_IN: &str = r#"<!doctype html><html><head><title>Sign in</title></head><body>
 <form method="post" action="/session"><label for="user">Email</label><input id="user" name="user" type="email">

@@ -254,6 +254,44 @@ async fn a_captcha_or_a_sign_in_wall_stops_the_run() {
 }
 
 #[tokio::test]
+async fn an_invisible_captcha_asks_nothing_before_submit() {
+    let (site, answers) = plain_site(pages::INVISIBLE_CAPTCHA).await;
+    let runner = runner(&[site.allow()]);
+    let report = submitted(&runner, &site.url("/job"), &answers).await;
+    assert_submitted(&report);
+    assert_eq!(site.got("POST").len(), 1);
+    assert!(
+        log_text(&report)
+            .contains("invisible reCAPTCHA on the page: it asks nothing before Submit"),
+        "{report:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_captcha_widget_rendered_while_filling_stops_before_the_click() {
+    let (site, answers) = plain_site(pages::WIDGET_WHILE_FILLING).await;
+    let runner = runner(&[site.allow()]);
+    let report = submitted(&runner, &site.url("/job"), &answers).await;
+    assert_eq!(why_of(&report), Some(Why::Captcha), "{report:?}");
+    assert!(!report.clicked);
+    assert!(site.got("POST").is_empty());
+}
+
+#[tokio::test]
+async fn a_captcha_challenge_after_the_click_stops_the_run_with_nothing_sent() {
+    let (site, answers) = plain_site(pages::CHALLENGE_ON_SUBMIT).await;
+    let runner = runner(&[site.allow()]);
+    let report = submitted(&runner, &site.url("/job"), &answers).await;
+    assert_eq!(why_of(&report), Some(Why::CaptchaAfterSubmit), "{report:?}");
+    assert!(report.clicked);
+    assert!(site.got("POST").is_empty());
+    assert!(
+        log_text(&report).contains("the site asked for a captcha after Submit"),
+        "{report:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_wizard_is_followed_page_by_page_to_its_submit() {
     let site = Site::serve(&[("/wizard", pages::WIZARD.to_owned())]).await;
     // Planning saw no page of it (scripts off); the user added the free-text answer by hand.

@@ -52,6 +52,8 @@ pub struct PageDecision {
     pub stops: Vec<Stop>,
     /// Indexes into the answers of those this page holds.
     pub answered: Vec<usize>,
+    /// What the run's step log says of the page beside (an invisible captcha).
+    pub notes: Vec<String>,
 }
 
 /// Decides one page from its live snapshot, its live plan (`super::plan` of that snapshot)
@@ -59,6 +61,13 @@ pub struct PageDecision {
 pub fn decide_page(snapshot: &FormSnapshot, plan: &FormPlan, answers: &[Answer]) -> PageDecision {
     let mut decision = PageDecision::default();
     for blocker in &snapshot.blockers {
+        if blocker.kind == BlockerKind::Captcha && blocker.invisible {
+            let name = captcha_name(&blocker.detail);
+            decision.notes.push(format!(
+                "invisible {name} on the page: it asks nothing before Submit"
+            ));
+            continue;
+        }
         let kind = match blocker.kind {
             BlockerKind::Captcha => StopKind::Captcha,
             BlockerKind::LoginWall | BlockerKind::AccountCreation => StopKind::SignIn,
@@ -82,6 +91,17 @@ pub fn decide_page(snapshot: &FormSnapshot, plan: &FormPlan, answers: &[Answer])
     }
     decision.stops.sort_by_key(|stop| stop.kind);
     decision
+}
+
+/// A captcha with something to solve on the page now (a widget, a challenge shown after a
+/// click): what stops a run right before its click, and what after the click tells that the
+/// site wants a person first.
+pub fn challenge(snapshot: &FormSnapshot) -> Option<Stop> {
+    let blocker = snapshot.blockers.iter().find(|b| b.challenge())?;
+    Some(Stop {
+        kind: StopKind::Captcha,
+        detail: format!("{} on the page", captcha_name(&blocker.detail)),
+    })
 }
 
 /// The planned answers (those made from a form's field, with its type) that no page held:

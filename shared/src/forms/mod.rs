@@ -50,7 +50,7 @@ pub fn plan(snapshot: &FormSnapshot, profile: &Profile) -> FormPlan {
             label: f.label.clone(),
         })
         .collect();
-    let blocked = snapshot.blockers.iter().any(|b| b.kind.needs_a_person());
+    let blocked = snapshot.blockers.iter().any(Blocker::needs_a_person);
     FormPlan {
         url: snapshot.url.clone(),
         title: snapshot.title.clone(),
@@ -71,6 +71,7 @@ fn blockers(snapshot: &FormSnapshot, fields: &[PlannedField]) -> Vec<Blocker> {
         .map(|f| Blocker {
             kind: BlockerKind::Honeypot,
             detail: f.selector.clone(),
+            invisible: false,
         });
     snapshot
         .blockers

@@ -132,6 +132,23 @@ pub struct Blocker {
     pub kind: BlockerKind,
     #[serde(default)]
     pub detail: String,
+    /// A captcha that shows nothing to solve (reCAPTCHA v3's badge, an invisible widget, a
+    /// response field only): it asks nothing of a person before Submit, though the site may
+    /// still show a challenge after the click.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invisible: bool,
+}
+
+impl Blocker {
+    /// No unattended apply gets past it; an invisible captcha asks nothing before Submit.
+    pub fn needs_a_person(&self) -> bool {
+        self.kind.needs_a_person() && !self.invisible
+    }
+
+    /// A captcha with something to solve on the page now.
+    pub fn challenge(&self) -> bool {
+        self.kind == BlockerKind::Captcha && !self.invisible
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

@@ -178,6 +178,7 @@ fn unknown_required_fields_and_blockers_lower_the_form_confidence() {
             blockers: vec![Blocker {
                 kind: BlockerKind::Captcha,
                 detail: "hcaptcha".into(),
+                invisible: false,
             }],
             ..snapshot
         },

@@ -202,11 +202,27 @@ export function postedName(selector) {
   return id ? unescapeCss(id[1]) : selector;
 }
 
-/** What a run should post for the card's approved answers: `{name: value}` (files aside). */
-export function approvedFields(card) {
+/**
+ * What a run should post for the card's approved answers: `{name: value}` (files aside).
+ * `nameOf(selector)`: the name the page posts that control under (guessed from the selector
+ * unless the test read it from the page).
+ */
+export function approvedFields(card, nameOf = postedName) {
   return Object.fromEntries(card.answers
     .filter((a) => a.value !== '' && a.source !== 'resume_pdf' && a.fieldType !== 'resume' && a.fieldType !== 'cover_letter')
-    .map((a) => [postedName(a.field), a.value]));
+    .map((a) => [nameOf(a.field), a.value]));
+}
+
+/** The request's artifacts (screenshots, the step log), each with its bytes. */
+export async function artifactsOf(seeded, id) {
+  const list = await seeded.call('GET', `/api/v1/agent-requests/${id}/artifacts`);
+  return Promise.all(list.map(async (artifact) => {
+    const response = await fetch(`${seeded.companion.url}/api/v1/agent-requests/${id}/artifacts/${artifact.id}`, {
+      headers: { authorization: `Bearer ${seeded.token}` },
+    });
+    assert.equal(response.status, 200);
+    return { ...artifact, bytes: Buffer.from(await response.arrayBuffer()) };
+  }));
 }
 
 /** The site's submissions to `url` (the application page). */
@@ -214,15 +230,15 @@ export const postsTo = (site, url) => site.submissions.filter((s) => `https://${
 
 /**
  * Asserts one submission to `url`: with the vaulted session of `jar`, exactly the approved
- * answers of `card`, and the profile's resume PDF byte for byte.
+ * answers of `card` (posted under `nameOf(selector)`), and the profile's resume PDF byte for byte.
  */
-export function assertOneSubmission(site, url, card, jar) {
+export function assertOneSubmission(site, url, card, jar, nameOf = postedName) {
   const posts = postsTo(site, url);
   assert.equal(posts.length, 1, `exactly one submission to ${url}`);
   const [post] = posts;
   assert.equal(post.method, 'POST');
   assert.equal(post.cookies[jar.cookies[0].name], jar.session, 'the vaulted session cookie was sent');
-  assert.deepEqual(answered(post), approvedFields(card), 'exactly the approved answers');
+  assert.deepEqual(answered(post), approvedFields(card, nameOf), 'exactly the approved answers');
   assert.ok(post.files.length >= 1, 'the resume was attached');
   for (const file of post.files) {
     assert.equal(file.name, RESUME_NAME);

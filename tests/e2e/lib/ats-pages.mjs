@@ -1,7 +1,8 @@
 // The fixture's own small pages (the vendors' pages are the saved real ones): the sign-in
-// wall, the confirmation, a posting page, and three application forms written for one check
-// each (a plain one, a visible captcha, a script that reaches for the metadata service and loopback, and
-// labelled inputs nobody can see, which is tests/e2e/fixtures/hidden-fields.html).
+// wall, the confirmation, a posting page, and application forms written for one check each (a
+// plain one, a visible captcha, an invisible captcha that answers the submit with a challenge,
+// a script that reaches for the metadata service and loopback, and labelled inputs nobody can
+// see, which is tests/e2e/fixtures/hidden-fields.html).
 
 const page = (title, body) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
@@ -45,6 +46,24 @@ export const captchaPage = () => page('Job Application for Platform Engineer at 
   <div class="g-recaptcha" data-sitekey="6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI" style="width: 304px; height: 78px; border: 1px solid #ccc">
     <label><input type="checkbox" id="recaptcha-anchor"> I'm not a robot</label>
   </div>`)}`);
+
+/**
+ * A form behind an invisible reCAPTCHA (nothing to solve on the page) whose vendor script, a
+ * local stand-in, answers the submit with a visible challenge frame instead of sending it.
+ */
+export const challengePage = () => page('Job Application for Security Engineer at Initech', `
+<h1>Security Engineer</h1>${plainForm(`
+  <div class="g-recaptcha" data-sitekey="6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI" data-size="invisible"></div>`)}
+<script>
+  document.querySelector('form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const frame = document.createElement('iframe');
+    frame.title = 'recaptcha challenge expires in two minutes';
+    frame.src = '/recaptcha/api2/bframe?k=6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI';
+    frame.style.cssText = 'width: 400px; height: 580px; border: 0';
+    document.body.append(frame);
+  });
+</script>`);
 
 /**
  * A form whose script, once loaded and again at the first typed character, reaches for the

@@ -14,9 +14,10 @@
 // * Every request is recorded, every POST as a submission (method, host, path, headers, cookies,
 //   fields, files with their bytes); a submission is answered with a redirect to a "Thank you for
 //   applying" page, or held until the test releases it.
-// * Pages written for one check each (lib/ats-pages.mjs): a captcha, a script reaching for the
-//   metadata service and a loopback port (a second server on that port records whatever
-//   arrives), and labelled inputs nobody can see (tests/e2e/fixtures/hidden-fields.html).
+// * Pages written for one check each (lib/ats-pages.mjs): a captcha, an invisible captcha whose
+//   stand-in script shows a challenge on submit, a script reaching for the metadata service and
+//   a loopback port (a second server on that port records whatever arrives), and labelled
+//   inputs nobody can see (tests/e2e/fixtures/hidden-fields.html).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -27,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { shimTag } from './ats-shim.mjs';
-import { captchaPage, confirmationPage, exfiltrationPage, plainPage, postingPage, signInPage } from './ats-pages.mjs';
+import { captchaPage, challengePage, confirmationPage, exfiltrationPage, plainPage, postingPage, signInPage } from './ats-pages.mjs';
 import { corpusDir } from './corpus.mjs';
 import { root } from './paths.mjs';
 
@@ -74,6 +75,7 @@ export const EXTRA = Object.freeze({
   captcha: '/initech/jobs/4001',
   exfiltration: '/initech/jobs/4002',
   hidden: '/initech/jobs/4003',
+  challenge: '/initech/jobs/4004',
 });
 
 /**
@@ -306,6 +308,7 @@ export class AtsSite extends EventEmitter {
     if (path === EXTRA.captcha) return captchaPage();
     if (path === EXTRA.exfiltration) return exfiltrationPage(this.probe.port);
     if (path === EXTRA.hidden) return this.hiddenFields;
+    if (path === EXTRA.challenge) return challengePage();
     return null;
   }
 

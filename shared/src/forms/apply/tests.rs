@@ -252,3 +252,54 @@ fn fill_fields_serialise_as_the_fill_script_reads_them() {
             "value": {"kind": "text", "text": "Yes"}})
     );
 }
+
+#[test]
+fn an_invisible_captcha_asks_nothing_before_submit_and_is_noted() {
+    let email = text("#email", "Email", true);
+    let answers = [answer(
+        "#email",
+        "Email",
+        "ada@work.example",
+        FieldType::Email,
+        true,
+    )];
+    let page = snapshot(
+        json!([email]),
+        json!([{"kind": "captcha", "detail": "hcaptcha", "invisible": true}]),
+    );
+    let decision = decide(&page, &answers);
+    assert_eq!(kinds(&decision), vec![]);
+    assert_eq!(decision.fill.len(), 1);
+    assert_eq!(
+        decision.notes,
+        vec!["invisible hCaptcha on the page: it asks nothing before Submit"]
+    );
+    assert_eq!(challenge(&page), None);
+    assert!(!plan(&page, &profile()).blocked);
+
+    let shown = snapshot(
+        json!([email]),
+        json!([
+            {"kind": "captcha", "detail": "recaptcha", "invisible": true},
+            {"kind": "captcha", "detail": "recaptcha"},
+        ]),
+    );
+    let decision = decide(&shown, &answers);
+    assert_eq!(kinds(&decision), vec![StopKind::Captcha]);
+    assert_eq!(decision.stops[0].detail, "reCAPTCHA on the page");
+    assert_eq!(challenge(&shown), Some(decision.stops[0].clone()));
+    assert!(plan(&shown, &profile()).blocked);
+}
+
+#[test]
+fn the_invisible_flag_is_read_and_written_only_when_set() {
+    let page = snapshot(
+        json!([]),
+        json!([{"kind": "captcha", "detail": "recaptcha", "invisible": true}, {"kind": "no_form"}]),
+    );
+    assert_eq!(
+        serde_json::to_value(&page.blockers).expect("json"),
+        json!([{"kind": "captcha", "detail": "recaptcha", "invisible": true},
+            {"kind": "no_form", "detail": ""}])
+    );
+}
