@@ -44,7 +44,7 @@ async function pss(pids) {
 
 /** One run of posting `n` of `form`: `{ms, ending, steps: {name: ms}, peakKb}`. */
 async function runOnce(site, companion, user, form, n) {
-  const card = await proposePlanned(user, site.jobUrl(form, n), { site });
+  const card = await proposePlanned(user, site.jobUrl(form, n));
   const values = userAnswers(card);
   let peakKb = 0;
   let sampling = true;
