@@ -5,9 +5,14 @@
 //! this reading takes what a resume shows and ignores the rest, so that older documents (v0
 //! names such as `website`, `picture`, `company`) build as well as current ones.
 
+mod bullets;
 mod model;
+mod tailor;
+mod words;
 
+pub use bullets::{BulletId, Section};
 pub use model::{
     Award, Basics, Certificate, Education, Interest, Language, Location, Posting, Profile, Project,
     Publication, Resume, Skill, Volunteer, Work,
 };
+pub use tailor::{Dropped, KeywordOverlap, Relevance, Score, Tailored};
