@@ -6,8 +6,10 @@
 //! names such as `website`, `picture`, `company`) build as well as current ones.
 
 mod bullets;
+mod claims;
 mod model;
 mod tailor;
+mod validate;
 mod words;
 
 pub use bullets::{BulletId, Section};
@@ -16,3 +18,4 @@ pub use model::{
     Publication, Resume, Skill, Volunteer, Work,
 };
 pub use tailor::{Dropped, KeywordOverlap, Relevance, Score, Tailored};
+pub use validate::{Claim, Violation, Violations, validate};

@@ -322,4 +322,4 @@ fn date_key(date: &str) -> String {
 
 #[cfg(test)]
 #[path = "tailor_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -242,7 +242,7 @@ fn after_one_each_older_entries_lose_theirs_and_the_newest_job_keeps_one() {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub(super) fn corpus() -> Option<(Vec<(&'static str, Resume)>, Posting)> {
+pub(in crate::resume) fn corpus() -> Option<(Vec<(&'static str, Resume)>, Posting)> {
     let dir = test_corpus::dir()?.join("json_resume");
     let read = |name: &str| -> serde_json::Value {
         let text = std::fs::read_to_string(dir.join(name)).expect("corpus file");

@@ -221,14 +221,20 @@ pub(super) fn stem(word: &str) -> String {
     stem.to_owned()
 }
 
-/// A field's text for comparing claims: lower case, every run of punctuation and spaces one
-/// space, so that `Pied Piper, Inc.` and `pied piper inc` are the same employer while `C++`
-/// and `C` stay apart.
+/// A field's text for comparing claims: lower case, dots and apostrophes inside or after a
+/// word dropped, every other run of punctuation and spaces one space. `Pied Piper, Inc.` is
+/// `pied piper inc` and `Ph.D.` is `PhD`, while `C++` and `C`, `4.5%` and `45%` stay apart.
 pub(super) fn normal(text: &str) -> String {
+    let chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
     let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || c == '+' || c == '#' {
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_alphanumeric() || "+#%$€£¥₹".contains(c) {
             out.push(c);
+        } else if c == '.' && i > 0 && digit(i - 1) && digit(i + 1) {
+            out.push(c);
+        } else if matches!(c, '.' | '\'' | '’') {
+            continue;
         } else if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
         }
@@ -317,5 +323,9 @@ mod tests {
         assert_eq!(normal("CEO/President"), normal("CEO / President"));
         assert_ne!(normal("C++"), normal("C"));
         assert_ne!(normal("Postgres"), normal("PostgreSQL"));
+        assert_eq!(normal("Ph.D."), normal("PhD"));
+        assert_ne!(normal("cut 4.5% off"), normal("cut 45% off"));
+        assert_ne!(normal("40%"), normal("40"));
+        assert_eq!(normal("2019-05-01"), "2019 05 01");
     }
 }
