@@ -8,6 +8,7 @@
 mod bullets;
 mod claims;
 mod model;
+pub mod reword;
 mod tailor;
 mod validate;
 mod words;
