@@ -1,4 +1,3 @@
-use proptest::prelude::*;
 use serde_json::json;
 
 use super::*;
@@ -57,7 +56,8 @@ fn the_profile_itself_passes() {
 
 #[test]
 fn each_invented_claim_fails_and_is_named() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Resume)>, Claim, &str)> = vec![
+    type Change = Box<dyn FnOnce(&mut Resume)>;
+    let cases: Vec<(Change, Claim, &str)> = vec![
         (
             Box::new(|r| r.work[0].name = "Globex".into()),
             Claim::Employer,
@@ -232,6 +232,8 @@ fn reordering_and_leaving_out_pass() {
 /// entry does not state, put in any bullet, fails and is named.
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
+    use proptest::prelude::*;
+
     use super::*;
 
     proptest! {

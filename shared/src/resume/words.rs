@@ -229,9 +229,8 @@ pub(super) fn normal(text: &str) -> String {
     let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
-        if c.is_alphanumeric() || "+#%$€£¥₹".contains(c) {
-            out.push(c);
-        } else if c == '.' && i > 0 && digit(i - 1) && digit(i + 1) {
+        let decimal_point = c == '.' && i > 0 && digit(i - 1) && digit(i + 1);
+        if c.is_alphanumeric() || "+#%$€£¥₹".contains(c) || decimal_point {
             out.push(c);
         } else if matches!(c, '.' | '\'' | '’') {
             continue;
