@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::resume::{Certificate, Skill, Tailored};
+use crate::resume::{Certificate, Skill};
 
 fn grace() -> Resume {
     Resume::from_value(&json!({
@@ -277,7 +277,7 @@ fn every_corpus_resume_validates_as_tailored_and_shortened() {
     };
     for (name, profile) in resumes {
         assert_eq!(validate(&profile, &profile), Ok(()), "{name}");
-        let mut tailored = Tailored::new(&profile, Some(&job));
+        let mut tailored = crate::resume::Tailored::new(&profile, Some(&job));
         assert_eq!(validate(&profile, tailored.resume()), Ok(()), "{name}");
         while tailored.drop_least_relevant().is_some() {
             assert_eq!(validate(&profile, tailored.resume()), Ok(()), "{name}");
