@@ -49,6 +49,7 @@ mod pairing;
 mod pipeline;
 mod plan_session;
 mod profile;
+mod resume_reword;
 mod schema;
 mod secrets_in_logs;
 mod vault;
