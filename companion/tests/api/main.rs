@@ -27,6 +27,7 @@ mod intake;
 mod intake_boards;
 mod intake_cross_user;
 mod intake_site;
+mod job_activity;
 mod jobs;
 mod jobs_api;
 mod jobs_batch;
