@@ -4,11 +4,10 @@
 // session is found the real way: a headless apply against the ATS fixture (lib/ats-site.mjs)
 // with the vaulted jar.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchWithExtension, pairedPopup } from './lib/assist.mjs';
 import { approve, connectAccount, proposePlanned, seedUser, settled, startCompanion } from './lib/ats-apply.mjs';
 import { AtsSite } from './lib/ats-site.mjs';
 import { artifacts, distTest } from './lib/paths.mjs';
@@ -29,24 +28,9 @@ describe('Chromium: the popup\'s accounts follow account events', () => {
     companion = await startCompanion(site);
     await companion.addUser(USER, PASSWORD);
     grace = await seedUser(companion, USER);
-    profile = await mkdtemp(join(tmpdir(), 'autoresume-accounts-live-'));
-    const ext = join(distTest, 'chrome');
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 360, height: 640 },
-      ignoreDefaultArgs: ['--disable-extensions'],
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync',
-        `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
-    });
-    const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
-    popup = await context.newPage();
-    await popup.goto(`chrome-extension://${new URL(worker.url()).host}/popup.html`);
-    await popup.fill('#companion-url', companion.url);
-    await popup.fill('#pairing-code', await companion.pairingCode(USER));
-    await popup.click('#pair-button');
-    await popup.locator('#status-text', { hasText: 'Connected' }).waitFor();
+    let extensionId;
+    ({ context, extensionId, profile } = await launchWithExtension(join(distTest, 'chrome')));
+    popup = await pairedPopup(context, extensionId, companion, USER);
     await mkdir(artifacts, { recursive: true });
   });
 
