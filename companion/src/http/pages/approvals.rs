@@ -317,7 +317,7 @@ struct EditPage {
 }
 
 impl EditPage {
-    fn from_list(&self) -> bool {
+    fn opened_from_list(&self) -> bool {
         self.back == LIST
     }
 }
