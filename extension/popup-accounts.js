@@ -113,14 +113,19 @@ function customPlatform(credential) {
   return { id: credential.platform, name: credential.platformName, origins: [`https://*.${domain}/*`] };
 }
 
-export async function refreshAccounts() {
+// Reads may overlap (a click and an event): only the latest one draws.
+let reads = 0;
+
+async function refreshAccounts() {
+  const read = ++reads;
   let result;
   try {
     result = await send({ type: 'accounts' });
   } catch (error) {
-    say(error.message);
+    if (read === reads) say(error.message);
     return;
   }
+  if (read !== reads) return;
   const byPlatform = new Map(result.credentials.map((c) => [c.platform, c]));
   const known = new Set(result.platforms.map((p) => p.id));
   const rows = result.platforms.map((p) => row(p, byPlatform.get(p.id)));
@@ -128,6 +133,23 @@ export async function refreshAccounts() {
     if (!known.has(credential.platform)) rows.push(row(customPlatform(credential), credential));
   }
   $('accounts').replaceChildren(...rows);
+}
+
+// The pairing and the newest account event (connected, removed, needs a refresh) when the
+// list was last read; null until the first reading.
+let readAt = null;
+
+/**
+ * Reads the list when the popup opens, when a newer account event arrives while it is open
+ * (an apply found a session expired, a refresh cleared it, another device connected) and
+ * after pairing again.
+ */
+export function followAccounts(pairing, events = []) {
+  const newest = Math.max(0, ...events.filter((e) => e.type.startsWith('credentials.')).map((e) => e.id));
+  const at = `${pairing.deviceId} ${newest}`;
+  if (at === readAt) return;
+  readAt = at;
+  refreshAccounts();
 }
 
 export function setUpAccounts(core) {

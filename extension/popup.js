@@ -2,7 +2,7 @@
 // on the background being awake; every text goes in through textContent.
 import init, * as core from './pkg/extension_core.js';
 import { ext } from './lib/ext.js';
-import { refreshAccounts, setUpAccounts } from './popup-accounts.js';
+import { followAccounts, setUpAccounts } from './popup-accounts.js';
 import { setUpAssist } from './popup-assist.js';
 import { setUpRequests } from './popup-requests.js';
 import { setUpSaveJob } from './popup-save-job.js';
@@ -12,8 +12,6 @@ import { PROBLEM_TEXT, STATUS_TEXT, ago } from './lib/view.js';
 const $ = (id) => document.getElementById(id);
 const KEYS = ['pairing', 'connection', 'events'];
 let current = {};
-// Loaded once per popup opening (and after each action), not on every storage change.
-let accountsShown = false;
 
 await init();
 $('version').textContent = core.version();
@@ -71,10 +69,8 @@ function render() {
   $('companion').textContent = pairing.companionUrl;
   renderConnection(connection);
   renderEvents(events);
-  if (!accountsShown) {
-    accountsShown = true;
-    refreshAccounts();
-  }
+  // Read when the popup opens and when an account event arrives, not on every change.
+  followAccounts(pairing, events);
 }
 
 async function pair(event) {

@@ -119,11 +119,15 @@ function dryRunChoice() {
   box.name = 'dry_run';
   box.checked = dryRunDefault;
   const label = el('label', 'check small');
+  label.title = 'The agent fills the form and stops before the final click';
   label.append(box, ' Dry run');
   return [shown, label, ' '];
 }
 
 const readyToSubmit = (request) => request.state === 'needs_you' && request.reason?.code === 'ready_to_submit';
+// Same rule as CardView::dry_run_badge: only where a dry run is still to come or just stopped.
+const dryRunBadge = (request) => request.dryRun
+  && (request.state === 'approved' || request.state === 'applying' || readyToSubmit(request));
 
 function card(request) {
   const percent = Math.round(request.confidence * 100);
@@ -166,7 +170,7 @@ function card(request) {
   const waiting = drafts(request.answers);
   if (unknown > 0) meta.append(el('span', 'warn unknown-required', `${unknown} required unknown`), ' · ');
   if (waiting > 0) meta.append(el('span', 'warn drafts', `${waiting} ${waiting === 1 ? 'draft' : 'drafts'} to approve`), ' · ');
-  if (request.dryRun) {
+  if (dryRunBadge(request)) {
     const badge = el('span', 'badge dry-run', 'Dry run');
     badge.title = 'The agent stops before the final click';
     meta.append(badge, ' · ');

@@ -21,6 +21,9 @@ pub const AGENT_REQUEST_UPDATED: &str = "agent_request.updated";
 pub const AGENT_REQUEST_MAGIC_LINK_OPENED: &str = "agent_request.magic_link_opened";
 pub const APPLICATION_CREATED: &str = "application.created";
 pub const APPLICATION_UPDATED: &str = "application.updated";
+/// A background job changed state: `{job_id, kind, state}`, with `failed: true` when an
+/// attempt failed (then `queued` means it will be tried again, `dead` that it gave up).
+pub const JOB_STATE: &str = "job.state";
 
 /// "Mail from Acme (Data Engineer): rejection" from a stored message's payload.
 fn mail_classified(event: &AgentEvent) -> String {
@@ -83,6 +86,37 @@ fn request_update(event: &AgentEvent) -> String {
         ("applying", Some(step), _) => format!("Agent is applying now… {step}"),
         ("needs_you", _, Some(reason)) => format!("needs you: {reason}"),
         _ => request_state(state).to_owned(),
+    }
+}
+
+/// What a kind of background job does, in words; none for a kind the user need not know.
+fn job_words(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "forms.plan" => "Planning the application form",
+        "apply" => "Applying for a job",
+        "mail.classify" => "Reading a recruiting email",
+        "intake.poll_boards" => "Checking your job boards for new postings",
+        "agent_requests.expire" => "Closing requests that waited too long",
+        _ => return None,
+    })
+}
+
+/// "Reading a recruiting email: failed (will retry)"; "A background task finished" for a
+/// kind without words. The payload has no posting: naming one would take a lookup.
+fn job_state(event: &AgentEvent) -> String {
+    let failed = event.payload.get("failed").and_then(|v| v.as_bool()) == Some(true);
+    let (outcome, sentence) = match (text_field(event, "state"), failed) {
+        ("succeeded", _) => ("done", "finished"),
+        ("dead", _) => ("failed", "failed"),
+        ("queued", true) => ("failed (will retry)", "failed (will retry)"),
+        ("queued", false) => ("will run again", "will run again"),
+        ("cancelled", _) => ("cancelled", "was cancelled"),
+        ("running", _) => ("running", "is running"),
+        _ => ("changed", "changed"),
+    };
+    match job_words(text_field(event, "kind")) {
+        Some(words) => format!("{words}: {outcome}"),
+        None => format!("A background task {sentence}"),
     }
 }
 
@@ -178,6 +212,7 @@ pub fn describe(event: &AgentEvent) -> String {
             )
         }
         MAIL_CLASSIFIED => mail_classified(event),
+        JOB_STATE => job_state(event),
         TEST_PING => {
             let message = text_field(event, "message");
             if message.is_empty() {
@@ -277,5 +312,44 @@ mod tests {
             )),
             "Mail kept but unreadable: the message is empty"
         );
+    }
+
+    #[test]
+    fn describes_job_states_in_words_without_job_kinds() {
+        let job = |kind: &str, state: &str, failed: bool| {
+            let mut payload = json!({"job_id": 7, "kind": kind, "state": state});
+            if failed {
+                payload["failed"] = json!(true);
+            }
+            describe(&event(JOB_STATE, payload))
+        };
+        assert_eq!(
+            job("forms.plan", "succeeded", false),
+            "Planning the application form: done"
+        );
+        assert_eq!(
+            job("mail.classify", "queued", true),
+            "Reading a recruiting email: failed (will retry)"
+        );
+        assert_eq!(job("apply", "dead", true), "Applying for a job: failed");
+        assert_eq!(
+            job("intake.poll_boards", "queued", false),
+            "Checking your job boards for new postings: will run again"
+        );
+        assert_eq!(
+            job("agent_requests.expire", "cancelled", false),
+            "Closing requests that waited too long: cancelled"
+        );
+        assert_eq!(
+            job("bench.noop", "succeeded", false),
+            "A background task finished"
+        );
+        assert_eq!(job("", "dead", true), "A background task failed");
+        for kind in ["forms.plan", "mail.classify", "intake.poll_boards", "x.y"] {
+            for state in ["succeeded", "dead", "queued", "cancelled", "running", "odd"] {
+                let text = job(kind, state, state == "dead");
+                assert!(!text.contains(kind), "{kind} {state}: {text}");
+            }
+        }
     }
 }

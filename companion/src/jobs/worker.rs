@@ -134,6 +134,11 @@ impl Worker {
         self
     }
 
+    /// The job kinds this worker runs.
+    pub fn kinds(&self) -> impl Iterator<Item = &str> {
+        self.handlers.keys().map(String::as_str)
+    }
+
     fn lease_ms(&self) -> i64 {
         i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX)
     }
@@ -352,6 +357,7 @@ impl Worker {
 
     async fn record_unsuccessful(&self, ctx: &JobContext, error: JobError) -> Result<()> {
         let (id, attempt, now) = (ctx.id(), ctx.attempt(), now_ms());
+        let failed = matches!(error, JobError::Failed(_));
         let state = match error {
             JobError::Cancelled => jobs::mark_cancelled(&self.store, id, attempt, now)
                 .await?
@@ -363,7 +369,11 @@ impl Worker {
         };
         match state {
             Some(state) => {
-                let event = state_event(ctx, &state);
+                let mut event = state_event(ctx, &state);
+                // A failed attempt back in the queue will be retried: the activity says so.
+                if failed {
+                    event.payload["failed"] = serde_json::Value::Bool(true);
+                }
                 self.bus
                     .emit(event.user_id, event.kind, event.payload)
                     .await?;
@@ -474,7 +484,7 @@ async fn write_successes(
 fn state_event<'a>(ctx: &JobContext, state: &str) -> NewEvent<'a> {
     NewEvent {
         user_id: ctx.user_id(),
-        kind: "job.state",
+        kind: shared::events::JOB_STATE,
         payload: serde_json::json!({"job_id": ctx.id(), "kind": ctx.job.kind, "state": state}),
     }
 }

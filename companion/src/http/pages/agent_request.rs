@@ -3,11 +3,11 @@
 //! screenshots are served by the API route, which the session cookie authorises.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use shared::api::{Artifact, UserInfo};
 
-use super::approvals::CardView;
+use super::approvals::{CardView, NoticeQuery};
 use super::{DashboardUser, render};
 use crate::apply::artifacts;
 use crate::approvals;
@@ -40,12 +40,17 @@ struct RequestPage {
     /// Newest run first.
     runs: Vec<RunView>,
     last_event_id: i64,
+    /// What went wrong with the last action taken on this page.
+    notice: Option<String>,
+    /// The approve form's dry-run checkbox starts as the user's setting.
+    dry_run_default: bool,
 }
 
 pub async fn page(
     State(state): State<AppState>,
     me: DashboardUser,
     Path(id): Path<i64>,
+    Query(query): Query<NoticeQuery>,
 ) -> Result<Response> {
     let last_event_id = crate::store::events::max_id(&state.store).await?;
     let request = approvals::get(&state, me.user.id, id).await?;
@@ -81,6 +86,8 @@ pub async fn page(
         card: request.into(),
         runs,
         last_event_id,
+        notice: query.notice.filter(|n| !n.is_empty()),
+        dry_run_default: crate::store::agent::dry_run(&state.store, me.user.id).await?,
         user: me.user,
         csrf_token: me.csrf_token,
         nav: "requests",

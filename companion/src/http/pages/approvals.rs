@@ -114,6 +114,14 @@ impl CardView {
                 .as_ref()
                 .is_some_and(|r| r.code == shared::api::READY_TO_SUBMIT)
     }
+
+    /// "Dry run" only where it still tells what happens: a run to come or under way, or one
+    /// that stopped before the final click. A pending card has the checkbox instead.
+    pub fn dry_run_badge(&self) -> bool {
+        self.request.dry_run
+            && (matches!(self.request.state.as_str(), "approved" | "applying")
+                || self.ready_to_submit())
+    }
 }
 
 /// Words for a state (static/agent-requests.js has the same table for live cards).
@@ -220,6 +228,20 @@ pub(super) fn back(outcome: Result<impl Sized>, to: &str) -> Result<Response> {
     Ok(Redirect::to(&format!("{to}{separator}{query}")).into_response())
 }
 
+const LIST: &str = "/dashboard/agent-requests";
+
+/// Where a form asked to come back to, when it is one of the dashboard's own pages; else the
+/// list. Never another site (`//host`, `/\host`, a scheme) and nothing a header cannot carry.
+pub(super) fn back_to(asked: Option<&str>) -> &str {
+    asked
+        .filter(|path| {
+            (*path == "/dashboard" || path.starts_with("/dashboard/"))
+                && !path.contains("//")
+                && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        })
+        .unwrap_or(LIST)
+}
+
 #[derive(Deserialize)]
 pub struct ProposeForm {
     job_url: String,
@@ -239,7 +261,7 @@ pub async fn propose(
     };
     back(
         approvals::propose(&state, me.user.id, by_hand(body)).await,
-        "/dashboard/agent-requests",
+        LIST,
     )
 }
 
@@ -250,6 +272,8 @@ pub struct DecisionForm {
     /// `dry_run_shown`: without the checkbox the user's setting decides.
     dry_run: Option<String>,
     dry_run_shown: Option<String>,
+    /// The page the form was on, when not the list (see [`back_to`]).
+    back: Option<String>,
 }
 
 pub async fn decide(
@@ -277,7 +301,7 @@ pub async fn decide(
             Redirect::to(&format!("/dashboard/applications/{application_id}")).into_response(),
         );
     }
-    back(outcome, "/dashboard/agent-requests")
+    back(outcome, back_to(form.back.as_deref()))
 }
 
 #[derive(Template)]
@@ -288,6 +312,14 @@ struct EditPage {
     nav: &'static str,
     card: CardView,
     notice: Option<String>,
+    /// Where Save and Cancel lead: the list, or the request's page it was opened from.
+    back: String,
+}
+
+impl EditPage {
+    fn opened_from_list(&self) -> bool {
+        self.back == LIST
+    }
 }
 
 #[derive(Deserialize)]
@@ -295,16 +327,23 @@ pub struct NoticeQuery {
     pub notice: Option<String>,
 }
 
+#[derive(Deserialize)]
+pub struct EditQuery {
+    notice: Option<String>,
+    back: Option<String>,
+}
+
 pub async fn edit_page(
     State(state): State<AppState>,
     me: DashboardUser,
     Path(id): Path<i64>,
-    Query(query): Query<NoticeQuery>,
+    Query(query): Query<EditQuery>,
 ) -> Result<Response> {
     let request = approvals::get(&state, me.user.id, id).await?;
     Ok(render(&EditPage {
         card: request.into(),
         notice: query.notice.filter(|n| !n.is_empty()),
+        back: back_to(query.back.as_deref()).to_owned(),
         user: me.user,
         csrf_token: me.csrf_token,
         nav: "requests",
@@ -317,6 +356,7 @@ struct EditForm {
     answers: Vec<Answer>,
     resume: Option<String>,
     approve_drafts: Vec<String>,
+    back: Option<String>,
 }
 
 /// The edit form: answer rows as repeated `field`/`label`/`source`/`value` inputs in order
@@ -327,12 +367,14 @@ fn parse_edit_form(body: &[u8]) -> Result<EditForm> {
     let mut resume = None;
     let mut answers: Vec<Answer> = Vec::new();
     let mut approve_drafts = Vec::new();
+    let mut back = None;
     let (mut new_label, mut new_value) = (String::new(), String::new());
     for (name, value) in url::form_urlencoded::parse(body) {
         let value = value.into_owned();
         match name.as_ref() {
             "version" => version = value.parse().ok(),
             "resume" => resume = Some(value),
+            "back" => back = Some(value),
             "field" => answers.push(Answer {
                 field: value,
                 ..Answer::default()
@@ -373,6 +415,7 @@ fn parse_edit_form(body: &[u8]) -> Result<EditForm> {
         answers,
         resume,
         approve_drafts,
+        back,
     })
 }
 
@@ -389,9 +432,16 @@ pub async fn edit(
         approve_drafts: &form.approve_drafts,
     };
     let outcome = approvals::edit(&state, me.user.id, id, form.version, &edit).await;
+    let to = back_to(form.back.as_deref());
     match outcome {
-        Ok(_) => Ok(Redirect::to("/dashboard/agent-requests").into_response()),
-        failed => back(failed, &format!("/dashboard/agent-requests/{id}/edit")),
+        Ok(_) => Ok(Redirect::to(to).into_response()),
+        failed => {
+            // Back to the form, which still knows where it leads afterwards.
+            let query: String = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("back", to)
+                .finish();
+            back(failed, &format!("{LIST}/{id}/edit?{query}"))
+        }
     }
 }
 
