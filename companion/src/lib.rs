@@ -25,9 +25,13 @@ pub mod llm;
 pub mod mail;
 pub mod pairing;
 pub mod profile;
+#[cfg(feature = "tex")]
+pub mod resume;
 
 pub mod state;
 pub mod store;
+#[cfg(feature = "tex")]
+pub mod tex;
 pub mod users;
 pub mod vault;
 

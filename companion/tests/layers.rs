@@ -39,6 +39,7 @@ const LAYERS: &[&[&str]] = &[
         "mail",
         "pairing",
         "profile",
+        "resume",
         "users",
     ],
     &["jobs"],
@@ -47,7 +48,7 @@ const LAYERS: &[&[&str]] = &[
     &["events"],
     &["store"],
     &["config"],
-    &["browser"],
+    &["browser", "tex"],
     &["fetch", "auth"],
     &["error"],
 ];
@@ -63,6 +64,7 @@ const CAPABILITY_EDGES: &[(&str, &str)] = &[
     ("intake", "approvals"),
     ("intake", "profile"),
     ("mail", "approvals"),
+    ("resume", "profile"),
     ("users", "approvals"),
 ];
 

@@ -3,11 +3,15 @@
 
 #[cfg(feature = "browser")]
 pub mod bench_apply;
+#[cfg(feature = "tex")]
+pub mod bench_resume;
 pub mod bench_queue;
 pub mod bench_sse;
 #[cfg(feature = "browser")]
 pub mod forms;
 pub mod mail;
+#[cfg(feature = "tex")]
+pub mod resume;
 pub mod serve;
 pub mod user;
 pub mod vault;

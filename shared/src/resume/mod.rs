@@ -5,6 +5,7 @@
 //! this reading takes what a resume shows and ignores the rest, so that older documents (v0
 //! names such as `website`, `picture`, `company`) build as well as current ones.
 
+pub mod latex;
 mod model;
 
 pub use model::{

@@ -1,0 +1,321 @@
+//! One XeTeX + xdvipdfmx run inside this process, through tectonic's engines and an I/O stack
+//! of our own: the document and its outputs in memory, then the bundle, nothing else. Unlike
+//! tectonic's own driver there is no filesystem layer, so `\input{/etc/passwd}` finds nothing,
+//! and shell escape is off (the engine flag, the security stance and the unimplemented hook).
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::SystemTime;
+
+use tectonic_bridge_core::{CoreBridgeLauncher, DriverHooks, SecuritySettings, SecurityStance};
+use tectonic_bundles::Bundle;
+use tectonic_engine_xdvipdfmx::XdvipdfmxEngine;
+use tectonic_engine_xetex::{TexEngine, TexOutcome};
+use tectonic_io_base::{InputHandle, InputOrigin, IoProvider, OpenResult, OutputHandle};
+use tectonic_status_base::{MessageKind, StatusBackend};
+
+use super::Failure;
+
+/// The document's name inside the engine: its outputs are `texput.log`, `.xdv`, `.pdf`.
+const JOB: &str = "texput";
+/// The bundle file that `\input`s the LaTeX kernel when the format is made.
+const FORMAT_SOURCE: &str = "tectonic-format-latex.tex";
+
+type Files = Rc<RefCell<HashMap<String, Vec<u8>>>>;
+
+/// The engine's state that outlives one document: the bundle, the format (read or made once),
+/// and, when tracing, the names of every bundle file a document opened.
+pub struct Driver {
+    bundle: Box<dyn Bundle>,
+    format: Option<Vec<u8>>,
+    format_path: PathBuf,
+    opened: Option<BTreeSet<String>>,
+}
+
+/// A compiled document.
+pub struct Output {
+    pub pdf: Vec<u8>,
+    pub pages: u32,
+}
+
+impl Driver {
+    /// `format_dir` holds the format made from this bundle (keyed by the bundle's digest and
+    /// the engine's format serial, so a new bundle or engine makes a new one).
+    pub fn new(mut bundle: Box<dyn Bundle>, format_dir: &Path) -> Result<Driver, Failure> {
+        let digest = bundle
+            .get_digest()
+            .map_err(|e| Failure::Engine(format!("the TeX bundle has no usable SHA256SUM: {e}")))?;
+        let format_path = format_dir.join(format!(
+            "latex-{}-{}.fmt",
+            &digest.to_string()[..16],
+            tectonic_engine_xetex::FORMAT_SERIAL
+        ));
+        Ok(Driver {
+            bundle,
+            format: None,
+            format_path,
+            opened: None,
+        })
+    }
+
+    /// Records the bundle files that later compiles open (for assembling a minimal bundle).
+    pub fn trace(&mut self) {
+        self.opened = Some(BTreeSet::new());
+    }
+
+    pub fn opened(&self) -> impl Iterator<Item = &str> {
+        self.opened.iter().flatten().map(String::as_str)
+    }
+
+    /// Whether the first compile has to make the format first (about 3 s).
+    pub fn needs_format(&self) -> bool {
+        self.format.is_none() && !self.format_path.exists()
+    }
+
+    pub fn compile(&mut self, source: &str) -> Result<Output, Failure> {
+        let format = self.load_format()?;
+        let mut io = Io::new(self, source.as_bytes().to_vec(), Some(format));
+        let outcome = io.run_tex("latex.fmt", false);
+        let log = io.take(&format!("{JOB}.log"));
+        let log = String::from_utf8_lossy(&log);
+        super::log::check(&log, outcome)?;
+        let xdv = io.files.borrow().get(&format!("{JOB}.xdv")).cloned();
+        let xdv = xdv.ok_or_else(|| Failure::Tex {
+            excerpt: "the document produced no pages".into(),
+        })?;
+        let pages = xdv_pages(&xdv)?;
+        io.run_xdvipdfmx()?;
+        let pdf = io.take(&format!("{JOB}.pdf"));
+        Ok(Output { pdf, pages })
+    }
+
+    fn load_format(&mut self) -> Result<Vec<u8>, Failure> {
+        if let Some(format) = &self.format {
+            return Ok(format.clone());
+        }
+        let format = match std::fs::read(&self.format_path) {
+            Ok(bytes) => bytes,
+            Err(_) => self.make_format()?,
+        };
+        self.format = Some(format.clone());
+        Ok(format)
+    }
+
+    fn make_format(&mut self) -> Result<Vec<u8>, Failure> {
+        let source = format!("\\input {FORMAT_SOURCE}").into_bytes();
+        let mut io = Io::new(self, source, None);
+        let outcome = io.run_tex("UNUSED.fmt", true);
+        let log = io.take(&format!("{JOB}.log"));
+        super::log::check(&String::from_utf8_lossy(&log), outcome)?;
+        let format = io.take(&format!("{JOB}.fmt"));
+        if format.is_empty() {
+            return Err(Failure::Engine("making the LaTeX format wrote nothing".into()));
+        }
+        // Written aside and renamed, so that another worker never reads half a format.
+        let dir = self.format_path.parent().unwrap_or(Path::new("."));
+        let saved = std::fs::create_dir_all(dir).and_then(|()| {
+            let partial = self
+                .format_path
+                .with_extension(format!("{}.partial", std::process::id()));
+            std::fs::write(&partial, &format)?;
+            std::fs::rename(&partial, &self.format_path)
+        });
+        saved.map_err(|e| {
+            Failure::Engine(format!(
+                "cannot save the TeX format in {}: {e}",
+                dir.display()
+            ))
+        })?;
+        Ok(format)
+    }
+}
+
+/// The total page count from the XDV postamble (DVI format: `post_post` points back at `post`,
+/// whose last field is the number of pages).
+fn xdv_pages(xdv: &[u8]) -> Result<u32, Failure> {
+    let bad = || Failure::Engine("the engine wrote an unreadable XDV file".into());
+    let end = xdv.iter().rposition(|&b| b != 223).ok_or_else(bad)?;
+    let pointer = xdv.get(end.checked_sub(4).ok_or_else(bad)?..end).ok_or_else(bad)?;
+    let post = u32::from_be_bytes(pointer.try_into().map_err(|_| bad())?) as usize;
+    let count = xdv.get(post + 27..post + 29).ok_or_else(bad)?;
+    if xdv.get(post) != Some(&248) {
+        return Err(bad());
+    }
+    Ok(u32::from(u16::from_be_bytes([count[0], count[1]])))
+}
+
+/// The I/O of one engine run.
+struct Io<'a> {
+    driver: &'a mut Driver,
+    primary: Vec<u8>,
+    format: Option<Vec<u8>>,
+    files: Files,
+}
+
+impl<'a> Io<'a> {
+    fn new(driver: &'a mut Driver, primary: Vec<u8>, format: Option<Vec<u8>>) -> Io<'a> {
+        Io {
+            driver,
+            primary,
+            format,
+            files: Rc::default(),
+        }
+    }
+
+    fn take(&self, name: &str) -> Vec<u8> {
+        self.files.borrow_mut().remove(name).unwrap_or_default()
+    }
+
+    fn run_tex(&mut self, format: &str, initex: bool) -> Result<TexOutcome, String> {
+        let mut status = Status::default();
+        let mut launcher = CoreBridgeLauncher::new_with_security(
+            self,
+            &mut status,
+            SecuritySettings::new(SecurityStance::DisableInsecures),
+        );
+        let mut engine = TexEngine::default();
+        engine
+            .halt_on_error_mode(true)
+            .initex_mode(initex)
+            .shell_escape(false)
+            .build_date(SystemTime::UNIX_EPOCH);
+        let outcome = engine.process(&mut launcher, format, &format!("{JOB}.tex"));
+        outcome.map_err(|e| status.message(&e.to_string()))
+    }
+
+    fn run_xdvipdfmx(&mut self) -> Result<(), Failure> {
+        let mut status = Status::default();
+        let mut launcher = CoreBridgeLauncher::new_with_security(
+            self,
+            &mut status,
+            SecuritySettings::new(SecurityStance::DisableInsecures),
+        );
+        XdvipdfmxEngine::default()
+            .build_date(SystemTime::UNIX_EPOCH)
+            .process(&mut launcher, &format!("{JOB}.xdv"), &format!("{JOB}.pdf"))
+            .map_err(|e| Failure::Engine(format!("making the PDF failed: {}", status.message(&e.to_string()))))
+    }
+}
+
+impl DriverHooks for Io<'_> {
+    fn io(&mut self) -> &mut dyn IoProvider {
+        self
+    }
+}
+
+impl IoProvider for Io<'_> {
+    fn output_open_name(&mut self, name: &str) -> OpenResult<OutputHandle> {
+        if name.is_empty() {
+            return OpenResult::NotAvailable;
+        }
+        let file = MemoryFile {
+            files: self.files.clone(),
+            name: name.to_owned(),
+            data: Vec::new(),
+        };
+        OpenResult::Ok(OutputHandle::new(name, file))
+    }
+
+    fn input_open_name(
+        &mut self,
+        name: &str,
+        status: &mut dyn StatusBackend,
+    ) -> OpenResult<InputHandle> {
+        if let Some(data) = self.files.borrow().get(name) {
+            let data = Cursor::new(data.clone());
+            return OpenResult::Ok(InputHandle::new(name, data, InputOrigin::Other));
+        }
+        let opened = self.driver.bundle.input_open_name(name, status);
+        if let (OpenResult::Ok(_), Some(names)) = (&opened, &mut self.driver.opened) {
+            names.insert(name.to_owned());
+        }
+        opened
+    }
+
+    fn input_open_primary(&mut self, _status: &mut dyn StatusBackend) -> OpenResult<InputHandle> {
+        let data = Cursor::new(self.primary.clone());
+        OpenResult::Ok(InputHandle::new(
+            format!("{JOB}.tex"),
+            data,
+            InputOrigin::Other,
+        ))
+    }
+
+    fn input_open_format(
+        &mut self,
+        name: &str,
+        _status: &mut dyn StatusBackend,
+    ) -> OpenResult<InputHandle> {
+        match &self.format {
+            Some(format) => OpenResult::Ok(InputHandle::new(
+                name,
+                Cursor::new(format.clone()),
+                InputOrigin::Other,
+            )),
+            None => OpenResult::NotAvailable,
+        }
+    }
+}
+
+/// An output file; it lands in the run's files when the engine closes it.
+struct MemoryFile {
+    files: Files,
+    name: String,
+    data: Vec<u8>,
+}
+
+impl Write for MemoryFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.data.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for MemoryFile {
+    fn drop(&mut self) {
+        let data = std::mem::take(&mut self.data);
+        self.files.borrow_mut().insert(std::mem::take(&mut self.name), data);
+    }
+}
+
+/// Keeps the engine's own error messages (a missing file, an aborted run) for the report.
+#[derive(Default)]
+struct Status {
+    errors: Vec<String>,
+}
+
+impl Status {
+    fn message(&self, fallback: &str) -> String {
+        if self.errors.is_empty() {
+            fallback.to_owned()
+        } else {
+            self.errors.join("; ")
+        }
+    }
+}
+
+impl StatusBackend for Status {
+    fn report(
+        &mut self,
+        kind: MessageKind,
+        args: std::fmt::Arguments,
+        err: Option<&tectonic_errors::Error>,
+    ) {
+        if kind == MessageKind::Error {
+            let mut text = args.to_string();
+            if let Some(err) = err {
+                text.push_str(&format!(": {err}"));
+            }
+            self.errors.push(text);
+        }
+    }
+
+    fn dump_error_logs(&mut self, _output: &[u8]) {}
+}
