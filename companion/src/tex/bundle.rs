@@ -155,6 +155,10 @@ impl IoProvider for Tree {
         name: &str,
         _status: &mut dyn StatusBackend,
     ) -> OpenResult<InputHandle> {
+        if name == FORMAT_SOURCE.0 {
+            let source = std::io::Cursor::new(FORMAT_SOURCE.1.as_bytes().to_vec());
+            return OpenResult::Ok(InputHandle::new(name, source, InputOrigin::Other));
+        }
         let Some(path) = self.files.get(name) else {
             return OpenResult::NotAvailable;
         };

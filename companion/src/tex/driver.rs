@@ -219,6 +219,12 @@ impl IoProvider for Io<'_> {
         OpenResult::Ok(OutputHandle::new(name, file))
     }
 
+    /// The terminal copy of the log: the log file has it all, and the worker's stdout carries
+    /// its replies.
+    fn output_open_stdout(&mut self) -> OpenResult<OutputHandle> {
+        OpenResult::Ok(OutputHandle::new("", std::io::sink()))
+    }
+
     fn input_open_name(
         &mut self,
         name: &str,
