@@ -217,13 +217,13 @@ async fn exchange(
 /// Kills the worker and everything it started (its process group), then reaps it.
 async fn stop(worker: Option<Worker>) {
     let Some(mut worker) = worker else { return };
-    if let Some(pid) = worker.child.id() {
-        // The worker leads its own group; `kill -KILL -PID` signals all of it (no libc here).
-        let _ = tokio::process::Command::new("/bin/kill")
-            .arg("-KILL")
-            .arg(format!("-{pid}"))
-            .status()
-            .await;
+    let group = worker
+        .child
+        .id()
+        .and_then(|pid| rustix::process::Pid::from_raw(i32::try_from(pid).ok()?));
+    if let Some(group) = group {
+        // The worker leads its own group (`process_group(0)`), so this never reaches ours.
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
     }
     let _ = worker.child.kill().await;
 }
