@@ -149,7 +149,10 @@ async fn tex_in_a_profile_comes_out_as_literal_text() {
         let built = build(&engine, template, &resume).await.expect(template);
         let text = squeeze(&pdftotext(&built.pdf));
         for attack in attacks {
-            assert!(text.contains(&squeeze(attack)), "{attack:?} not literal in:\n{text}");
+            assert!(
+                text.contains(&squeeze(attack)),
+                "{attack:?} not literal in:\n{text}"
+            );
         }
         assert!(!text.contains("root:x:0"), "a file was read");
     }
@@ -160,13 +163,24 @@ async fn greek_cyrillic_and_accented_latin_render() {
     let engine = engine(LIMIT);
     let resume: Resume = resume::read_profile(SAMPLE).expect("sample");
     for template in TEMPLATES {
-        let built = build(&engine, template.name, &resume).await.expect(template.name);
+        let built = build(&engine, template.name, &resume)
+            .await
+            .expect(template.name);
         let text = pdftotext(&built.pdf);
-        for words in ["Ελένη Παπαδοπούλου-Иванова", "Θεσσαλονίκη"] {
-            assert!(text.contains(words), "{words} in {}:\n{text}", template.name);
+        for words in ["Ελένη Παπαδοπούλου-Иванова", "Θεσσαλονίκη"]
+        {
+            assert!(
+                text.contains(words),
+                "{words} in {}:\n{text}",
+                template.name
+            );
         }
         if template.name != "cover-letter" {
-            for words in ["Старший разработчик", "Société Générale", "Größe, Łódź, Ærøskøbing"] {
+            for words in [
+                "Старший разработчик",
+                "Société Générale",
+                "Größe, Łódź, Ærøskøbing",
+            ] {
                 in_order(&text, &[words]);
             }
         }
@@ -199,12 +213,17 @@ async fn a_loop_is_stopped_at_the_limit_and_the_next_compile_works() {
     let started = std::time::Instant::now();
     match engine.compile(looping, &|_| {}).await {
         Err(Error::Unprocessable(message)) => {
-            assert!(message.contains("longer than the limit of 8 s"), "{message}");
+            assert!(
+                message.contains("longer than the limit of 8 s"),
+                "{message}"
+            );
         }
         other => panic!("{:?}", other.map(|pdf| pdf.pages)),
     }
     assert!(started.elapsed() < limit + Duration::from_secs(5));
-    build(&engine, "modern", &resume).await.expect("a new worker compiles");
+    build(&engine, "modern", &resume)
+        .await
+        .expect("a new worker compiles");
 }
 
 #[tokio::test]
@@ -213,13 +232,18 @@ async fn a_tex_error_reports_its_first_line_and_the_worker_carries_on() {
     let broken = "\\documentclass{article}\n\\begin{document}\n\\nosuchcommand\n\\end{document}\n";
     match engine.compile(broken, &|_| {}).await {
         Err(Error::Unprocessable(message)) => {
-            assert!(message.contains("! Undefined control sequence."), "{message}");
+            assert!(
+                message.contains("! Undefined control sequence."),
+                "{message}"
+            );
             assert!(message.contains("l.3 \\nosuchcommand"), "{message}");
         }
         other => panic!("{:?}", other.map(|pdf| pdf.pages)),
     }
     let resume: Resume = resume::read_profile(SAMPLE).expect("sample");
-    build(&engine, "classic", &resume).await.expect("after an error");
+    build(&engine, "classic", &resume)
+        .await
+        .expect("after an error");
 }
 
 fn cli(args: &[&str], offline: bool) -> std::process::Output {
@@ -255,10 +279,23 @@ fn the_cli_builds_with_the_network_namespace_cut() {
     std::fs::write(&profile, SAMPLE).expect("write");
     let out = dir.path().join("resume.pdf");
     let run = cli(
-        &["resume", "build", "--profile", profile.to_str().expect("path"), "--template", "modern", "--out", out.to_str().expect("path")],
+        &[
+            "resume",
+            "build",
+            "--profile",
+            profile.to_str().expect("path"),
+            "--template",
+            "modern",
+            "--out",
+            out.to_str().expect("path"),
+        ],
         true,
     );
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert!(pdftotext(&std::fs::read(&out).expect("PDF")).contains("Ελένη"));
 }
 
@@ -271,21 +308,55 @@ fn the_cli_explains_bad_input() {
     let out = dir.path().join("x.pdf");
     let out = out.to_str().expect("path");
 
-    let run = cli(&["resume", "build", "--profile", profile, "--template", "fancy", "--out", out], false);
+    let run = cli(
+        &[
+            "resume",
+            "build",
+            "--profile",
+            profile,
+            "--template",
+            "fancy",
+            "--out",
+            out,
+        ],
+        false,
+    );
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success());
-    assert!(stderr.contains("no template called \"fancy\"") && stderr.contains("classic, modern, cover-letter"), "{stderr}");
+    assert!(
+        stderr.contains("no template called \"fancy\"")
+            && stderr.contains("classic, modern, cover-letter"),
+        "{stderr}"
+    );
 
     let invalid = dir.path().join("invalid.json");
     std::fs::write(&invalid, r#"{"basics": {"email": 42}, "work": "none"}"#).expect("write");
-    let run = cli(&["resume", "build", "--profile", invalid.to_str().expect("path"), "--template", "classic", "--out", out], false);
+    let run = cli(
+        &[
+            "resume",
+            "build",
+            "--profile",
+            invalid.to_str().expect("path"),
+            "--template",
+            "classic",
+            "--out",
+            out,
+        ],
+        false,
+    );
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success());
-    assert!(stderr.contains("2 problems") && stderr.contains("basics.email") && stderr.contains("work"), "{stderr}");
+    assert!(
+        stderr.contains("2 problems") && stderr.contains("basics.email") && stderr.contains("work"),
+        "{stderr}"
+    );
 
     let run = cli(&["resume", "templates"], false);
     let stdout = String::from_utf8_lossy(&run.stdout);
     for template in TEMPLATES {
-        assert!(stdout.contains(template.name) && stdout.contains(template.description), "{stdout}");
+        assert!(
+            stdout.contains(template.name) && stdout.contains(template.description),
+            "{stdout}"
+        );
     }
 }

@@ -13,7 +13,9 @@ use shared::resume::Resume;
 pub async fn bench_resume(config: &Config, runs: usize) -> Result<()> {
     let profile = resume::read_profile(super::resume::SAMPLE_RESUME)?;
     let base = super::resume::engine(config)?.settings().clone();
-    println!("template      first (empty format cache)   warm median   warm mean   builds/min   pages");
+    println!(
+        "template      first (empty format cache)   warm median   warm mean   builds/min   pages"
+    );
     for template in TEMPLATES.iter().filter(|t| t.kind == Kind::Resume) {
         let scratch = std::env::temp_dir().join(format!(
             "autoresume-bench-resume-{}-{}",

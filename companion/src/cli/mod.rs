@@ -3,9 +3,9 @@
 
 #[cfg(feature = "browser")]
 pub mod bench_apply;
+pub mod bench_queue;
 #[cfg(feature = "tex")]
 pub mod bench_resume;
-pub mod bench_queue;
 pub mod bench_sse;
 #[cfg(feature = "browser")]
 pub mod forms;

@@ -54,8 +54,8 @@ pub struct BuildArgs<'a> {
 
 pub async fn build(config: &Config, args: BuildArgs<'_>) -> Result<()> {
     resume::template(args.template)?;
-    let resume = resume::read_profile(&read(args.profile)?)
-        .map_err(|e| in_file(args.profile, e))?;
+    let resume =
+        resume::read_profile(&read(args.profile)?).map_err(|e| in_file(args.profile, e))?;
     let posting = match args.job {
         Some(path) => Some(resume::read_posting(&read(path)?).map_err(|e| in_file(path, e))?),
         None => None,
@@ -96,7 +96,10 @@ fn in_file(path: &Path, error: Error) -> Error {
 
 /// The sample documents: every template with every sample profile.
 pub fn samples(corpus: Option<&Path>) -> Result<Vec<(String, String)>> {
-    let mut profiles = vec![("multilingual".to_owned(), resume::read_profile(SAMPLE_RESUME)?)];
+    let mut profiles = vec![(
+        "multilingual".to_owned(),
+        resume::read_profile(SAMPLE_RESUME)?,
+    )];
     let mut posting = Posting::default();
     if let Some(dir) = corpus {
         for name in CORPUS_RESUMES {

@@ -99,16 +99,23 @@ pub fn source(template: &Template, request: Request<'_>, date: &str) -> Result<S
     let body = match template.kind {
         Kind::Resume => render::resume_body(&tailored(request.resume, request.posting)),
         Kind::CoverLetter => {
-            let letter = request.letter.filter(|l| !l.trim().is_empty()).ok_or_else(|| {
-                Error::BadRequest("a cover letter needs the letter's text (--letter FILE)".into())
-            })?;
+            let letter = request
+                .letter
+                .filter(|l| !l.trim().is_empty())
+                .ok_or_else(|| {
+                    Error::BadRequest(
+                        "a cover letter needs the letter's text (--letter FILE)".into(),
+                    )
+                })?;
             render::letter_body(request.resume, request.posting, letter, date)
         }
     };
     let preamble = template
         .preamble
         .replace("\\input{autoresume-common.tex}\n", COMMON);
-    Ok(format!("{preamble}\\begin{{document}}\n{body}\\end{{document}}\n"))
+    Ok(format!(
+        "{preamble}\\begin{{document}}\n{body}\\end{{document}}\n"
+    ))
 }
 
 /// The seam for tailoring to a posting (relevance order, one-page selection): until that

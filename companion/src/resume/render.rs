@@ -20,18 +20,24 @@ fn call(name: &str, args: &[&str]) -> String {
 /// The contact line: location, email, phone, website and profiles, with links.
 fn contact_line(resume: &Resume) -> String {
     let basics = &resume.basics;
-    let place = [basics.location.city.as_str(), basics.location.region.as_str()]
-        .into_iter()
-        .chain([basics.location.country_code.as_str()])
-        .filter(|part| !part.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let place = [
+        basics.location.city.as_str(),
+        basics.location.region.as_str(),
+    ]
+    .into_iter()
+    .chain([basics.location.country_code.as_str()])
+    .filter(|part| !part.trim().is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
     let mut items = Vec::new();
     if !place.is_empty() {
         items.push(escape(&place));
     }
     if !basics.email.trim().is_empty() {
-        items.push(link(&format!("mailto:{}", basics.email.trim()), &basics.email));
+        items.push(link(
+            &format!("mailto:{}", basics.email.trim()),
+            &basics.email,
+        ));
     }
     if !basics.phone.trim().is_empty() {
         items.push(escape(&basics.phone));
@@ -68,7 +74,10 @@ fn bare_url(url: &str) -> String {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
         .unwrap_or(url);
-    url.strip_prefix("www.").unwrap_or(url).trim_end_matches('/').to_owned()
+    url.strip_prefix("www.")
+        .unwrap_or(url)
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 /// `2013-12-01` → `Dec 2013`; a year alone stays; anything else is shown as written.
@@ -98,7 +107,10 @@ fn dates(start: &str, end: &str) -> String {
 }
 
 fn bullets(out: &mut String, items: &[String]) {
-    let items: Vec<&String> = items.iter().filter(|item| !item.trim().is_empty()).collect();
+    let items: Vec<&String> = items
+        .iter()
+        .filter(|item| !item.trim().is_empty())
+        .collect();
     if items.is_empty() {
         return;
     }
@@ -143,12 +155,19 @@ pub fn resume_body(resume: &Resume) -> String {
         contact_line(resume)
     );
     if !basics.summary.trim().is_empty() {
-        section(&mut out, "Summary", call("resumesummary", &[&basics.summary]));
+        section(
+            &mut out,
+            "Summary",
+            call("resumesummary", &[&basics.summary]),
+        );
     }
     let mut work = String::new();
     for job in &resume.work {
         let when = dates(&job.start_date, &job.end_date);
-        work.push_str(&call("resumeentry", &[&job.position, &job.name, &when, &job.location]));
+        work.push_str(&call(
+            "resumeentry",
+            &[&job.position, &job.name, &when, &job.location],
+        ));
         text(&mut work, &job.summary);
         bullets(&mut work, &job.highlights);
     }
@@ -157,20 +176,41 @@ pub fn resume_body(resume: &Resume) -> String {
     for school in &resume.education {
         let degree = joined(&[&school.study_type, &school.area], ", ");
         let when = dates(&school.start_date, &school.end_date);
-        education.push_str(&call("resumeentry", &[&degree, &school.institution, &when, ""]));
+        education.push_str(&call(
+            "resumeentry",
+            &[&degree, &school.institution, &when, ""],
+        ));
         let score = if school.score.trim().is_empty() {
             String::new()
         } else {
             format!("Grade: {}", school.score.trim())
         };
-        let courses = joined(&school.courses.iter().map(String::as_str).collect::<Vec<_>>(), ", ");
-        let courses = if courses.is_empty() { courses } else { format!("Courses: {courses}") };
+        let courses = joined(
+            &school
+                .courses
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            ", ",
+        );
+        let courses = if courses.is_empty() {
+            courses
+        } else {
+            format!("Courses: {courses}")
+        };
         text(&mut education, &joined(&[&score, &courses], ". "));
     }
     section(&mut out, "Education", education);
     let mut skills = String::new();
     for skill in &resume.skills {
-        let keywords = joined(&skill.keywords.iter().map(String::as_str).collect::<Vec<_>>(), ", ");
+        let keywords = joined(
+            &skill
+                .keywords
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            ", ",
+        );
         let label = if skill.level.trim().is_empty() {
             skill.name.clone()
         } else {
@@ -182,8 +222,14 @@ pub fn resume_body(resume: &Resume) -> String {
     let mut projects = String::new();
     for project in &resume.projects {
         let when = dates(&project.start_date, &project.end_date);
-        let roles = joined(&project.roles.iter().map(String::as_str).collect::<Vec<_>>(), ", ");
-        projects.push_str(&call("resumeentry", &[&project.name, &project.entity, &when, &roles]));
+        let roles = joined(
+            &project.roles.iter().map(String::as_str).collect::<Vec<_>>(),
+            ", ",
+        );
+        projects.push_str(&call(
+            "resumeentry",
+            &[&project.name, &project.entity, &when, &roles],
+        ));
         text(&mut projects, &project.description);
         bullets(&mut projects, &project.highlights);
     }
@@ -198,27 +244,39 @@ fn other_sections(resume: &Resume) -> String {
     let mut volunteer = String::new();
     for role in &resume.volunteer {
         let when = dates(&role.start_date, &role.end_date);
-        volunteer.push_str(&call("resumeentry", &[&role.position, &role.organization, &when, ""]));
+        volunteer.push_str(&call(
+            "resumeentry",
+            &[&role.position, &role.organization, &when, ""],
+        ));
         text(&mut volunteer, &role.summary);
         bullets(&mut volunteer, &role.highlights);
     }
     section(&mut out, "Volunteering", volunteer);
     let mut awards = String::new();
     for award in &resume.awards {
-        awards.push_str(&call("resumeentry", &[&award.title, &award.awarder, &month_year(&award.date), ""]));
+        awards.push_str(&call(
+            "resumeentry",
+            &[&award.title, &award.awarder, &month_year(&award.date), ""],
+        ));
         text(&mut awards, &award.summary);
     }
     section(&mut out, "Awards", awards);
     let mut certificates = String::new();
     for certificate in &resume.certificates {
         let when = month_year(&certificate.date);
-        certificates.push_str(&call("resumeentry", &[&certificate.name, &certificate.issuer, &when, ""]));
+        certificates.push_str(&call(
+            "resumeentry",
+            &[&certificate.name, &certificate.issuer, &when, ""],
+        ));
     }
     section(&mut out, "Certificates", certificates);
     let mut publications = String::new();
     for publication in &resume.publications {
         let when = month_year(&publication.release_date);
-        publications.push_str(&call("resumeentry", &[&publication.name, &publication.publisher, &when, ""]));
+        publications.push_str(&call(
+            "resumeentry",
+            &[&publication.name, &publication.publisher, &when, ""],
+        ));
         text(&mut publications, &publication.summary);
     }
     section(&mut out, "Publications", publications);
@@ -233,7 +291,14 @@ fn other_sections(resume: &Resume) -> String {
         more.push_str(&call("resumeline", &["Languages", &languages.join(", ")]));
     }
     for interest in &resume.interests {
-        let keywords = joined(&interest.keywords.iter().map(String::as_str).collect::<Vec<_>>(), ", ");
+        let keywords = joined(
+            &interest
+                .keywords
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            ", ",
+        );
         more.push_str(&call("resumeline", &[&interest.name, &keywords]));
     }
     section(&mut out, "Languages and interests", more);
@@ -260,10 +325,17 @@ pub fn letter_body(resume: &Resume, posting: Option<&Posting>, letter: &str, dat
         .map(|title| format!("Application: {title}"))
         .unwrap_or_default();
     out.push_str(&call("letterto", &[date, &recipient, &subject]));
-    for paragraph in letter.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+    for paragraph in letter
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         out.push_str(&escape(paragraph));
         out.push_str("\\par\n");
     }
-    out.push_str(&format!("Sincerely,\\par\n{}\\par\n", escape(&resume.basics.name)));
+    out.push_str(&format!(
+        "Sincerely,\\par\n{}\\par\n",
+        escape(&resume.basics.name)
+    ));
     out
 }

@@ -42,7 +42,11 @@ pub struct Assembled {
 
 /// Compiles `documents` (name, LaTeX) against `trees` and writes the files they opened to
 /// `out` (a zip).
-pub fn assemble(trees: &[PathBuf], documents: &[(String, String)], out: &Path) -> Result<Assembled> {
+pub fn assemble(
+    trees: &[PathBuf],
+    documents: &[(String, String)],
+    out: &Path,
+) -> Result<Assembled> {
     let tree = Tree::scan(trees)?;
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     files.insert(FORMAT_SOURCE.0.into(), FORMAT_SOURCE.1.as_bytes().to_vec());
@@ -61,9 +65,10 @@ pub fn assemble(trees: &[PathBuf], documents: &[(String, String)], out: &Path) -
         if files.contains_key(name) {
             continue;
         }
-        let path = tree.files.get(name).ok_or_else(|| {
-            Error::Internal(format!("{name} was opened but is in no TeX tree"))
-        })?;
+        let path = tree
+            .files
+            .get(name)
+            .ok_or_else(|| Error::Internal(format!("{name} was opened but is in no TeX tree")))?;
         let data = std::fs::read(path)
             .map_err(|e| Error::Internal(format!("reading {}: {e}", path.display())))?;
         files.insert(name.to_owned(), data);
@@ -93,7 +98,8 @@ fn write_zip(mut files: BTreeMap<String, Vec<u8>>, out: &Path) -> Result<Assembl
         zip.write_all(data).map_err(io)?;
         bytes += data.len() as u64;
     }
-    zip.finish().map_err(|e| Error::Internal(format!("zip: {e}")))?;
+    zip.finish()
+        .map_err(|e| Error::Internal(format!("zip: {e}")))?;
     std::fs::rename(&partial, out).map_err(io)?;
     Ok(Assembled {
         files: files.len(),

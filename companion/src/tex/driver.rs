@@ -112,7 +112,9 @@ impl Driver {
         super::log::check(&String::from_utf8_lossy(&log), outcome)?;
         let format = io.take(&format!("{JOB}.fmt"));
         if format.is_empty() {
-            return Err(Failure::Engine("making the LaTeX format wrote nothing".into()));
+            return Err(Failure::Engine(
+                "making the LaTeX format wrote nothing".into(),
+            ));
         }
         // Written aside and renamed, so that another worker never reads half a format.
         let dir = self.format_path.parent().unwrap_or(Path::new("."));
@@ -138,7 +140,9 @@ impl Driver {
 fn xdv_pages(xdv: &[u8]) -> Result<u32, Failure> {
     let bad = || Failure::Engine("the engine wrote an unreadable XDV file".into());
     let end = xdv.iter().rposition(|&b| b != 223).ok_or_else(bad)?;
-    let pointer = xdv.get(end.checked_sub(4).ok_or_else(bad)?..end).ok_or_else(bad)?;
+    let pointer = xdv
+        .get(end.checked_sub(4).ok_or_else(bad)?..end)
+        .ok_or_else(bad)?;
     let post = u32::from_be_bytes(pointer.try_into().map_err(|_| bad())?) as usize;
     let count = xdv.get(post + 27..post + 29).ok_or_else(bad)?;
     if xdv.get(post) != Some(&248) {
@@ -196,7 +200,12 @@ impl<'a> Io<'a> {
         XdvipdfmxEngine::default()
             .build_date(SystemTime::UNIX_EPOCH)
             .process(&mut launcher, &format!("{JOB}.xdv"), &format!("{JOB}.pdf"))
-            .map_err(|e| Failure::Engine(format!("making the PDF failed: {}", status.message(&e.to_string()))))
+            .map_err(|e| {
+                Failure::Engine(format!(
+                    "making the PDF failed: {}",
+                    status.message(&e.to_string())
+                ))
+            })
     }
 }
 
@@ -287,7 +296,9 @@ impl Write for MemoryFile {
 impl Drop for MemoryFile {
     fn drop(&mut self) {
         let data = std::mem::take(&mut self.data);
-        self.files.borrow_mut().insert(std::mem::take(&mut self.name), data);
+        self.files
+            .borrow_mut()
+            .insert(std::mem::take(&mut self.name), data);
     }
 }
 

@@ -54,7 +54,10 @@ fn missing_character(log: &str) -> Option<Failure> {
     Some(Failure::MissingCharacter {
         character: character.to_owned(),
         code_point: code_point.to_owned(),
-        font: font.trim_start_matches('[').trim_end_matches(']').to_owned(),
+        font: font
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
     })
 }
 
@@ -90,6 +93,12 @@ mod tests {
 
     #[test]
     fn a_clean_log_passes() {
-        assert!(check("Output written on texput.xdv (1 page).\n", Ok(TexOutcome::Spotless)).is_ok());
+        assert!(
+            check(
+                "Output written on texput.xdv (1 page).\n",
+                Ok(TexOutcome::Spotless)
+            )
+            .is_ok()
+        );
     }
 }

@@ -86,7 +86,10 @@ struct Request {
 enum Reply {
     /// The format is being made (once per bundle: about 3 s).
     PreparingFormat,
-    Done { pdf: String, pages: u32 },
+    Done {
+        pdf: String,
+        pages: u32,
+    },
     Failed(Failure),
 }
 
@@ -191,7 +194,11 @@ async fn exchange(
     })
     .map_err(|e| Error::Internal(e.to_string()))?;
     line.push('\n');
-    worker.stdin.write_all(line.as_bytes()).await.map_err(lost)?;
+    worker
+        .stdin
+        .write_all(line.as_bytes())
+        .await
+        .map_err(lost)?;
     worker.stdin.flush().await.map_err(lost)?;
     loop {
         let Some(reply) = worker.replies.next_line().await.map_err(lost)? else {
