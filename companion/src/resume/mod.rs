@@ -8,7 +8,7 @@ mod render;
 use shared::resume::{Posting, Resume};
 
 use crate::error::{Error, Result};
-use crate::tex::Engine;
+use crate::tex::{Engine, Timings};
 
 /// What a template makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +76,8 @@ pub struct Built {
     pub pdf: Vec<u8>,
     pub pages: u32,
     pub template: &'static str,
+    /// Where the compile's time went.
+    pub timings: Timings,
 }
 
 /// Builds the PDF. `on_note` hears about slow steps (the first compile makes the format).
@@ -91,6 +93,7 @@ pub async fn build(
         pdf: pdf.bytes,
         pages: pdf.pages,
         template: template.name,
+        timings: pdf.timings,
     })
 }
 

@@ -26,10 +26,10 @@ pub const DEBIAN_TREES: &[&str] = &[
 /// Sub-trees that hold nothing a compile reads.
 const SKIPPED: &[&str] = &["doc", "source", "man", "info"];
 
-/// Makes `tectonic-format-latex.tex`: the format is XeLaTeX's own.
+/// Makes `tectonic-format-latex.tex`: XeLaTeX with the templates' class and packages preloaded.
 const FORMAT_SOURCE: (&str, &str) = (
     "tectonic-format-latex.tex",
-    "% The LaTeX format of AutoResume's bundle: Debian TeX Live's XeLaTeX.\n\\input xelatex.ini\n",
+    include_str!("../../templates/resume/format.tex"),
 );
 
 /// What was written.

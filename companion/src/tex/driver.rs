@@ -5,16 +5,18 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use tectonic_bridge_core::{CoreBridgeLauncher, DriverHooks, SecuritySettings, SecurityStance};
 use tectonic_bundles::Bundle;
 use tectonic_engine_xdvipdfmx::XdvipdfmxEngine;
 use tectonic_engine_xetex::{TexEngine, TexOutcome};
-use tectonic_io_base::{InputHandle, InputOrigin, IoProvider, OpenResult, OutputHandle};
+use tectonic_io_base::{
+    InputFeatures, InputHandle, InputOrigin, IoProvider, OpenResult, OutputHandle,
+};
 use tectonic_status_base::{MessageKind, StatusBackend};
 
 use super::Failure;
@@ -26,11 +28,15 @@ const FORMAT_SOURCE: &str = "tectonic-format-latex.tex";
 
 type Files = Rc<RefCell<HashMap<String, Vec<u8>>>>;
 
-/// The engine's state that outlives one document: the bundle, the format (read or made once),
-/// and, when tracing, the names of every bundle file a document opened.
+/// The engine's state that outlives one document: the bundle and the files read from it, the
+/// format (read or made once), and, when tracing, the names of every bundle file a document
+/// opened. Every compile reads the same format (31 MB) and mostly the same bundle files (fonts,
+/// decompressed from the zip), so the worker keeps them in memory and shares them.
 pub struct Driver {
     bundle: Box<dyn Bundle>,
-    format: Option<Vec<u8>>,
+    /// Bundle files by name; `None` for a name the bundle does not have (TeX asks for many).
+    read: HashMap<String, Option<Rc<[u8]>>>,
+    format: Option<Rc<[u8]>>,
     format_path: PathBuf,
     opened: Option<BTreeSet<String>>,
 }
@@ -39,6 +45,21 @@ pub struct Driver {
 pub struct Output {
     pub pdf: Vec<u8>,
     pub pages: u32,
+    pub timings: Timings,
+}
+
+/// Where a compile's time went (the benchmark reports it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Timings {
+    /// Reading the format into the engine (before the document's first line).
+    pub format: Duration,
+    /// XeTeX on the document, after the format.
+    pub tex: Duration,
+    /// xdvipdfmx: XDV to PDF, with the fonts embedded.
+    pub pdf: Duration,
+    /// CPU time of the whole compile (the worker is single-threaded): on a busy machine the
+    /// wall-clock figures above include waiting for a core, this does not.
+    pub cpu: Duration,
 }
 
 impl Driver {
@@ -55,6 +76,7 @@ impl Driver {
         ));
         Ok(Driver {
             bundle,
+            read: HashMap::new(),
             format: None,
             format_path,
             opened: None,
@@ -77,8 +99,11 @@ impl Driver {
 
     pub fn compile(&mut self, source: &str) -> Result<Output, Failure> {
         let format = self.load_format()?;
+        let cpu = cpu_time();
+        let start = Instant::now();
         let mut io = Io::new(self, source.as_bytes().to_vec(), Some(format));
         let outcome = io.run_tex("latex.fmt", false);
+        let tex_done = Instant::now();
         let log = io.take(&format!("{JOB}.log"));
         let log = String::from_utf8_lossy(&log);
         super::log::check(&log, outcome)?;
@@ -89,19 +114,55 @@ impl Driver {
         let pages = xdv_pages(&xdv)?;
         io.run_xdvipdfmx()?;
         let pdf = io.take(&format!("{JOB}.pdf"));
-        Ok(Output { pdf, pages })
+        let body = io.body_started.unwrap_or(start);
+        let timings = Timings {
+            format: body - start,
+            tex: tex_done - body,
+            pdf: tex_done.elapsed(),
+            cpu: cpu_time().saturating_sub(cpu),
+        };
+        Ok(Output {
+            pdf,
+            pages,
+            timings,
+        })
     }
 
-    fn load_format(&mut self) -> Result<Vec<u8>, Failure> {
+    fn load_format(&mut self) -> Result<Rc<[u8]>, Failure> {
         if let Some(format) = &self.format {
             return Ok(format.clone());
         }
-        let format = match std::fs::read(&self.format_path) {
-            Ok(bytes) => bytes,
-            Err(_) => self.make_format()?,
+        let format: Rc<[u8]> = match std::fs::read(&self.format_path) {
+            Ok(bytes) => bytes.into(),
+            Err(_) => self.make_format()?.into(),
         };
         self.format = Some(format.clone());
         Ok(format)
+    }
+
+    /// A bundle file, read once per worker.
+    fn bundle_file(
+        &mut self,
+        name: &str,
+        status: &mut dyn StatusBackend,
+    ) -> Result<Option<Rc<[u8]>>, tectonic_errors::Error> {
+        if let Some(known) = self.read.get(name) {
+            return Ok(known.clone());
+        }
+        let data = match self.bundle.input_open_name(name, status) {
+            OpenResult::Ok(mut handle) => {
+                let mut data = Vec::new();
+                handle.read_to_end(&mut data)?;
+                if let Some(names) = &mut self.opened {
+                    names.insert(name.to_owned());
+                }
+                Some(Rc::from(data))
+            }
+            OpenResult::NotAvailable => None,
+            OpenResult::Err(e) => return Err(e),
+        };
+        self.read.insert(name.to_owned(), data.clone());
+        Ok(data)
     }
 
     fn make_format(&mut self) -> Result<Vec<u8>, Failure> {
@@ -151,21 +212,60 @@ fn xdv_pages(xdv: &[u8]) -> Result<u32, Failure> {
     Ok(u32::from(u16::from_be_bytes([count[0], count[1]])))
 }
 
+/// This process's CPU time so far.
+fn cpu_time() -> Duration {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Duration::new(
+        u64::try_from(now.tv_sec).unwrap_or(0),
+        u32::try_from(now.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// A file the engine reads from memory the worker keeps (the format, a bundle file): shared,
+/// not copied, and not hashed (tectonic hashes what it reads unless told the file is
+/// read-only; our driver never reruns, so it has no use for the digests).
+struct Shared(Cursor<Rc<[u8]>>);
+
+impl Shared {
+    fn handle(name: &str, data: Rc<[u8]>) -> InputHandle {
+        InputHandle::new_read_only(name, Shared(Cursor::new(data)), InputOrigin::Other)
+    }
+}
+
+impl Read for Shared {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl InputFeatures for Shared {
+    fn get_size(&mut self) -> tectonic_errors::Result<usize> {
+        Ok(self.0.get_ref().len())
+    }
+
+    fn try_seek(&mut self, pos: SeekFrom) -> tectonic_errors::Result<u64> {
+        Ok(self.0.seek(pos)?)
+    }
+}
+
 /// The I/O of one engine run.
 struct Io<'a> {
     driver: &'a mut Driver,
     primary: Vec<u8>,
-    format: Option<Vec<u8>>,
+    format: Option<Rc<[u8]>>,
     files: Files,
+    /// When the engine opened the document, i.e. had loaded the format.
+    body_started: Option<Instant>,
 }
 
 impl<'a> Io<'a> {
-    fn new(driver: &'a mut Driver, primary: Vec<u8>, format: Option<Vec<u8>>) -> Io<'a> {
+    fn new(driver: &'a mut Driver, primary: Vec<u8>, format: Option<Rc<[u8]>>) -> Io<'a> {
         Io {
             driver,
             primary,
             format,
             files: Rc::default(),
+            body_started: None,
         }
     }
 
@@ -241,18 +341,19 @@ impl IoProvider for Io<'_> {
     ) -> OpenResult<InputHandle> {
         if let Some(data) = self.files.borrow().get(name) {
             let data = Cursor::new(data.clone());
-            return OpenResult::Ok(InputHandle::new(name, data, InputOrigin::Other));
+            return OpenResult::Ok(InputHandle::new_read_only(name, data, InputOrigin::Other));
         }
-        let opened = self.driver.bundle.input_open_name(name, status);
-        if let (OpenResult::Ok(_), Some(names)) = (&opened, &mut self.driver.opened) {
-            names.insert(name.to_owned());
+        match self.driver.bundle_file(name, status) {
+            Ok(Some(data)) => OpenResult::Ok(Shared::handle(name, data)),
+            Ok(None) => OpenResult::NotAvailable,
+            Err(e) => OpenResult::Err(e),
         }
-        opened
     }
 
     fn input_open_primary(&mut self, _status: &mut dyn StatusBackend) -> OpenResult<InputHandle> {
+        self.body_started.get_or_insert_with(Instant::now);
         let data = Cursor::new(self.primary.clone());
-        OpenResult::Ok(InputHandle::new(
+        OpenResult::Ok(InputHandle::new_read_only(
             format!("{JOB}.tex"),
             data,
             InputOrigin::Other,
@@ -265,11 +366,7 @@ impl IoProvider for Io<'_> {
         _status: &mut dyn StatusBackend,
     ) -> OpenResult<InputHandle> {
         match &self.format {
-            Some(format) => OpenResult::Ok(InputHandle::new(
-                name,
-                Cursor::new(format.clone()),
-                InputOrigin::Other,
-            )),
+            Some(format) => OpenResult::Ok(Shared::handle(name, format.clone())),
             None => OpenResult::NotAvailable,
         }
     }

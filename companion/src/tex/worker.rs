@@ -41,6 +41,7 @@ pub fn serve(bundle: &Path, format_dir: &Path) -> Result<()> {
             Ok(output) => Reply::Done {
                 pdf: base64::engine::general_purpose::STANDARD.encode(output.pdf),
                 pages: output.pages,
+                timings: output.timings,
             },
             Err(failure) => Reply::Failed(failure),
         };
