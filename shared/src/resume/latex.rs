@@ -46,7 +46,6 @@ pub fn escape_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     /// Reads `latex` as TeX's tokenizer would with LaTeX's catcodes, checking that every
     /// special character is escaped and the groups it opens it also closes, never closing one
@@ -112,15 +111,22 @@ mod tests {
         );
     }
 
-    proptest! {
-        #[test]
-        fn escaped_text_never_leaves_its_group(text in any::<String>()) {
-            prop_assert_eq!(stays_in_its_group(&escape(&text)), Ok(()));
-        }
+    /// proptest is a native-only dev-dependency (see shared/Cargo.toml).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
 
-        #[test]
-        fn escaped_specials_never_leave_their_group(text in r"[\\{}%#&$_^~\[\] a-z\n]{0,40}") {
-            prop_assert_eq!(stays_in_its_group(&escape(&text)), Ok(()));
+        proptest! {
+            #[test]
+            fn escaped_text_never_leaves_its_group(text in any::<String>()) {
+                prop_assert_eq!(stays_in_its_group(&escape(&text)), Ok(()));
+            }
+
+            #[test]
+            fn escaped_specials_never_leave_their_group(text in r"[\\{}%#&$_^~\[\] a-z\n]{0,40}") {
+                prop_assert_eq!(stays_in_its_group(&escape(&text)), Ok(()));
+            }
         }
     }
 }
