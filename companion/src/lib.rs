@@ -2,8 +2,8 @@
 //!
 //! Modules form layers, each importing only those below it (`tests/layers.rs` checks):
 //! `app` (wiring) → `http` (routes, API, dashboard) → capabilities (`account`, `apply`, `users`,
-//! `pairing`, `profile`, `intake`, `approvals`, `forms`, `mail`, `llm`; each registers its own
-//! job kinds) → `jobs` (the runner) → `state` → `vault` → `events` → `store` (all SQL) →
+//! `pairing`, `profile`, `intake`, `approvals`, `forms`, `mail`, `llm`, `resume`; each registers
+//! its own job kinds) → `jobs` (the runner) → `state` → `vault` → `events` → `store` (all SQL) →
 //! `config` → `browser` (sandboxed headless Chromium) → `fetch`, `auth` → `error`.
 
 pub mod account;
@@ -25,7 +25,6 @@ pub mod llm;
 pub mod mail;
 pub mod pairing;
 pub mod profile;
-#[cfg(feature = "tex")]
 pub mod resume;
 
 pub mod state;

@@ -152,8 +152,9 @@ pub enum ResumeCommand {
         /// classic, modern or cover-letter (`companion resume templates` lists them).
         #[arg(long)]
         template: String,
-        /// The posting it is for (JSON Resume's job schema): its company and title head a
-        /// cover letter.
+        /// The posting it is for (JSON Resume's job schema). A resume is tailored to it: each
+        /// job's bullets and the skills in order of relevance, and kept to one page by leaving
+        /// out the least relevant bullets. Its company and title head a cover letter.
         #[arg(long)]
         job: Option<PathBuf>,
         /// The cover letter's text (plain text, paragraphs separated by blank lines).

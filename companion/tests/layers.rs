@@ -64,6 +64,7 @@ const CAPABILITY_EDGES: &[(&str, &str)] = &[
     ("intake", "approvals"),
     ("intake", "profile"),
     ("mail", "approvals"),
+    ("resume", "llm"),
     ("resume", "profile"),
     ("users", "approvals"),
 ];

@@ -45,13 +45,14 @@ fn engine(timeout: Duration) -> Engine {
 /// Generous: the machine the tests share may be busy, and the first compile makes the format.
 const LIMIT: Duration = Duration::from_secs(120);
 
+/// The whole profile (no posting, so no one-page rule); a cover letter with its letter.
 async fn build(engine: &Engine, template: &str, resume: &Resume) -> Result<resume::Built, Error> {
     let posting = Posting::default();
     let letter = (template == "cover-letter").then_some(LETTER);
     let request = Request {
         template,
         resume,
-        posting: Some(&posting),
+        posting: letter.map(|_| &posting),
         letter,
     };
     resume::build(engine, request, &|_| {}).await
@@ -209,7 +210,8 @@ async fn a_loop_is_stopped_at_the_limit_and_the_next_compile_works() {
     // Warm up first, so the limit measures the loop, not the format.
     let resume: Resume = resume::read_profile(SAMPLE).expect("sample");
     build(&engine, "modern", &resume).await.expect("warm up");
-    let looping = "\\documentclass{article}\\begin{document}\\def\\x{\\x}\\x\\end{document}";
+    // The format has the class and packages loaded: documents start in the preamble.
+    let looping = "\\begin{document}\\def\\x{\\x}\\x\\end{document}";
     let started = std::time::Instant::now();
     match engine.compile(looping, &|_| {}).await {
         Err(Error::Unprocessable(message)) => {
@@ -229,7 +231,8 @@ async fn a_loop_is_stopped_at_the_limit_and_the_next_compile_works() {
 #[tokio::test]
 async fn a_tex_error_reports_its_first_line_and_the_worker_carries_on() {
     let engine = engine(LIMIT);
-    let broken = "\\documentclass{article}\n\\begin{document}\n\\nosuchcommand\n\\end{document}\n";
+    let broken =
+        "% no class: the format has it\n\\begin{document}\n\\nosuchcommand\n\\end{document}\n";
     match engine.compile(broken, &|_| {}).await {
         Err(Error::Unprocessable(message)) => {
             assert!(
@@ -358,5 +361,137 @@ fn the_cli_explains_bad_input() {
             stdout.contains(template.name) && stdout.contains(template.description),
             "{stdout}"
         );
+    }
+}
+
+/// Four jobs of twelve bullets, newest first: three about the posting's stack in each, the rest
+/// about other work, each bullet naming its job and number so the PDF's text shows which ones
+/// are left.
+fn long_profile() -> Resume {
+    let jobs: Vec<serde_json::Value> = ["Aurora", "Borealis", "Cirrus", "Dunmore"]
+        .iter()
+        .enumerate()
+        .map(|(n, employer)| {
+            let bullets: Vec<String> = (1..=12)
+                .map(|i| {
+                    if i % 4 == 0 {
+                        format!(
+                            "{employer} item {i}: built Rust services on PostgreSQL with async \
+                             Tokio workers and kept their latency low under production load"
+                        )
+                    } else {
+                        format!(
+                            "{employer} item {i}: arranged the quarterly catering, booked \
+                             meeting rooms and kept the shared office calendar in good order"
+                        )
+                    }
+                })
+                .collect();
+            serde_json::json!({
+                "name": employer,
+                "position": "Engineer",
+                "startDate": format!("{}-01-01", 2021 - 3 * n),
+                "endDate": format!("{}-12-31", 2023 - 3 * n),
+                "highlights": bullets,
+            })
+        })
+        .collect();
+    let profile = serde_json::json!({
+        "basics": {"name": "Robin Long", "email": "robin@example.org", "label": "Engineer"},
+        "work": jobs,
+        "skills": [{"name": "Office", "keywords": ["Catering"]}, {"name": "Rust", "keywords": ["Tokio", "PostgreSQL"]}],
+    });
+    resume::read_profile(&profile.to_string()).expect("long profile")
+}
+
+fn rust_posting() -> Posting {
+    serde_json::from_value(serde_json::json!({
+        "title": "Rust engineer",
+        "company": "Example",
+        "description": "Rust services on PostgreSQL with Tokio; production latency matters.",
+        "skills": [{"name": "Rust", "keywords": ["Tokio", "PostgreSQL"]}],
+    }))
+    .expect("posting")
+}
+
+#[tokio::test]
+async fn a_long_profile_for_a_posting_fits_one_page_by_leaving_out_the_least_relevant_bullets() {
+    let engine = engine(LIMIT);
+    let profile = long_profile();
+    let posting = rust_posting();
+    let whole = build(&engine, "classic", &profile).await.expect("whole");
+    assert!(
+        whole.pages >= 2,
+        "the profile should be long: {} page",
+        whole.pages
+    );
+
+    for template in ["classic", "modern"] {
+        let request = Request {
+            template,
+            resume: &profile,
+            posting: Some(&posting),
+            letter: None,
+        };
+        let built = resume::build(&engine, request, &|_| {})
+            .await
+            .expect(template);
+        assert_eq!(built.pages, 1, "{template}");
+        assert!(!built.dropped.is_empty(), "{template}");
+        let text = squeeze(&pdftotext(&built.pdf));
+        for dropped in &built.dropped {
+            assert!(dropped.text.contains("catering"), "{template}: {dropped:?}");
+            let label = dropped.text.split(':').next().unwrap_or_default();
+            assert!(
+                !text.contains(&format!("{label}:")),
+                "{template}: {label} is shown"
+            );
+        }
+        // Every bullet about the posting's stack stays, each job in order, with its title.
+        for employer in ["Aurora", "Borealis", "Cirrus", "Dunmore"] {
+            for i in [4, 8, 12] {
+                assert!(
+                    text.contains(&format!("{employer} item {i}:")),
+                    "{template}"
+                );
+            }
+        }
+        in_order(&text, &["Aurora", "Borealis", "Cirrus", "Dunmore"]);
+        // The fewest that fit: with one bullet fewer left out, it is two pages.
+        let mut one_fewer = resume::tailored(&profile, Some(&posting));
+        for _ in 1..built.dropped.len() {
+            one_fewer.drop_least_relevant();
+        }
+        assert_eq!(
+            one_fewer.dropped(),
+            &built.dropped[..built.dropped.len() - 1]
+        );
+        let longer = build(&engine, template, one_fewer.resume())
+            .await
+            .expect("longer");
+        assert!(longer.pages > 1, "{template}: one bullet more still fits");
+    }
+}
+
+#[tokio::test]
+async fn a_profile_that_cannot_fit_one_page_says_so() {
+    let engine = engine(LIMIT);
+    let mut profile = long_profile();
+    // Ninety jobs: even with every bullet that may go gone, the entries alone fill pages.
+    let job = profile.work[0].clone();
+    profile.work = (0..90).map(|_| job.clone()).collect();
+    let posting = rust_posting();
+    let request = Request {
+        template: "classic",
+        resume: &profile,
+        posting: Some(&posting),
+        letter: None,
+    };
+    match resume::build(&engine, request, &|_| {}).await {
+        Err(Error::Unprocessable(message)) => {
+            assert!(message.contains("does not fit on one page"), "{message}");
+            assert!(message.contains("never made smaller"), "{message}");
+        }
+        other => panic!("{:?}", other.map(|b| b.pages)),
     }
 }

@@ -79,6 +79,15 @@ pub async fn build(config: &Config, args: BuildArgs<'_>) -> Result<()> {
         built.pdf.len(),
         built.template
     );
+    if !built.dropped.is_empty() {
+        eprintln!(
+            "to keep it to one page, {} bullets least relevant to the posting were left out:",
+            built.dropped.len()
+        );
+        for dropped in &built.dropped {
+            eprintln!("  {}: {}", dropped.entry, dropped.text);
+        }
+    }
     Ok(())
 }
 

@@ -96,20 +96,24 @@ async fn model(
         )
             .into_response();
     }
-    Json(json!({
+    Json(completion(DRAFT)).into_response()
+}
+
+/// An OpenAI chat completion whose one answer is `content`.
+pub fn completion(content: &str) -> Value {
+    json!({
         "id": "chatcmpl-1",
         "object": "chat.completion",
         "created": 1_795_000_000,
         "model": "test-model",
         "choices": [{
             "index": 0,
-            "message": {"role": "assistant", "content": DRAFT, "refusal": null},
+            "message": {"role": "assistant", "content": content, "refusal": null},
             "logprobs": null,
             "finish_reason": "stop"
         }],
         "usage": {"prompt_tokens": 200, "completion_tokens": 20, "total_tokens": 220}
-    }))
-    .into_response()
+    })
 }
 
 pub async fn start(corpus: Option<PathBuf>) -> (SocketAddr, Site) {

@@ -48,6 +48,7 @@ mod model_keys;
 mod pairing;
 mod pipeline;
 mod profile;
+mod resume_reword;
 mod schema;
 mod secrets_in_logs;
 mod vault;
