@@ -80,9 +80,15 @@ pub async fn build(config: &Config, args: BuildArgs<'_>) -> Result<()> {
         built.template
     );
     if !built.dropped.is_empty() {
+        let count = built.dropped.len();
+        let (bullets, were) = if count == 1 {
+            ("bullet", "was")
+        } else {
+            ("bullets", "were")
+        };
         eprintln!(
-            "to keep it to one page, {} bullets least relevant to the posting were left out:",
-            built.dropped.len()
+            "to keep it to one page, the {count} {bullets} least relevant to the posting {were} \
+             left out:"
         );
         for dropped in &built.dropped {
             eprintln!("  {}: {}", dropped.entry, dropped.text);

@@ -142,7 +142,10 @@ async fn one_page(
     let mut fits = compile(shortest.resume()).await?;
     if fits.pages > 1 {
         return Err(Error::Unprocessable(format!(
-            "this profile does not fit on one page for the posting, even with {most} of its              least relevant bullets left out ({} pages; the text is never made smaller to fit):              shorten the summary or older entries, or build it without a posting",
+            "this profile does not fit on one page for the posting: even with {most} of its \
+             least relevant bullets left out it takes {} pages, and the text is never made \
+             smaller to fit. Shorten the summary or the older entries, or build it without a \
+             posting",
             fits.pages
         )));
     }
