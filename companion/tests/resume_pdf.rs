@@ -310,20 +310,19 @@ fn the_cli_explains_bad_input() {
     let profile = profile.to_str().expect("path");
     let out = dir.path().join("x.pdf");
     let out = out.to_str().expect("path");
-
-    let run = cli(
-        &[
+    let build = |profile: &str, template: &str| {
+        let args = [
             "resume",
             "build",
             "--profile",
             profile,
             "--template",
-            "fancy",
-            "--out",
-            out,
-        ],
-        false,
-    );
+            template,
+        ];
+        cli(&[&args[..], &["--out", out]].concat(), false)
+    };
+
+    let run = build(profile, "fancy");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success());
     assert!(
@@ -334,19 +333,7 @@ fn the_cli_explains_bad_input() {
 
     let invalid = dir.path().join("invalid.json");
     std::fs::write(&invalid, r#"{"basics": {"email": 42}, "work": "none"}"#).expect("write");
-    let run = cli(
-        &[
-            "resume",
-            "build",
-            "--profile",
-            invalid.to_str().expect("path"),
-            "--template",
-            "classic",
-            "--out",
-            out,
-        ],
-        false,
-    );
+    let run = build(invalid.to_str().expect("path"), "classic");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success());
     assert!(
