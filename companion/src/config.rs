@@ -131,6 +131,13 @@ pub struct Config {
     /// The bearer token Prometheus sends to scrape `/metrics`; empty: `/metrics` answers 404.
     /// `COMPANION_METRICS_TOKEN`.
     pub metrics_token: String,
+    /// The offline TeX bundle resumes are compiled with (a zip that `scripts/tex-bundle`
+    /// assembles). Empty: `$XDG_CACHE_HOME/autoresume/tex/bundle.zip` (or under `~/.cache`).
+    /// `COMPANION_TEX_BUNDLE`.
+    pub tex_bundle: String,
+    /// Seconds one resume compile may take before its TeX worker is killed.
+    /// `COMPANION_TEX_TIMEOUT_SECS`.
+    pub tex_timeout_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -207,6 +214,8 @@ impl Default for Config {
             mail_read_timeout_secs: 30,
             mailgun_timestamp_window_secs: 900,
             metrics_token: String::new(),
+            tex_bundle: String::new(),
+            tex_timeout_secs: 20,
         }
     }
 }
@@ -230,7 +239,7 @@ fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 /// Keys read from `COMPANION_*`; other variables with that prefix (e.g. `COMPANION_CONFIG`)
 /// belong to the CLI or the tests.
-const ENV_KEYS: [&str; 41] = [
+const ENV_KEYS: [&str; 43] = [
     "bind",
     "data_dir",
     "database_url",
@@ -272,6 +281,8 @@ const ENV_KEYS: [&str; 41] = [
     "mail_read_timeout_secs",
     "mailgun_timestamp_window_secs",
     "metrics_token",
+    "tex_bundle",
+    "tex_timeout_secs",
 ];
 
 impl Config {
@@ -334,6 +345,9 @@ impl Config {
         if self.master_key_file.is_empty() {
             self.master_key_file = default_key_file().display().to_string();
         }
+        if self.tex_bundle.is_empty() {
+            self.tex_bundle = default_tex_bundle().display().to_string();
+        }
         for (name, value) in [
             ("job_lease_secs", self.job_lease_secs),
             ("job_concurrency", self.job_concurrency as u64),
@@ -341,6 +355,7 @@ impl Config {
             ("model_timeout_secs", self.model_timeout_secs),
             ("mail_read_timeout_secs", self.mail_read_timeout_secs),
             ("apply_timeout_secs", self.apply_timeout_secs),
+            ("tex_timeout_secs", self.tex_timeout_secs),
         ] {
             if value == 0 {
                 return Err(Error::Config(format!("{name} must be at least 1")));
@@ -532,6 +547,24 @@ impl Default for ApplyLimits {
 pub enum MasterKeySource<'a> {
     Value(&'a str),
     File(&'a Path),
+}
+
+/// Where the TeX format made from the bundle is kept (made on the first compile, 31 MB).
+impl Config {
+    pub fn tex_format_dir(&self) -> PathBuf {
+        self.data_dir.join("tex-format")
+    }
+}
+
+/// `$XDG_CACHE_HOME/autoresume/tex/bundle.zip`, else `~/.cache/autoresume/tex/bundle.zip`:
+/// where `scripts/tex-bundle` writes it.
+pub fn default_tex_bundle() -> PathBuf {
+    let cache_home = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    cache_home.join("autoresume").join("tex").join("bundle.zip")
 }
 
 /// `$XDG_CONFIG_HOME/autoresume/master.key`, else `~/.config/autoresume/master.key`: outside

@@ -29,6 +29,8 @@ pub mod resume;
 
 pub mod state;
 pub mod store;
+#[cfg(feature = "tex")]
+pub mod tex;
 pub mod users;
 pub mod vault;
 

@@ -66,6 +66,33 @@ pub enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Resumes and cover letters as PDF, compiled offline from a JSON Resume.
+    #[cfg(feature = "tex")]
+    Resume {
+        #[command(subcommand)]
+        command: ResumeCommand,
+    },
+    /// The TeX worker a compile runs in (started by the companion itself).
+    #[cfg(feature = "tex")]
+    #[command(hide = true)]
+    TexWorker {
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        format_dir: PathBuf,
+    },
+    /// Assemble the offline TeX bundle: compile every template with the sample profiles
+    /// against Debian's TeX Live and keep only the files they opened (scripts/tex-bundle).
+    #[cfg(feature = "tex")]
+    #[command(hide = true)]
+    TexBundle {
+        /// The zip to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The JSON Resume corpus whose resumes are traced too.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+    },
     /// Inspect how application forms are planned.
     #[cfg(feature = "browser")]
     Forms {
@@ -111,6 +138,34 @@ pub enum MailCommand {
         #[arg(long, default_value_t = 3)]
         seconds: u64,
     },
+}
+
+#[cfg(feature = "tex")]
+#[derive(Subcommand)]
+pub enum ResumeCommand {
+    /// Build a PDF from a profile with a template. The first build prepares the TeX format
+    /// (about 3 s, once); later ones take under half a second.
+    Build {
+        /// A JSON Resume, or a profile export (autoresume-profile.json).
+        #[arg(long)]
+        profile: PathBuf,
+        /// classic, modern or cover-letter (`companion resume templates` lists them).
+        #[arg(long)]
+        template: String,
+        /// The posting it is for (JSON Resume's job schema). A resume is tailored to it: each
+        /// job's bullets and the skills in order of relevance, and kept to one page by leaving
+        /// out the least relevant bullets. Its company and title head a cover letter.
+        #[arg(long)]
+        job: Option<PathBuf>,
+        /// The cover letter's text (plain text, paragraphs separated by blank lines).
+        #[arg(long)]
+        letter: Option<PathBuf>,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// List the templates with a one-line description.
+    Templates,
 }
 
 #[cfg(feature = "browser")]
@@ -179,6 +234,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// First (empty format cache) and warm compiles of a one-page resume per template, and
+    /// builds per minute one after another.
+    #[cfg(feature = "tex")]
+    Resume {
+        /// Warm builds per template.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// The streams of `bench sse`, which starts this itself.
     #[command(hide = true)]
     SseClients {
@@ -237,6 +300,11 @@ pub enum UserCommand {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    // The worker reads no configuration: the companion that started it passed what it needs.
+    #[cfg(feature = "tex")]
+    if let Command::TexWorker { bundle, format_dir } = &cli.command {
+        return companion::tex::worker::serve(bundle, format_dir);
+    }
     let config = Config::load(cli.config.as_deref())?;
     cli::init_tracing(&config.log);
     match cli.command {
@@ -305,6 +373,41 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             command: BenchCommand::Apply { dir, runs },
         } => cli::bench_apply::bench_apply(&dir, runs).await,
+        #[cfg(feature = "tex")]
+        Command::Bench {
+            command: BenchCommand::Resume { runs },
+        } => cli::bench_resume::bench_resume(&config, runs).await,
+        #[cfg(feature = "tex")]
+        Command::Resume {
+            command: ResumeCommand::Templates,
+        } => {
+            cli::resume::templates();
+            Ok(())
+        }
+        #[cfg(feature = "tex")]
+        Command::Resume {
+            command:
+                ResumeCommand::Build {
+                    profile,
+                    template,
+                    job,
+                    letter,
+                    out,
+                },
+        } => {
+            let args = cli::resume::BuildArgs {
+                profile: &profile,
+                template: &template,
+                job: job.as_deref(),
+                letter: letter.as_deref(),
+                out: &out,
+            };
+            cli::resume::build(&config, args).await
+        }
+        #[cfg(feature = "tex")]
+        Command::TexWorker { .. } => Ok(()),
+        #[cfg(feature = "tex")]
+        Command::TexBundle { out, corpus } => cli::resume::tex_bundle(&out, corpus.as_deref()),
         Command::Pair { user } => cli::user::pair(&config, &user).await,
     }
 }

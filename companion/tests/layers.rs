@@ -48,7 +48,7 @@ const LAYERS: &[&[&str]] = &[
     &["events"],
     &["store"],
     &["config"],
-    &["browser"],
+    &["browser", "tex"],
     &["fetch", "auth"],
     &["error"],
 ];
@@ -65,6 +65,7 @@ const CAPABILITY_EDGES: &[(&str, &str)] = &[
     ("intake", "profile"),
     ("mail", "approvals"),
     ("resume", "llm"),
+    ("resume", "profile"),
     ("users", "approvals"),
 ];
 

@@ -19,6 +19,15 @@ APT_RUN_PACKAGES=(build-essential pkg-config libssl-dev ca-certificates curl git
 # shellcheck disable=SC2034  # used by scripts/setup
 APT_TEST_PACKAGES=(chromium chromium-driver firefox-esr postgresql shellcheck)
 
+# Resumes as PDF (companion feature `tex`): the C libraries tectonic's engines build against,
+# the Debian TeX Live and font files scripts/tex-bundle traces into the offline bundle, and
+# poppler-utils (pdftotext, pdftoppm) for the tests and previews. Installed without
+# recommends: TeX Live's recommends are hundreds of MB the bundle never reads.
+# shellcheck disable=SC2034  # used by scripts/setup and scripts/tex-bundle
+APT_TEX_PACKAGES=(libicu-dev libfontconfig1-dev libgraphite2-dev libpng-dev zlib1g-dev
+  texlive-latex-base texlive-latex-recommended texlive-xetex texlive-fonts-recommended
+  fonts-noto-core poppler-utils)
+
 # --- apt ---------------------------------------------------------------------
 AR_APT_UPDATED=0
 
@@ -41,7 +50,8 @@ apt_install() { # PKG...: install (or upgrade) with one `apt-get update` per run
     as_root "${apt[@]}" update >/dev/null
     AR_APT_UPDATED=1
   fi
-  as_root "${apt[@]}" install "$@" >/dev/null
+  # shellcheck disable=SC2086  # the optional flags are words
+  as_root "${apt[@]}" install ${AR_APT_INSTALL_FLAGS:-} "$@" >/dev/null
 }
 
 ensure_apt() { # PKG...
@@ -59,6 +69,21 @@ ensure_apt() { # PKG...
   missing="$(apt_missing "$@")"
   [[ -z "$missing" ]] || die "apt packages still missing after install: $missing"
   ok "apt: $# packages present"
+}
+
+ensure_tex() {
+  local missing
+  missing="$(apt_missing "${APT_TEX_PACKAGES[@]}")"
+  if [[ -z "$missing" ]]; then
+    ok "tex: ${#APT_TEX_PACKAGES[@]} packages present"
+    return
+  fi
+  step "installing TeX Live, fonts and build libraries: $missing (about 1-2 min)…"
+  # shellcheck disable=SC2086  # word splitting of the package list is intended
+  AR_APT_INSTALL_FLAGS=--no-install-recommends apt_install $missing
+  missing="$(apt_missing "${APT_TEX_PACKAGES[@]}")"
+  [[ -z "$missing" ]] || die "apt packages still missing after install: $missing"
+  ok "tex: ${#APT_TEX_PACKAGES[@]} packages present"
 }
 
 # --- browsers, drivers, binaryen, postgres, node --------------------------------

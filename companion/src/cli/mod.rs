@@ -4,10 +4,14 @@
 #[cfg(feature = "browser")]
 pub mod bench_apply;
 pub mod bench_queue;
+#[cfg(feature = "tex")]
+pub mod bench_resume;
 pub mod bench_sse;
 #[cfg(feature = "browser")]
 pub mod forms;
 pub mod mail;
+#[cfg(feature = "tex")]
+pub mod resume;
 pub mod serve;
 pub mod user;
 pub mod vault;

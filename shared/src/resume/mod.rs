@@ -11,6 +11,7 @@
 
 mod bullets;
 mod claims;
+pub mod latex;
 mod model;
 pub mod reword;
 mod tailor;
