@@ -14,14 +14,11 @@ function show(event) {
   const text = document.createElement('span');
   text.className = 'text';
   text.textContent = event.text;
-  const type = document.createElement('span');
-  type.className = 'type';
-  type.textContent = event.type;
   const time = document.createElement('time');
   time.className = 'muted';
   time.dataset.ms = String(event.createdAt);
   time.textContent = ago(event.createdAt);
-  item.append(text, ' ', type, ' ', time);
+  item.append(text, ' ', time);
   list.prepend(item);
 }
 

@@ -91,4 +91,6 @@ async fn a_failed_attempt_reads_will_retry_and_the_last_one_failed() {
         html.contains("Reading a recruiting email: failed (will retry)"),
         "{html}"
     );
+    // The sentence, not the event's internal type, is what a person reads.
+    assert!(!html.contains("job.state"), "{html}");
 }

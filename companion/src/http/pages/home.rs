@@ -15,7 +15,6 @@ use crate::store::{self};
 
 pub struct EventView {
     pub id: i64,
-    pub kind: String,
     pub text: String,
     pub when: String,
     pub created_at: i64,
@@ -28,7 +27,6 @@ impl From<AgentEvent> for EventView {
             text: shared::events::describe(&event),
             when: ago(event.created_at),
             created_at: event.created_at,
-            kind: event.kind,
         }
     }
 }
