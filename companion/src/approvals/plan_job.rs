@@ -174,7 +174,7 @@ async fn session_missing(
         .vault
         .needs_refresh(&state.bus, user_id, platform)
         .await?;
-    let name = Platform::lookup(platform).map_or_else(|_| platform.to_owned(), |p| p.name);
+    let name = Platform::name_of(platform);
     Ok(format!(
         "your {name} session seems to have expired: sign in there again and refresh the account in the extension"
     ))

@@ -41,8 +41,7 @@ impl Vault {
             // No jar stored: nothing to refresh, the caller went without a session.
             return Ok(());
         }
-        let name =
-            Platform::lookup(platform_id).map_or_else(|_| platform_id.to_owned(), |p| p.name);
+        let name = Platform::name_of(platform_id);
         bus.emit(
             user_id,
             CREDENTIALS_REFRESH_NEEDED,

@@ -50,6 +50,12 @@ fn owned(items: &[&str]) -> Vec<String> {
 }
 
 impl Platform {
+    /// The name people know a platform id by (`LinkedIn`, a custom site's domain); the id
+    /// itself when it names none.
+    pub fn name_of(id: &str) -> String {
+        Platform::lookup(id).map_or_else(|_| id.to_owned(), |p| p.name)
+    }
+
     /// A built-in platform, or `custom:<domain>`.
     pub fn lookup(id: &str) -> Result<Platform, CookieError> {
         let (name, domains, names): (&str, &[&str], &[&str]) = match id {

@@ -172,3 +172,13 @@ fn applies_count_against_the_platform_of_their_host() {
         "boards.greenhouse.io"
     );
 }
+
+#[test]
+fn a_platform_id_reads_as_the_name_people_know() {
+    assert_eq!(Platform::name_of("linkedin"), "LinkedIn");
+    assert_eq!(
+        Platform::name_of("custom:jobs.example.com"),
+        Platform::custom("jobs.example.com").expect("custom").name
+    );
+    assert_eq!(Platform::name_of("no such platform"), "no such platform");
+}
